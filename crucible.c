@@ -1,0 +1,77 @@
+/*
+ * crucible.c: the one `crucible` binary. Like git, it dispatches its first
+ * argument to a subcommand that each module provides.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sandbox.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
+    const char *summary;
+    const char *usage;                   /* printed by `crucible help NAME` */
+};
+
+static const struct command commands[] = {
+    { "sandbox", cmd_sandbox, "run one untrusted program in isolation with limits",
+      "usage: crucible sandbox run [OPTIONS] -- PROGRAM [ARG]...\n"
+      "       crucible sandbox info\n"
+      "Run `crucible sandbox run --help` for the options." },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_overview(FILE *out)
+{
+    fprintf(out, "usage: crucible COMMAND [ARGS]...\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n", "help", "show help for a command");
+    fprintf(out, "\nRun `crucible help COMMAND` for a command's usage.\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+        print_overview(stdout);
+        return 0;
+    }
+    if (!strcmp(name, "--version")) {
+        printf("crucible 0.1.0\n");
+        return 0;
+    }
+    if (!strcmp(name, "help")) {
+        if (argc < 3) {
+            print_overview(stdout);
+            return 0;
+        }
+        const struct command *c = find_command(argv[2]);
+        if (!c) {
+            fprintf(stderr, "crucible: no command '%s'; see `crucible --help`\n", argv[2]);
+            return 2;
+        }
+        printf("crucible %s: %s\n%s\n", c->name, c->summary, c->usage);
+        return 0;
+    }
+    const struct command *c = find_command(name);
+    if (!c) {
+        fprintf(stderr, "crucible: no command '%s'; see `crucible --help`\n", name);
+        return 2;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that Crucible's build, tests and demo need.
+# Safe to run again: apt-get skips what is already there.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps.sh: run as root (or with sudo)" >&2
+    exit 2
+fi
+
+packages=(
+    # build
+    build-essential cmake pkg-config clang
+    # libraries the C code links
+    libseccomp-dev libcap-dev libcjson-dev libmicrohttpd-dev libsqlite3-dev
+    libsodium-dev libcurl4-openssl-dev libarchive-dev libyaml-dev libmd4c-dev libmd4c-html0-dev
+    # runtimes the sandbox and judge must run (tests start Python 3 and Java inside it)
+    python3 default-jdk-headless
+    # benchmark comparison and test helpers
+    bubblewrap procps iproute2
+)
+
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
