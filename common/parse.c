@@ -23,7 +23,19 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 
 int parse_seconds(const char *s, double max_seconds, double *out)
 {
-    if (!s || !*s || !(isdigit((unsigned char)*s) || *s == '.'))
+    if (!s || !*s)
+        return ERR_INVALID;
+    /* Plain decimal only: strtod would also take hex, exponents, "inf". */
+    int dots = 0, digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.')
+            dots++;
+        else if (isdigit((unsigned char)*p))
+            digits++;
+        else
+            return ERR_INVALID;
+    }
+    if (dots > 1 || !digits)
         return ERR_INVALID;
     errno = 0;
     char *end;

@@ -18,7 +18,7 @@ static const char run_usage[] =
     "  --stack=SIZE          stack limit (default: the memory limit)\n"
     "  --processes=N         most processes and threads alive at once (default 1)\n"
     "  --output=SIZE         largest file the run may write, stdout and stderr included (default 64M);\n"
-    "                        also the size of its /tmp\n"
+    "                        also the size of its /tmp; a file that reaches SIZE is over the limit\n"
     "  --files=N             most open file descriptors (default 64)\n"
     "  --box=DIR             host folder mounted read-write at /box, the working directory\n"
     "  --stdin=FILE --stdout=FILE --stderr=FILE\n"
@@ -190,6 +190,7 @@ static int cmd_run(int argc, char **argv)
 
     struct sbx_context_options o;
     context_options(&o);
+    o.filters = cfg.network ? SBX_FILTER_NETWORK : SBX_FILTER_ISOLATED;
     struct sbx_context *ctx = NULL;
     struct err err = { 0 };
     struct sbx_result res;

@@ -122,6 +122,7 @@ int sbx_context_new(const struct sbx_context_options *opts, struct sbx_context *
     if (!ctx)
         abort();
     *out = ctx;
+    ctx->template_fd = -1;
     struct sbx_context_options defaults = { 0 };
     if (!opts)
         opts = &defaults;
@@ -151,10 +152,17 @@ int sbx_context_new(const struct sbx_context_options *opts, struct sbx_context *
         goto fail;
     }
     chmod(ctx->state_dir, 0700);
-    if ((rc = sbx_filter_build(&ctx->filter, 0, &e)) < 0 || (rc = sbx_filter_build(&ctx->filter_net, 1, &e)) < 0)
+    unsigned want = opts->filters ? opts->filters : SBX_FILTER_ISOLATED | SBX_FILTER_NETWORK;
+    if ((want & SBX_FILTER_ISOLATED) && (rc = sbx_filter_build(&ctx->filter, 0, &e)) < 0)
+        goto fail;
+    if ((want & SBX_FILTER_NETWORK) && (rc = sbx_filter_build(&ctx->filter_net, 1, &e)) < 0)
         goto fail;
     if ((rc = sbx_cgroups_detect(&ctx->cgs, opts->cgroup_mode, &e)) < 0)
         goto fail;
+    /* Without a template every run takes the slow path: slower, as safe. */
+    struct err te = { 0 };
+    if (sbx_template_open(ctx, &te) < 0)
+        snprintf(ctx->template_error, sizeof(ctx->template_error), "%s", te.msg);
     ctx->usable = 1;
     return 0;
 fail:
@@ -168,6 +176,8 @@ void sbx_context_free(struct sbx_context *ctx)
         return;
     sbx_filter_release(&ctx->filter);
     sbx_filter_release(&ctx->filter_net);
+    if (ctx->template_fd >= 0)
+        close(ctx->template_fd);
     cap_free(ctx->empty_caps);
     free(ctx);
 }
@@ -208,10 +218,15 @@ int sbx_context_describe(const struct sbx_context *ctx, struct buf *out)
     }
     buf_adds(out, ", \"missing\": ");
     json_str(out, ctx->usable ? ctx->cgs.missing : ctx->why_unusable);
+    buf_adds(out, ", \"template\": ");
+    if (ctx->template_fd >= 0)
+        buf_adds(out, "true");
+    else
+        json_str(out, ctx->template_error[0] ? ctx->template_error : "not built");
     buf_adds(out, ", \"state_dir\": ");
     json_str(out, ctx->state_dir);
     buf_addf(out, ", \"uids\": [%u, %u], \"cpus\": %d, \"seccomp_instructions\": %u",
-             ctx->first_uid, ctx->first_uid + ctx->slots - 1, ctx->ncpus, ctx->filter.len);
+             ctx->first_uid, ctx->first_uid + ctx->slots - 1, ctx->ncpus, ctx->filter.len ? ctx->filter.len : ctx->filter_net.len);
     buf_adds(out, ", \"etc\": [");
     for (size_t i = 0; i < ctx->netc; i++) {
         if (i)

@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -61,18 +62,7 @@
 #define SBX_MAX_DEVS 24
 #define SBX_ROOT_INODES 65536
 #define SBX_DEFAULT_FDS 64
-
-enum msg_kind { MSG_SETUP_ERROR = 1, MSG_EXEC_ERROR, MSG_EXIT };
-
-/* What init and the program send the supervisor; one write each, smaller
- * than PIPE_BUF so it arrives whole. */
-struct child_msg {
-    int kind;
-    int wstatus;
-    int tmp_full;
-    int err;
-    char text[192];
-};
+#define SBX_SPAWN_STACK (256 << 10)
 
 enum kill_reason { KILL_NONE, KILL_TIME, KILL_WALL, KILL_CALLER };
 
@@ -103,7 +93,11 @@ struct sbx_run {
     char env_store[8][96];
     char exec_paths[4][SBX_PATH_MAX];
     int nexec;
-    char tmpfs_opts[96];
+    char tmpfs_opts[96];            /* slow path: the root tmpfs, /tmp included */
+    char tmp_opts[96];              /* fast path: /tmp */
+    char box_opts[128];             /* fast path: /box when no host box is given */
+    int fast;                       /* use the template namespace */
+    int box_tree;                   /* detached mount of the host box (fast path), or -1 */
     char passwd[160], group[96];
     char bind_targets[SBX_MAX_BINDS][SBX_PATH_MAX];
     struct sbx_dev devs[SBX_MAX_DEVS];
@@ -230,21 +224,12 @@ static int write_text(const char *dst, const char *text)
     return rc;
 }
 
-/* Builds the run's root at ctx->root_dir and pivots into it. */
-static void build_root(const struct sbx_run *r, int sfd)
+/* Fills the current folder (a fresh tmpfs) with what every run's root has:
+ * the read-only system folders, the /etc allow-list, /dev, and the mount
+ * points /proc, /tmp and /box. */
+static void populate_root(const struct sbx_context *ctx, const char *passwd, const char *group,
+                          const struct sbx_dev *devs, size_t ndevs, int sfd)
 {
-    const struct sbx_context *ctx = r->ctx;
-    const struct sbx_config *cfg = r->cfg;
-
-    /* Our mounts must not propagate back to the host. */
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        child_fail(sfd, "cannot make mounts private", NULL);
-    /* The root is a tmpfs: bounded in size (it holds /tmp) and in inodes. */
-    if (mount("crucible", ctx->root_dir, "tmpfs", MS_NOSUID, r->tmpfs_opts) < 0)
-        child_fail(sfd, "cannot mount the root tmpfs on ", ctx->root_dir);
-    if (chdir(ctx->root_dir) < 0)
-        child_fail(sfd, "cannot enter ", ctx->root_dir);
-
     for (size_t i = 0; i < ctx->nroot; i++) {
         const struct sbx_entry *e = &ctx->root_entries[i];
         if (e->type == SBX_ENTRY_LINK) {
@@ -272,36 +257,71 @@ static void build_root(const struct sbx_run *r, int sfd)
         if (rc < 0)
             child_fail(sfd, "cannot provide ", e->host);
     }
-    if (write_text("etc/passwd", r->passwd) < 0 || write_text("etc/group", r->group) < 0 ||
+    if (write_text("etc/passwd", passwd) < 0 || write_text("etc/group", group) < 0 ||
         write_text("etc/hostname", "crucible\n") < 0 ||
         write_text("etc/hosts", "127.0.0.1 localhost crucible\n::1 localhost\n") < 0)
         child_fail(sfd, "cannot write /etc files", NULL);
 
     /* /dev: five harmless nodes and the granted GPUs; the device cgroup
-     * allows exactly these too. */
-    if (mkdir("dev", 0755) < 0 || mkdir("dev/shm", 01777) < 0 || mkdir("dev/pts", 0755) < 0)
+     * allows exactly these too. /dev/shm leads to the run's /tmp. */
+    if (mkdir("dev", 0755) < 0 || mkdir("dev/pts", 0755) < 0 || symlink("/tmp", "dev/shm") < 0)
         child_fail(sfd, "cannot create /dev", NULL);
-    for (size_t i = 0; i < r->ndevs; i++) {
+    for (size_t i = 0; i < ndevs; i++) {
         char dst[64];
-        s_copy(dst, sizeof(dst), "dev/", r->devs[i].name);
-        if (mknod(dst, S_IFCHR | 0666, r->devs[i].dev) < 0)
+        s_copy(dst, sizeof(dst), "dev/", devs[i].name);
+        if (mknod(dst, S_IFCHR | 0666, devs[i].dev) < 0)
             child_fail(sfd, "cannot create ", dst);
     }
     if (symlink("/proc/self/fd", "dev/fd") < 0 || symlink("/proc/self/fd/0", "dev/stdin") < 0 ||
         symlink("/proc/self/fd/1", "dev/stdout") < 0 || symlink("/proc/self/fd/2", "dev/stderr") < 0)
         child_fail(sfd, "cannot create /dev links", NULL);
+    if (mkdir("proc", 0555) < 0 || mkdir("tmp", 01777) < 0 || mkdir("box", 0755) < 0)
+        child_fail(sfd, "cannot create mount points", NULL);
+}
 
-    /* /proc of the new PID namespace only: we are its init. */
-    if (mkdir("proc", 0555) < 0 || mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+/* Mounts a fresh tmpfs at ctx->root_dir in a private copy of the current
+ * mount namespace and enters it. */
+static void enter_new_tmpfs_root(const struct sbx_context *ctx, const char *opts, int sfd)
+{
+    /* Our mounts must not propagate back to the host. */
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        child_fail(sfd, "cannot make mounts private", NULL);
+    if (mount("crucible", ctx->root_dir, "tmpfs", MS_NOSUID, opts) < 0)
+        child_fail(sfd, "cannot mount a tmpfs on ", ctx->root_dir);
+    if (chdir(ctx->root_dir) < 0)
+        child_fail(sfd, "cannot enter ", ctx->root_dir);
+}
+
+/* Makes the current folder the root and drops the host's tree. */
+static void pivot_here(int sfd)
+{
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        child_fail(sfd, "cannot pivot_root", NULL);
+    if (umount2(".", MNT_DETACH) < 0)
+        child_fail(sfd, "cannot detach the host root", NULL);
+}
+
+/* Mounts what only this run has into the root in the current folder:
+ * /proc of its PID namespace (we are its init), /tmp, /box, extra binds.
+ * Paths are relative: on the slow path the host's tree is still visible
+ * (binds need it), on the fast path the current folder is the root. */
+static void mount_run_parts(const struct sbx_run *r, int fast, int sfd)
+{
+    const struct sbx_config *cfg = r->cfg;
+    if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         child_fail(sfd, "cannot mount /proc", NULL);
-    if (mkdir("tmp", 01777) < 0)
-        child_fail(sfd, "cannot create /tmp", NULL);
-
-    if (mkdir("box", 0755) < 0)
-        child_fail(sfd, "cannot create /box", NULL);
-    if (r->box[0]) {
+    if (fast && mount("tmp", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, r->tmp_opts) < 0)
+        child_fail(sfd, "cannot mount /tmp", NULL);
+    if (r->box_tree >= 0) {
+        /* A detached copy of the host folder, made by the supervisor. */
+        if (move_mount(r->box_tree, "", AT_FDCWD, "box", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            child_fail(sfd, "cannot mount the box ", r->box);
+    } else if (r->box[0]) {
         if (bind_ro(r->box, "box", 1) < 0)
             child_fail(sfd, "cannot bind the box ", r->box);
+    } else if (fast) {
+        if (mount("box", "box", "tmpfs", MS_NOSUID | MS_NODEV, r->box_opts) < 0)
+            child_fail(sfd, "cannot mount /box", NULL);
     } else if (chown("box", r->uid, r->gid) < 0) {
         child_fail(sfd, "cannot give /box to the run", NULL);
     }
@@ -335,16 +355,46 @@ static void build_root(const struct sbx_run *r, int sfd)
         if (bind_ro(b->host, dst, b->writable) < 0)
             child_fail(sfd, "cannot bind ", b->host);
     }
+}
 
-    /* Switch roots and drop the host's tree from this namespace. */
-    if (syscall(SYS_pivot_root, ".", ".") < 0)
-        child_fail(sfd, "cannot pivot_root", NULL);
-    if (umount2(".", MNT_DETACH) < 0)
-        child_fail(sfd, "cannot detach the host root", NULL);
+/* The run's root. Fast path: copy the context's template namespace (a root
+ * built once, see template.c) and mount only the per-run parts. Slow path,
+ * for runs with extra binds or GPUs: build the whole root in a copy of the
+ * host's namespace, then pivot into it. */
+static void build_root(const struct sbx_run *r, int sfd)
+{
+    const struct sbx_context *ctx = r->ctx;
+    if (r->fast) {
+        if (setns(ctx->template_fd, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0 || chdir("/") < 0)
+            child_fail(sfd, "cannot enter the template mount namespace", NULL);
+        mount_run_parts(r, 1, sfd);
+    } else {
+        if (unshare(CLONE_NEWNS) < 0)
+            child_fail(sfd, "cannot create a mount namespace", NULL);
+        enter_new_tmpfs_root(ctx, r->tmpfs_opts, sfd);
+        populate_root(ctx, r->passwd, r->group, r->devs, r->ndevs, sfd);
+        mount_run_parts(r, 0, sfd);
+        pivot_here(sfd);
+    }
     if (chdir("/box") < 0)
         child_fail(sfd, "cannot enter /box", NULL);
     if (sethostname("crucible", 8) < 0)
         child_fail(sfd, "cannot set the host name", NULL);
+}
+
+/* The template: the same root, built once in a namespace of its own whose
+ * host tree is dropped, then made read-only. Runs copy this small namespace
+ * instead of the host's, and mount only /proc, /tmp and /box. Called in a
+ * child that exits afterwards; the supervisor pins the namespace. */
+void sbx_template_populate(const struct sbx_context *ctx, const char *passwd, const char *group, int sfd)
+{
+    if (unshare(CLONE_NEWNS) < 0)
+        child_fail(sfd, "cannot create a mount namespace", NULL);
+    enter_new_tmpfs_root(ctx, "size=8m,nr_inodes=4096,mode=0755", sfd);
+    populate_root(ctx, passwd, group, ctx->base_devs, ctx->nbase_devs, sfd);
+    if (mount(NULL, ".", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) < 0)
+        child_fail(sfd, "cannot make the template read-only", NULL);
+    pivot_here(sfd);
 }
 
 static void set_limit(int sfd, int resource, rlim_t value)
@@ -356,8 +406,9 @@ static void set_limit(int sfd, int resource, rlim_t value)
 
 /* The program: drop everything, then exec. fds 0-2 are its stdio, 3 the
  * status pipe (close-on-exec). */
-static __attribute__((noreturn)) void program_exec(const struct sbx_run *r)
+static int program_exec(void *arg)
 {
+    const struct sbx_run *r = arg;
     const struct sbx_context *ctx = r->ctx;
     const struct sbx_config *cfg = r->cfg;
     const int sfd = 3;
@@ -366,13 +417,12 @@ static __attribute__((noreturn)) void program_exec(const struct sbx_run *r)
         child_fail(sfd, "cannot start a session", NULL);
     umask(022);
 
-    /* Resource limits. RLIMIT_FSIZE one byte past the output limit lets a
-     * file of exactly the limit be written; the supervisor flags anything
-     * longer. RLIMIT_CPU per process is the kernel's backstop for the
-     * supervisor's cgroup watchdog. */
+    /* Resource limits. No file can grow past the output limit; one that
+     * reaches it counts as over (see sbx_run_wait). RLIMIT_CPU per process
+     * is the kernel's backstop for the supervisor's cgroup watchdog. */
     uint64_t stack = cfg->stack_limit ? cfg->stack_limit : cfg->memory_limit;
     set_limit(sfd, RLIMIT_STACK, stack ? (rlim_t)stack : RLIM_INFINITY);
-    set_limit(sfd, RLIMIT_FSIZE, (rlim_t)r->output_limit + 1);
+    set_limit(sfd, RLIMIT_FSIZE, (rlim_t)r->output_limit);
     set_limit(sfd, RLIMIT_CORE, 0);
     set_limit(sfd, RLIMIT_NOFILE, (rlim_t)(cfg->fd_limit ? cfg->fd_limit : SBX_DEFAULT_FDS));
     set_limit(sfd, RLIMIT_NPROC, (rlim_t)r->processes);
@@ -386,7 +436,11 @@ static __attribute__((noreturn)) void program_exec(const struct sbx_run *r)
     for (int cap = 0; cap <= ctx->last_cap; cap++)
         if (cap_drop_bound((cap_value_t)cap) < 0 && errno != EINVAL)
             child_fail(sfd, "cannot drop the capability bounding set", NULL);
-    if (setgroups(0, NULL) < 0 || setresgid(r->gid, r->gid, r->gid) < 0 || setresuid(r->uid, r->uid, r->uid) < 0)
+    /* Raw system calls: glibc's wrappers would try to apply the change to
+     * every thread they remember from the (possibly multi-threaded)
+     * supervisor, which do not exist in this process. */
+    if (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, r->gid, r->gid, r->gid) < 0 ||
+        syscall(SYS_setresuid, r->uid, r->uid, r->uid) < 0)
         child_fail(sfd, "cannot switch to the run's uid", NULL);
     if (cap_set_proc(ctx->empty_caps) < 0)
         child_fail(sfd, "cannot drop capabilities", NULL);
@@ -395,7 +449,7 @@ static __attribute__((noreturn)) void program_exec(const struct sbx_run *r)
         child_fail(sfd, "cannot set no_new_privs", NULL);
 
     /* The filter goes last: everything above needs calls it refuses. */
-    const struct sbx_filter *f = cfg->network ? &ctx->filter_net : &ctx->filter;
+    const struct sbx_filter *f = cfg->network ? &ctx->filter_net : &ctx->filter;   /* checked in prepare() */
     struct sock_fprog prog = { .len = f->len, .filter = f->insns };
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
         child_fail(sfd, "cannot install the seccomp filter", NULL);
@@ -409,6 +463,7 @@ static __attribute__((noreturn)) void program_exec(const struct sbx_run *r)
     errno = e;
     send_msg(sfd, MSG_EXEC_ERROR, 0, 0, e, "cannot execute ", cfg->argv[0]);
     _exit(127);
+    return 127;
 }
 
 /* PID 1 of the run's namespace. */
@@ -440,11 +495,17 @@ static __attribute__((noreturn)) void init_main(const struct sbx_run *r)
     syscall(SYS_close_range, 4, ~0U, 0);
     sfd = 3;
 
-    pid_t prog = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    /* The program is spawned as posix_spawn() does: sharing our memory
+     * (no page tables to copy) on its own stack, while we wait until it has
+     * exec'd or failed. */
+    void *stack = mmap(NULL, SBX_SPAWN_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        child_fail(sfd, "cannot allocate a stack", NULL);
+    pid_t prog = clone(program_exec, (char *)stack + SBX_SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)r);
     if (prog < 0)
         child_fail(sfd, "cannot start the program", NULL);
-    if (prog == 0)
-        program_exec(r);
+    munmap(stack, SBX_SPAWN_STACK);
 
     /* Init keeps only the status pipe and gives up its capabilities. */
     close(0);
@@ -465,6 +526,8 @@ static __attribute__((noreturn)) void init_main(const struct sbx_run *r)
     /* A full /tmp (or /dev/shm: the same tmpfs) counts as an output limit. */
     struct statfs sf;
     int full = statfs("/tmp", &sf) == 0 && (sf.f_bavail == 0 || sf.f_ffree == 0);
+    if (!r->box[0] && statfs("/box", &sf) == 0 && (sf.f_bavail == 0 || sf.f_ffree == 0))
+        full = 1;
     send_msg(sfd, MSG_EXIT, wstatus, full, 0, "", NULL);
     _exit(0);
 }
@@ -570,6 +633,9 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
     struct sbx_context *ctx = r->ctx;
     if (!cfg->argv || !cfg->argv[0] || !cfg->argv[0][0])
         return err_set(err, ERR_INVALID, "no program to run");
+    if (!(cfg->network ? ctx->filter_net.len : ctx->filter.len))
+        return err_set(err, ERR_INVALID, "this sandbox context was created without the %s seccomp filter",
+                       cfg->network ? "network" : "isolated");
     r->time_limit = cfg->time_limit;
     r->wall_limit = cfg->wall_limit > 0 ? cfg->wall_limit : (cfg->time_limit > 0 ? 2 * cfg->time_limit + 1 : 0);
     r->output_limit = cfg->output_limit ? cfg->output_limit : SBX_DEFAULT_OUTPUT;
@@ -615,10 +681,16 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
     snprintf(r->passwd, sizeof(r->passwd), "root:x:0:0:root:/:/usr/sbin/nologin\nbox:x:%u:%u:box:/box:/bin/sh\n",
              r->uid, r->gid);
     snprintf(r->group, sizeof(r->group), "root:x:0:\nbox:x:%u:\n", r->gid);
-    /* The tmpfs holds the root's few files, /tmp and /dev/shm: its size is
-     * the output limit plus room for the copied /etc files. */
+    /* Slow path: one tmpfs holds the root's few files and /tmp, sized to
+     * the output limit plus room for the copied /etc files. Fast path: /tmp
+     * (and /box without a host box) are tmpfs mounts of the output limit. */
     snprintf(r->tmpfs_opts, sizeof(r->tmpfs_opts), "size=%llu,nr_inodes=%d,mode=0755",
              (unsigned long long)(r->output_limit + ((uint64_t)SBX_ETC_COPY_MAX)), SBX_ROOT_INODES);
+    snprintf(r->tmp_opts, sizeof(r->tmp_opts), "size=%llu,nr_inodes=%d,mode=1777",
+             (unsigned long long)r->output_limit, SBX_ROOT_INODES);
+    snprintf(r->box_opts, sizeof(r->box_opts), "size=%llu,nr_inodes=%d,mode=0755,uid=%u,gid=%u",
+             (unsigned long long)r->output_limit, SBX_ROOT_INODES, r->uid, r->gid);
+    r->fast = ctx->template_fd >= 0 && cfg->nbinds == 0 && cfg->ngpus == 0;
 
     for (size_t i = 0; i < cfg->nbinds; i++) {
         const struct sbx_bind *b = &cfg->binds[i];
@@ -663,6 +735,14 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
             return err_set(err, ERR_INVALID, "box '%s' is not a folder", cfg->box);
         r->box_uid = st.st_uid;
         r->box_gid = st.st_gid;
+        if (r->fast) {
+            /* The template namespace cannot see host paths: hand init a
+             * detached copy of the box's mount, already nosuid and nodev. */
+            r->box_tree = open_tree(AT_FDCWD, r->box, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+            struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+            if (r->box_tree < 0 || mount_setattr(r->box_tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+                return err_sys(err, "cannot prepare the box '%s'", r->box);
+        }
     }
     return 0;
 }
@@ -693,6 +773,7 @@ static void run_free(struct sbx_run *r)
     if (r->err_owned)
         close_fd(&r->err_fd);
     close_fd(&r->netns_fd);
+    close_fd(&r->box_tree);
     close_fd(&r->lock_fd);
     free(r);
 }
@@ -708,7 +789,7 @@ int sbx_run_start(struct sbx_context *ctx, const struct sbx_config *cfg, struct 
     r->ctx = ctx;
     r->cfg = cfg;
     r->lock_fd = r->pidfd = r->status_fd = r->go_fd = r->child_status_fd = -1;
-    r->in_fd = r->out_fd = r->err_fd = r->netns_fd = -1;
+    r->in_fd = r->out_fd = r->err_fd = r->netns_fd = r->box_tree = -1;
     int rc;
     int go[2] = { -1, -1 }, st[2] = { -1, -1 };
 
@@ -752,7 +833,8 @@ int sbx_run_start(struct sbx_context *ctx, const struct sbx_config *cfg, struct 
     r->child_status_fd = st[1];
     r->status_fd = st[0];
 
-    unsigned long flags = SIGCHLD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
+    /* The mount namespace is made by init itself (see build_root). */
+    unsigned long flags = SIGCHLD | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
     int pidfd = -1;
     /* A raw clone() behaves like fork() here (no CLONE_VM): the child runs
      * on a copy of our stack and memory, and never returns from init_main. */
@@ -771,6 +853,7 @@ int sbx_run_start(struct sbx_context *ctx, const struct sbx_config *cfg, struct 
     close_fd(&r->go_fd);
     close_fd(&r->child_status_fd);
     close_fd(&r->netns_fd);
+    close_fd(&r->box_tree);
     fcntl(r->status_fd, F_SETFL, O_NONBLOCK);
 
     if ((rc = sbx_cgroup_attach(&r->cg, pid, err)) < 0) {
@@ -923,7 +1006,7 @@ int sbx_run_wait(struct sbx_run *r, struct sbx_result *res)
     }
 
     int over_output = (res->signal == SIGXFSZ) || ex.tmp_full ||
-                      fd_size(r->out_fd) > r->output_limit || fd_size(r->err_fd) > r->output_limit;
+                      fd_size(r->out_fd) >= r->output_limit || fd_size(r->err_fd) >= r->output_limit;
     int oom = cs.oom_known ? cs.oom_kills > 0 : (cs.mem_failcnt > 0 && res->signal == SIGKILL);
 
     if (setup.kind) {
@@ -985,29 +1068,30 @@ int sbx_run(struct sbx_context *ctx, const struct sbx_config *cfg, struct sbx_re
     return sbx_run_wait(r, res);
 }
 
-static void json_escape(struct buf *out, const char *s)
+static int json_escape(struct buf *out, const char *s)
 {
-    buf_adds(out, "\"");
+    int rc = buf_adds(out, "\"");
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
-            buf_addf(out, "\\%c", c);
+            rc |= buf_addf(out, "\\%c", c);
         else if (c == '\n')
-            buf_adds(out, "\\n");
+            rc |= buf_adds(out, "\\n");
         else if (c < 0x20)
-            buf_addf(out, "\\u%04x", c);
+            rc |= buf_addf(out, "\\u%04x", c);
         else
-            buf_add(out, s, 1);
+            rc |= buf_add(out, s, 1);
     }
-    buf_adds(out, "\"");
+    return rc | buf_adds(out, "\"");
 }
 
 int sbx_result_to_json(const struct sbx_result *res, struct buf *out)
 {
-    buf_addf(out, "{\"status\": \"%s\", \"exit_code\": %d, \"signal\": %d, "
-             "\"cpu_seconds\": %.3f, \"wall_seconds\": %.3f, \"memory_bytes\": %llu, \"message\": ",
-             sbx_status_name(res->status), res->exit_code, res->signal, res->cpu_seconds,
-             res->wall_seconds, (unsigned long long)res->memory_bytes);
-    json_escape(out, res->message);
-    return buf_adds(out, "}");
+    int rc = buf_addf(out, "{\"status\": \"%s\", \"exit_code\": %d, \"signal\": %d, "
+                      "\"cpu_seconds\": %.3f, \"wall_seconds\": %.3f, \"memory_bytes\": %llu, \"message\": ",
+                      sbx_status_name(res->status), res->exit_code, res->signal, res->cpu_seconds,
+                      res->wall_seconds, (unsigned long long)res->memory_bytes);
+    rc |= json_escape(out, res->message);
+    rc |= buf_adds(out, "}");
+    return rc ? ERR_LIMIT : 0;
 }

@@ -48,6 +48,26 @@ struct sbx_context {
     size_t netc;
     struct sbx_dev base_devs[8];
     size_t nbase_devs;
+    int template_fd;                /* the template mount namespace, or -1 */
+    char template_error[ERR_MSG_MAX];
 };
+
+enum sbx_msg_kind { MSG_SETUP_ERROR = 1, MSG_EXEC_ERROR, MSG_EXIT };
+
+/* What init and the program (or the template builder) send the supervisor;
+ * one write each, smaller than PIPE_BUF so it arrives whole. */
+struct child_msg {
+    int kind;
+    int wstatus;
+    int tmp_full;
+    int err;
+    char text[192];
+};
+
+/* template.c: opens (building or rebuilding it when /etc changed) the
+ * template mount namespace pinned under the state folder. */
+int sbx_template_open(struct sbx_context *ctx, struct err *err);
+/* run.c: fills the template's root; runs in the builder child. */
+void sbx_template_populate(const struct sbx_context *ctx, const char *passwd, const char *group, int sfd);
 
 #endif

@@ -100,7 +100,14 @@ struct sbx_context_options {
     const char *dev_dir;        /* where device nodes are taken from; NULL: /dev (tests use a fake one) */
     uint32_t first_uid;         /* runs use uids first_uid .. first_uid + slots - 1; 0: 60000 */
     uint32_t slots;             /* 0: 1000 */
+    /* Which seccomp filters to compile (each takes a fraction of a
+     * millisecond): SBX_FILTER_ISOLATED for runs without the network,
+     * SBX_FILTER_NETWORK for --network runs; 0: both. */
+    unsigned filters;
 };
+
+#define SBX_FILTER_ISOLATED 1u
+#define SBX_FILTER_NETWORK 2u
 
 struct sbx_context;
 
