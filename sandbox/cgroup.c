@@ -108,15 +108,22 @@ static int list_has(const char *list, const char *word)
 
 /* Our own cgroup path in the hierarchy whose /proc/self/cgroup line has the
  * given id field ("0" for v2) or lists the controller. */
-static int own_cgroup(const char *controller, char *out, size_t size)
+/* Copies the next line of *text into line (without the newline). */
+static int next_line(const char **text, char *line, size_t size)
 {
-    FILE *f = fopen("/proc/self/cgroup", "re");
-    if (!f)
-        return -1;
+    if (!**text)
+        return 0;
+    size_t n = strcspn(*text, "\n");
+    snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), *text);
+    *text += n + ((*text)[n] == '\n');
+    return 1;
+}
+
+static int own_cgroup(const char *text, const char *controller, char *out, size_t size)
+{
     char line[1024];
     int found = -1;
-    while (fgets(line, sizeof(line), f)) {
-        line[strcspn(line, "\n")] = '\0';
+    while (next_line(&text, line, sizeof(line))) {
         char *c1 = strchr(line, ':');
         char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (!c2)
@@ -136,20 +143,16 @@ static int own_cgroup(const char *controller, char *out, size_t size)
             break;
         }
     }
-    fclose(f);
     return found;
 }
 
 /* Finds the mount point of a cgroup hierarchy: cgroup2 when controller is
  * NULL, else the v1 hierarchy carrying that controller. */
-static int find_mount(const char *controller, char *out, size_t size)
+static int find_mount(const char *text, const char *controller, char *out, size_t size)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
-        return -1;
     char line[2048];
     int found = -1;
-    while (found < 0 && fgets(line, sizeof(line), f)) {
+    while (found < 0 && next_line(&text, line, sizeof(line))) {
         /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
         char *sep = strstr(line, " - ");
         if (!sep)
@@ -174,7 +177,6 @@ static int find_mount(const char *controller, char *out, size_t size)
             }
         }
     }
-    fclose(f);
     return found;
 }
 
@@ -196,10 +198,10 @@ static int mkdir_ok(const char *path)
  * If our own group holds processes (a systemd service with Delegate=yes),
  * the "no internal processes" rule forbids enabling controllers there, so
  * we first move ourselves into a leaf <own>/crucible-supervisor. */
-static int v2_prepare(struct sbx_cgroups *cgs, const char *mnt, struct err *err)
+static int v2_prepare(struct sbx_cgroups *cgs, const char *cgtext, const char *mnt, struct err *err)
 {
     char own[SBX_PATH_MAX], parent[SBX_PATH_MAX], path[SBX_PATH_MAX];
-    if (own_cgroup(NULL, own, sizeof(own)) < 0)
+    if (own_cgroup(cgtext, NULL, own, sizeof(own)) < 0)
         return err_set(err, ERR_UNSUPPORTED, "cannot find our cgroup v2 path");
     size_t ol = strlen(own);
     const char *leaf = "/crucible-supervisor";
@@ -248,13 +250,13 @@ static int v2_prepare(struct sbx_cgroups *cgs, const char *mnt, struct err *err)
     return 0;
 }
 
-static int v1_prepare(struct sbx_cgroups *cgs, struct err *err)
+static int v1_prepare(struct sbx_cgroups *cgs, const char *mounts, const char *cgtext, struct err *err)
 {
     cgs->missing[0] = '\0';
     for (int i = 0; i < SBX_V1_CONTROLLERS; i++) {
         char mnt[SBX_PATH_MAX], own[SBX_PATH_MAX], parent[SBX_PATH_MAX];
         cgs->v1_base[i][0] = '\0';
-        if (find_mount(v1_names[i], mnt, sizeof(mnt)) < 0 || own_cgroup(v1_names[i], own, sizeof(own)) < 0) {
+        if (find_mount(mounts, v1_names[i], mnt, sizeof(mnt)) < 0 || own_cgroup(cgtext, v1_names[i], own, sizeof(own)) < 0) {
             snprintf(cgs->missing + strlen(cgs->missing), sizeof(cgs->missing) - strlen(cgs->missing),
                      "%scgroup v1 controller '%s'", cgs->missing[0] ? ", " : "", v1_names[i]);
             continue;
@@ -280,23 +282,32 @@ static int v1_prepare(struct sbx_cgroups *cgs, struct err *err)
 int sbx_cgroups_detect(struct sbx_cgroups *cgs, enum sbx_cgroup_mode force, struct err *err)
 {
     memset(cgs, 0, sizeof(*cgs));
+    struct buf mounts, cgtext;
+    buf_init(&mounts, 1 << 20);
+    buf_init(&cgtext, 1 << 16);
+    int rc;
+    if ((rc = buf_read_file(&mounts, "/proc/self/mountinfo", err)) < 0 ||
+        (rc = buf_read_file(&cgtext, "/proc/self/cgroup", err)) < 0)
+        goto out;
+
     char mnt[SBX_PATH_MAX];
     struct err e2 = { 0 };
-    int have_v2 = find_mount(NULL, mnt, sizeof(mnt)) == 0;
-
+    int have_v2 = find_mount(mounts.buf, NULL, mnt, sizeof(mnt)) == 0;
     if (force == SBX_CGROUP_V2 || (force == SBX_CGROUP_NONE && have_v2)) {
-        if (!have_v2)
-            return err_set(err, ERR_UNSUPPORTED, "no cgroup2 file system is mounted");
-        int rc = v2_prepare(cgs, mnt, &e2);
+        if (!have_v2) {
+            rc = err_set(err, ERR_UNSUPPORTED, "no cgroup2 file system is mounted");
+            goto out;
+        }
+        rc = v2_prepare(cgs, cgtext.buf, mnt, &e2);
         if (rc == 0 || force == SBX_CGROUP_V2) {
             if (rc < 0)
                 err_set(err, rc, "cgroup v2: %s", e2.msg);
-            return rc;
+            goto out;
         }
     }
     char v2msg[ERR_MSG_MAX];
     snprintf(v2msg, sizeof(v2msg), "%s", e2.msg);
-    int rc = v1_prepare(cgs, &e2);
+    rc = v1_prepare(cgs, mounts.buf, cgtext.buf, &e2);
     if (rc < 0) {
         if (have_v2 && force == SBX_CGROUP_NONE)
             err_set(err, rc, "no usable cgroups: v2: %s; v1: %s", v2msg, e2.msg);
@@ -305,6 +316,9 @@ int sbx_cgroups_detect(struct sbx_cgroups *cgs, enum sbx_cgroup_mode force, stru
         snprintf(cgs->missing, sizeof(cgs->missing), "%s", err ? err->msg : e2.msg);
         cgs->mode = SBX_CGROUP_NONE;
     }
+out:
+    buf_release(&mounts);
+    buf_release(&cgtext);
     return rc;
 }
 
