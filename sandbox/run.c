@@ -48,6 +48,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -825,7 +826,9 @@ int sbx_run_start(struct sbx_context *ctx, const struct sbx_config *cfg, struct 
         r->box_chowned = 1;
     }
 
-    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(st, O_CLOEXEC) < 0) {
+    /* The go signal travels over a socket so that send(MSG_NOSIGNAL) cannot
+     * raise SIGPIPE in the caller if init has already died. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0 || pipe2(st, O_CLOEXEC) < 0) {
         rc = err_sys(err, "cannot create pipes");
         goto fail;
     }
@@ -862,7 +865,7 @@ int sbx_run_start(struct sbx_context *ctx, const struct sbx_config *cfg, struct 
         goto fail;
     }
     clock_gettime(CLOCK_MONOTONIC, &r->start);
-    if (write(go[1], "g", 1) != 1) {
+    if (send(go[1], "g", 1, MSG_NOSIGNAL) != 1) {
         rc = err_sys(err, "cannot start the run");
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
         waitpid(pid, NULL, __WALL);

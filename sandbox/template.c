@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -75,7 +76,7 @@ static int build(struct sbx_context *ctx, const char *pin, struct err *err)
     }
 
     int rc = 0, st[2] = { -1, -1 }, go[2] = { -1, -1 };
-    if (pipe2(st, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+    if (pipe2(st, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0) {
         rc = err_sys(err, "cannot create pipes");
         goto out;
     }
@@ -119,7 +120,7 @@ static int build(struct sbx_context *ctx, const char *pin, struct err *err)
         if (fd < 0 || mount(src, pin, NULL, MS_BIND, NULL) < 0)
             rc = err_sys(err, "cannot pin the template namespace at '%s'", pin);
     }
-    if (write(go[1], "g", 1) < 0)
+    if (send(go[1], "g", 1, MSG_NOSIGNAL) < 0)
         kill(pid, SIGKILL);
     int ws;
     while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
