@@ -178,7 +178,7 @@ static int find_archive_root(const char *tmp, const char *zip, char **out, struc
 /* ---- problem.yaml ---- */
 
 struct pctx {
-    struct prbi_yctx c;
+    struct prb_yctx c;
     struct prb_problem *p;
     int legacy;
     int has_version_key;
@@ -186,13 +186,13 @@ struct pctx {
     int have_validation_passes;
     char *legacy_author;
     char *legacy_source_url;
-    const struct prbi_ynode *source_url_node;
-    const struct prbi_ynode *rights_node;
+    const struct prb_ynode *source_url_node;
+    const struct prb_ynode *rights_node;
     int validation_custom;
     int validation_interactive;
     int validation_score;
-    const struct prbi_ynode *validation_node;
-    const struct prbi_ynode *grading_node;
+    const struct prb_ynode *validation_node;
+    const struct prb_ynode *grading_node;
 };
 
 static char *trim_dup(const char *s, size_t n)
@@ -213,7 +213,7 @@ static void people_push(struct prb_people *pp, struct prb_person *person)
 }
 
 /* "Full Name <email>" or "Full Name". */
-static int person_from_string(const struct prbi_yctx *c, const struct prbi_ynode *n,
+static int person_from_string(const struct prb_yctx *c, const struct prb_ynode *n,
                               const char *s, struct prb_person *out)
 {
     memset(out, 0, sizeof(*out));
@@ -221,7 +221,7 @@ static int person_from_string(const struct prbi_yctx *c, const struct prbi_ynode
     if (lt) {
         const char *gt = strchr(lt, '>');
         if (!gt || gt[1] != '\0' || gt == lt + 1)
-            return prbi_yerr(c, n, "person '%.64s' must be 'Name' or 'Name <email>'", s);
+            return prb_yerr(c, n, "person '%.64s' must be 'Name' or 'Name <email>'", s);
         out->name = trim_dup(s, (size_t)(lt - s));
         out->email = prbi_strndup(lt + 1, (size_t)(gt - lt - 1));
     } else {
@@ -231,32 +231,32 @@ static int person_from_string(const struct prbi_yctx *c, const struct prbi_ynode
         free(out->name);
         free(out->email);
         memset(out, 0, sizeof(*out));
-        return prbi_yerr(c, n, "person without a name");
+        return prb_yerr(c, n, "person without a name");
     }
     return 0;
 }
 
-static int parse_person(const struct prbi_yctx *c, const struct prbi_ynode *n,
+static int parse_person(const struct prb_yctx *c, const struct prb_ynode *n,
                         struct prb_person *out)
 {
     memset(out, 0, sizeof(*out));
-    if (n && n->kind == PRBI_Y_SCALAR && !prbi_y_is_null(n))
+    if (n && n->kind == PRB_Y_SCALAR && !prb_y_is_null(n))
         return person_from_string(c, n, n->str, out);
-    if (!n || n->kind != PRBI_Y_MAP)
-        return prbi_yerr(c, n, "a person must be a string or a map");
+    if (!n || n->kind != PRB_Y_MAP)
+        return prb_yerr(c, n, "a person must be a string or a map");
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const char *k = n->kids[i]->str;
         char **dst = !strcmp(k, "name") ? &out->name : !strcmp(k, "email") ? &out->email
                    : !strcmp(k, "orcid") ? &out->orcid : !strcmp(k, "kattis") ? &out->kattis
                    : NULL;
-        int rc = dst ? prbi_y_string(c, n->kids[i + 1], k, dst)
-                     : prbi_yerr(c, n->kids[i], "unknown key '%.64s' in a person", k);
+        int rc = dst ? prb_y_string(c, n->kids[i + 1], k, dst)
+                     : prb_yerr(c, n->kids[i], "unknown key '%.64s' in a person", k);
         if (rc < 0)
             goto fail;
     }
     if (out->name)
         return 0;
-    prbi_yerr(c, n, "a person needs 'name'");
+    prb_yerr(c, n, "a person needs 'name'");
 fail:
     free(out->name);
     free(out->email);
@@ -267,13 +267,13 @@ fail:
 }
 
 /* Person or non-empty sequence of persons. */
-static int parse_people(const struct prbi_yctx *c, const struct prbi_ynode *n, const char *key,
+static int parse_people(const struct prb_yctx *c, const struct prb_ynode *n, const char *key,
                         struct prb_people *out)
 {
     struct prb_person person;
-    if (n && n->kind == PRBI_Y_SEQ) {
+    if (n && n->kind == PRB_Y_SEQ) {
         if (n->n == 0)
-            return prbi_yerr(c, n, "'%s' must not be empty", key);
+            return prb_yerr(c, n, "'%s' must not be empty", key);
         for (size_t i = 0; i < n->n; i++) {
             if (parse_person(c, n->kids[i], &person) < 0)
                 return ERR_INVALID;
@@ -287,16 +287,16 @@ static int parse_people(const struct prbi_yctx *c, const struct prbi_ynode *n, c
     return 0;
 }
 
-static int parse_credits(struct pctx *x, const struct prbi_ynode *n)
+static int parse_credits(struct pctx *x, const struct prb_ynode *n)
 {
     struct prb_credits *cr = &x->p->credits;
-    if (n && n->kind == PRBI_Y_SCALAR)
+    if (n && n->kind == PRB_Y_SCALAR)
         return parse_people(&x->c, n, "credits", &cr->authors);
-    if (!n || n->kind != PRBI_Y_MAP)
-        return prbi_yerr(&x->c, n, "'credits' must be a string or a map");
+    if (!n || n->kind != PRB_Y_MAP)
+        return prb_yerr(&x->c, n, "'credits' must be a string or a map");
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const char *k = n->kids[i]->str;
-        const struct prbi_ynode *v = n->kids[i + 1];
+        const struct prb_ynode *v = n->kids[i + 1];
         struct prb_people *pp = !strcmp(k, "authors") ? &cr->authors
                               : !strcmp(k, "contributors") ? &cr->contributors
                               : !strcmp(k, "testers") ? &cr->testers
@@ -306,8 +306,8 @@ static int parse_credits(struct pctx *x, const struct prbi_ynode *n)
         if (pp) {
             rc = parse_people(&x->c, v, k, pp);
         } else if (!strcmp(k, "translators")) {
-            if (!v || v->kind != PRBI_Y_MAP)
-                return prbi_yerr(&x->c, v, "'translators' must map languages to people");
+            if (!v || v->kind != PRB_Y_MAP)
+                return prb_yerr(&x->c, v, "'translators' must map languages to people");
             rc = 0;
             for (size_t j = 0; rc == 0 && j + 1 < v->n; j += 2) {
                 cr->translators = prbi_realloc_array(cr->translators, cr->n_translators + 1,
@@ -318,7 +318,7 @@ static int parse_credits(struct pctx *x, const struct prbi_ynode *n)
                 rc = parse_people(&x->c, v->kids[j + 1], "translators", &tr->people);
             }
         } else {
-            rc = prbi_yerr(&x->c, n->kids[i], "unknown key '%.64s' in 'credits'", k);
+            rc = prb_yerr(&x->c, n->kids[i], "unknown key '%.64s' in 'credits'", k);
         }
         if (rc < 0)
             return rc;
@@ -334,23 +334,23 @@ static void source_push(struct prb_problem *p, char *name, char *url)
     p->n_sources++;
 }
 
-static int parse_source_entry(struct pctx *x, const struct prbi_ynode *n)
+static int parse_source_entry(struct pctx *x, const struct prb_ynode *n)
 {
     char *name = NULL, *url = NULL;
-    if (n && n->kind == PRBI_Y_MAP) {
+    if (n && n->kind == PRB_Y_MAP) {
         for (size_t i = 0; i + 1 < n->n; i += 2) {
             const char *k = n->kids[i]->str;
-            int rc = !strcmp(k, "name") ? prbi_y_string(&x->c, n->kids[i + 1], k, &name)
-                   : !strcmp(k, "url") ? prbi_y_string(&x->c, n->kids[i + 1], k, &url)
-                   : prbi_yerr(&x->c, n->kids[i], "unknown key '%.64s' in 'source'", k);
+            int rc = !strcmp(k, "name") ? prb_y_string(&x->c, n->kids[i + 1], k, &name)
+                   : !strcmp(k, "url") ? prb_y_string(&x->c, n->kids[i + 1], k, &url)
+                   : prb_yerr(&x->c, n->kids[i], "unknown key '%.64s' in 'source'", k);
             if (rc < 0)
                 goto fail;
         }
         if (!name) {
-            prbi_yerr(&x->c, n, "a source needs 'name'");
+            prb_yerr(&x->c, n, "a source needs 'name'");
             goto fail;
         }
-    } else if (prbi_y_string(&x->c, n, "source", &name) < 0) {
+    } else if (prb_y_string(&x->c, n, "source", &name) < 0) {
         goto fail;
     }
     source_push(x->p, name, url);
@@ -361,18 +361,18 @@ fail:
     return ERR_INVALID;
 }
 
-static int parse_source(struct pctx *x, const struct prbi_ynode *n)
+static int parse_source(struct pctx *x, const struct prb_ynode *n)
 {
     if (x->legacy) {
         char *name = NULL;
-        if (prbi_y_string(&x->c, n, "source", &name) < 0)
+        if (prb_y_string(&x->c, n, "source", &name) < 0)
             return ERR_INVALID;
         source_push(x->p, name, NULL);
         return 0;
     }
-    if (n && n->kind == PRBI_Y_SEQ) {
+    if (n && n->kind == PRB_Y_SEQ) {
         if (n->n == 0)
-            return prbi_yerr(&x->c, n, "'source' must not be empty");
+            return prb_yerr(&x->c, n, "'source' must not be empty");
         for (size_t i = 0; i < n->n; i++)
             if (parse_source_entry(x, n->kids[i]) < 0)
                 return ERR_INVALID;
@@ -381,15 +381,15 @@ static int parse_source(struct pctx *x, const struct prbi_ynode *n)
     return parse_source_entry(x, n);
 }
 
-static int parse_name(struct pctx *x, const struct prbi_ynode *n)
+static int parse_name(struct pctx *x, const struct prb_ynode *n)
 {
     struct prb_problem *p = x->p;
-    if (n && n->kind == PRBI_Y_MAP) {
+    if (n && n->kind == PRB_Y_MAP) {
         if (n->n == 0)
-            return prbi_yerr(&x->c, n, "'name' must not be empty");
+            return prb_yerr(&x->c, n, "'name' must not be empty");
         for (size_t i = 0; i + 1 < n->n; i += 2) {
             char *v = NULL;
-            if (prbi_y_string(&x->c, n->kids[i + 1], "name", &v) < 0)
+            if (prb_y_string(&x->c, n->kids[i + 1], "name", &v) < 0)
                 return ERR_INVALID;
             p->names = prbi_realloc_array(p->names, p->n_names + 1, sizeof(*p->names));
             p->names[p->n_names].key = prbi_strdup(n->kids[i]->str);
@@ -399,8 +399,8 @@ static int parse_name(struct pctx *x, const struct prbi_ynode *n)
         return 0;
     }
     char *v = NULL;
-    if (prbi_y_string(&x->c, n, "name", &v) < 0)
-        return prbi_yerr(&x->c, n, "'name' must be a string or a map of languages to strings");
+    if (prb_y_string(&x->c, n, "name", &v) < 0)
+        return prb_yerr(&x->c, n, "'name' must be a string or a map of languages to strings");
     p->names = prbi_calloc(1, sizeof(*p->names));
     p->names[0].key = prbi_strdup("en");
     p->names[0].value = v;
@@ -420,44 +420,44 @@ static const struct {
     { NULL, 0 },
 };
 
-static int parse_type(struct pctx *x, const struct prbi_ynode *n)
+static int parse_type(struct pctx *x, const struct prb_ynode *n)
 {
     struct prb_strv words = { 0 };
     unsigned type = 0;
     int rc = 0;
     if (x->legacy) {
         char *s = NULL;
-        if (prbi_y_string(&x->c, n, "type", &s) < 0)
+        if (prb_y_string(&x->c, n, "type", &s) < 0)
             return ERR_INVALID;
         if (!strcmp(s, "pass-fail"))
             type = PRB_TYPE_PASS_FAIL;
         else if (!strcmp(s, "scoring"))
             type = PRB_TYPE_SCORING;
         else
-            rc = prbi_yerr(&x->c, n, "'type' must be 'pass-fail' or 'scoring', not '%.64s'", s);
+            rc = prb_yerr(&x->c, n, "'type' must be 'pass-fail' or 'scoring', not '%.64s'", s);
         free(s);
         x->p->type = type;
         return rc;
     }
-    if ((rc = prbi_y_str_or_seq(&x->c, n, "type", &words)) < 0)
+    if ((rc = prb_y_str_or_seq(&x->c, n, "type", &words)) < 0)
         return rc;
     for (size_t i = 0; i < words.n && rc == 0; i++) {
         size_t w = 0;
         while (type_words[w].word && strcmp(type_words[w].word, words.v[i]))
             w++;
         if (!type_words[w].word)
-            rc = prbi_yerr(&x->c, n, "unknown problem type '%.64s'", words.v[i]);
+            rc = prb_yerr(&x->c, n, "unknown problem type '%.64s'", words.v[i]);
         else if (type & type_words[w].bit)
-            rc = prbi_yerr(&x->c, n, "problem type '%s' repeated", words.v[i]);
+            rc = prb_yerr(&x->c, n, "problem type '%s' repeated", words.v[i]);
         type |= type_words[w].bit;
     }
     prbi_strv_release(&words);
     if (rc < 0)
         return rc;
     if ((type & PRB_TYPE_PASS_FAIL) && (type & PRB_TYPE_SCORING))
-        return prbi_yerr(&x->c, n, "problem types 'pass-fail' and 'scoring' are incompatible");
+        return prb_yerr(&x->c, n, "problem types 'pass-fail' and 'scoring' are incompatible");
     if ((type & PRB_TYPE_SUBMIT_ANSWER) && (type & (PRB_TYPE_MULTI_PASS | PRB_TYPE_INTERACTIVE)))
-        return prbi_yerr(&x->c, n, "problem type 'submit-answer' is incompatible with "
+        return prb_yerr(&x->c, n, "problem type 'submit-answer' is incompatible with "
                          "'multi-pass' and 'interactive'");
     if (!(type & PRB_TYPE_SCORING))
         type |= PRB_TYPE_PASS_FAIL;
@@ -469,10 +469,10 @@ static const char *const licenses[] = {
     "unknown", "public domain", "cc0", "cc by", "cc by-sa", "educational", "permission", NULL,
 };
 
-static int parse_license(struct pctx *x, const struct prbi_ynode *n)
+static int parse_license(struct pctx *x, const struct prb_ynode *n)
 {
     char *s = NULL;
-    if (prbi_y_string(&x->c, n, "license", &s) < 0)
+    if (prb_y_string(&x->c, n, "license", &s) < 0)
         return ERR_INVALID;
     for (size_t i = 0; licenses[i]; i++) {
         if (!strcmp(licenses[i], s)) {
@@ -481,7 +481,7 @@ static int parse_license(struct pctx *x, const struct prbi_ynode *n)
             return 0;
         }
     }
-    int rc = prbi_yerr(&x->c, n, "unknown license '%.64s'", s);
+    int rc = prb_yerr(&x->c, n, "unknown license '%.64s'", s);
     free(s);
     return rc;
 }
@@ -494,10 +494,10 @@ static int digits(const char *s, size_t n)
     return 1;
 }
 
-static int parse_embargo(struct pctx *x, const struct prbi_ynode *n)
+static int parse_embargo(struct pctx *x, const struct prb_ynode *n)
 {
     char *s = NULL;
-    if (prbi_y_string(&x->c, n, "embargo_until", &s) < 0)
+    if (prb_y_string(&x->c, n, "embargo_until", &s) < 0)
         return ERR_INVALID;
     size_t l = strlen(s);
     int ok = (l == 10 || l == 20) && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
@@ -507,7 +507,7 @@ static int parse_embargo(struct pctx *x, const struct prbi_ynode *n)
              s[16] == ':' && digits(s + 17, 2) && s[19] == 'Z';
     if (!ok) {
         free(s);
-        return prbi_yerr(&x->c, n, "'embargo_until' must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ");
+        return prb_yerr(&x->c, n, "'embargo_until' must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ");
     }
     free(x->p->embargo_until);
     x->p->embargo_until = s;
@@ -524,24 +524,24 @@ static int valid_constant_name(const char *s)
     return 1;
 }
 
-static int parse_constants(struct pctx *x, const struct prbi_ynode *n)
+static int parse_constants(struct pctx *x, const struct prb_ynode *n)
 {
     struct prb_problem *p = x->p;
-    if (!n || n->kind != PRBI_Y_MAP)
-        return prbi_yerr(&x->c, n, "'constants' must be a map");
+    if (!n || n->kind != PRB_Y_MAP)
+        return prb_yerr(&x->c, n, "'constants' must be a map");
     for (size_t i = 0; i + 1 < n->n; i += 2) {
-        const struct prbi_ynode *kn = n->kids[i], *v = n->kids[i + 1];
+        const struct prb_ynode *kn = n->kids[i], *v = n->kids[i + 1];
         if (!valid_constant_name(kn->str))
-            return prbi_yerr(&x->c, kn, "invalid constant name '%.64s'", kn->str);
+            return prb_yerr(&x->c, kn, "invalid constant name '%.64s'", kn->str);
         p->constants = prbi_realloc_array(p->constants, p->n_constants + 1, sizeof(*p->constants));
         struct prb_constant *k = &p->constants[p->n_constants++];
         memset(k, 0, sizeof(*k));
         k->name = prbi_strdup(kn->str);
-        if (v && v->kind == PRBI_Y_MAP && p->format == PRB_FORMAT_2025_09) {
+        if (v && v->kind == PRB_Y_MAP && p->format == PRB_FORMAT_2025_09) {
             for (size_t j = 0; j + 1 < v->n; j += 2) {
                 const char *vk = v->kids[j]->str;
                 char *val = NULL;
-                if (prbi_y_string(&x->c, v->kids[j + 1], vk, &val) < 0)
+                if (prb_y_string(&x->c, v->kids[j + 1], vk, &val) < 0)
                     return ERR_INVALID;
                 if (!strcmp(vk, "value")) {
                     k->value = val;
@@ -554,9 +554,9 @@ static int parse_constants(struct pctx *x, const struct prbi_ynode *n)
                 k->n_variants++;
             }
             if (!k->value)
-                return prbi_yerr(&x->c, v, "constant '%.64s' needs 'value'", kn->str);
-        } else if (!v || v->kind != PRBI_Y_SCALAR || prbi_y_is_null(v)) {
-            return prbi_yerr(&x->c, v, "constant '%.64s' must be an int, float or string",
+                return prb_yerr(&x->c, v, "constant '%.64s' needs 'value'", kn->str);
+        } else if (!v || v->kind != PRB_Y_SCALAR || prb_y_is_null(v)) {
+            return prb_yerr(&x->c, v, "constant '%.64s' must be an int, float or string",
                              kn->str);
         } else {
             k->value = prbi_strdup(v->str);
@@ -565,13 +565,13 @@ static int parse_constants(struct pctx *x, const struct prbi_ynode *n)
     return 0;
 }
 
-static int parse_limits(struct pctx *x, const struct prbi_ynode *n)
+static int parse_limits(struct pctx *x, const struct prb_ynode *n)
 {
     struct prb_limits *lim = &x->p->limits;
-    if (!n || n->kind != PRBI_Y_MAP)
-        return prbi_yerr(&x->c, n, "'limits' must be a map");
+    if (!n || n->kind != PRB_Y_MAP)
+        return prb_yerr(&x->c, n, "'limits' must be a map");
     for (size_t i = 0; i + 1 < n->n; i += 2) {
-        const struct prbi_ynode *kn = n->kids[i], *v = n->kids[i + 1];
+        const struct prb_ynode *kn = n->kids[i], *v = n->kids[i + 1];
         const char *k = kn->str;
         int64_t *ip = !strcmp(k, "memory") ? &lim->memory_mib
                     : !strcmp(k, "output") ? &lim->output_mib
@@ -583,45 +583,45 @@ static int parse_limits(struct pctx *x, const struct prbi_ynode *n)
                     : !strcmp(k, "validation_output") ? &lim->validation_output_mib : NULL;
         int rc;
         if (ip) {
-            rc = prbi_y_int(&x->c, v, k, 1, PRB_LIMIT_VALUE_MAX, ip);
+            rc = prb_y_int(&x->c, v, k, 1, PRB_LIMIT_VALUE_MAX, ip);
         } else if (x->legacy && (!strcmp(k, "time_multiplier") ||
                                  !strcmp(k, "time_safety_margin"))) {
             double *dp = !strcmp(k, "time_multiplier") ? &lim->ac_to_time_limit
                                                          : &lim->time_limit_to_tle;
-            rc = prbi_y_float(&x->c, v, k, dp);
+            rc = prb_y_float(&x->c, v, k, dp);
             if (rc == 0 && !(*dp > 0))
-                rc = prbi_yerr(&x->c, v, "'%s' must be positive", k);
+                rc = prb_yerr(&x->c, v, "'%s' must be positive", k);
         } else if (!x->legacy && !strcmp(k, "time_multipliers")) {
-            if (!v || v->kind != PRBI_Y_MAP)
-                return prbi_yerr(&x->c, v, "'time_multipliers' must be a map");
+            if (!v || v->kind != PRB_Y_MAP)
+                return prb_yerr(&x->c, v, "'time_multipliers' must be a map");
             rc = 0;
             for (size_t j = 0; rc == 0 && j + 1 < v->n; j += 2) {
                 const char *mk = v->kids[j]->str;
                 double *dp = !strcmp(mk, "ac_to_time_limit") ? &lim->ac_to_time_limit
                            : !strcmp(mk, "time_limit_to_tle") ? &lim->time_limit_to_tle : NULL;
                 if (!dp)
-                    return prbi_yerr(&x->c, v->kids[j], "unknown key '%.64s' in "
+                    return prb_yerr(&x->c, v->kids[j], "unknown key '%.64s' in "
                                      "'time_multipliers'", mk);
-                rc = prbi_y_float(&x->c, v->kids[j + 1], mk, dp);
+                rc = prb_y_float(&x->c, v->kids[j + 1], mk, dp);
                 if (rc == 0 && !(*dp >= 1))
-                    rc = prbi_yerr(&x->c, v->kids[j + 1], "'%s' must be at least 1", mk);
+                    rc = prb_yerr(&x->c, v->kids[j + 1], "'%s' must be at least 1", mk);
             }
         } else if (!x->legacy && !strcmp(k, "time_limit")) {
-            rc = prbi_y_float(&x->c, v, k, &lim->time_limit);
+            rc = prb_y_float(&x->c, v, k, &lim->time_limit);
             if (rc == 0 && !(lim->time_limit > 0 && lim->time_limit <= PRB_TIME_LIMIT_MAX_S))
-                rc = prbi_yerr(&x->c, v, "'time_limit' must be above 0 and at most %g seconds",
+                rc = prb_yerr(&x->c, v, "'time_limit' must be above 0 and at most %g seconds",
                                PRB_TIME_LIMIT_MAX_S);
             x->have_time_limit = 1;
         } else if (!x->legacy && !strcmp(k, "time_resolution")) {
-            rc = prbi_y_float(&x->c, v, k, &lim->time_resolution);
+            rc = prb_y_float(&x->c, v, k, &lim->time_resolution);
             if (rc == 0 && !(lim->time_resolution > 0 &&
                              lim->time_resolution <= PRB_TIME_LIMIT_MAX_S))
-                rc = prbi_yerr(&x->c, v, "'time_resolution' must be above 0");
+                rc = prb_yerr(&x->c, v, "'time_resolution' must be above 0");
         } else if (!x->legacy && !strcmp(k, "validation_passes")) {
-            rc = prbi_y_int(&x->c, v, k, 2, PRB_LIMIT_VALUE_MAX, &lim->validation_passes);
+            rc = prb_y_int(&x->c, v, k, 2, PRB_LIMIT_VALUE_MAX, &lim->validation_passes);
             x->have_validation_passes = 1;
         } else {
-            rc = prbi_yerr(&x->c, kn, "unknown key '%.64s' in 'limits'", k);
+            rc = prb_yerr(&x->c, kn, "unknown key '%.64s' in 'limits'", k);
         }
         if (rc < 0)
             return rc;
@@ -630,13 +630,13 @@ static int parse_limits(struct pctx *x, const struct prbi_ynode *n)
 }
 
 /* Legacy `validation`: "default", or "custom" plus some of score, interactive. */
-static int parse_validation(struct pctx *x, const struct prbi_ynode *n)
+static int parse_validation(struct pctx *x, const struct prb_ynode *n)
 {
     struct prb_strv w = { 0 };
     int rc = 0;
-    if (!n || n->kind != PRBI_Y_SCALAR || prbi_strv_split(&w, n->str) < 0 || w.n == 0) {
+    if (!n || n->kind != PRB_Y_SCALAR || prbi_strv_split(&w, n->str) < 0 || w.n == 0) {
         prbi_strv_release(&w);
-        return prbi_yerr(&x->c, n, "'validation' must be 'default' or 'custom ...'");
+        return prb_yerr(&x->c, n, "'validation' must be 'default' or 'custom ...'");
     }
     if (!strcmp(w.v[0], "default") && w.n == 1) {
         x->validation_custom = 0;
@@ -646,37 +646,37 @@ static int parse_validation(struct pctx *x, const struct prbi_ynode *n)
             int *f = !strcmp(w.v[i], "score") ? &x->validation_score
                    : !strcmp(w.v[i], "interactive") ? &x->validation_interactive : NULL;
             if (!f || *f)
-                rc = prbi_yerr(&x->c, n, "bad 'validation' word '%.64s'", w.v[i]);
+                rc = prb_yerr(&x->c, n, "bad 'validation' word '%.64s'", w.v[i]);
             else
                 *f = 1;
         }
     } else {
-        rc = prbi_yerr(&x->c, n, "'validation' must start with 'default' or 'custom'");
+        rc = prb_yerr(&x->c, n, "'validation' must start with 'default' or 'custom'");
     }
     x->validation_node = n;
     prbi_strv_release(&w);
     return rc;
 }
 
-static int parse_grading(struct pctx *x, const struct prbi_ynode *n)
+static int parse_grading(struct pctx *x, const struct prb_ynode *n)
 {
-    if (!n || n->kind != PRBI_Y_MAP)
-        return prbi_yerr(&x->c, n, "'grading' must be a map");
+    if (!n || n->kind != PRB_Y_MAP)
+        return prb_yerr(&x->c, n, "'grading' must be a map");
     x->grading_node = n;
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const char *k = n->kids[i]->str;
-        const struct prbi_ynode *v = n->kids[i + 1];
+        const struct prb_ynode *v = n->kids[i + 1];
         int rc;
         if (!strcmp(k, "objective")) {
-            const char *s = v && v->kind == PRBI_Y_SCALAR ? v->str : "";
+            const char *s = v && v->kind == PRB_Y_SCALAR ? v->str : "";
             if (strcmp(s, "min") && strcmp(s, "max"))
-                return prbi_yerr(&x->c, v, "'objective' must be 'min' or 'max'");
+                return prb_yerr(&x->c, v, "'objective' must be 'min' or 'max'");
             x->p->objective_min = !strcmp(s, "min");
             rc = 0;
         } else if (!strcmp(k, "show_test_data_groups")) {
-            rc = prbi_y_bool(&x->c, v, k, &x->p->show_test_data_groups);
+            rc = prb_y_bool(&x->c, v, k, &x->p->show_test_data_groups);
         } else {
-            rc = prbi_yerr(&x->c, n->kids[i], "unknown key '%.64s' in 'grading'", k);
+            rc = prb_yerr(&x->c, n->kids[i], "unknown key '%.64s' in 'grading'", k);
         }
         if (rc < 0)
             return rc;
@@ -713,14 +713,39 @@ static void split_authors(struct prb_people *out, const char *s)
 static const char *const keys_legacy[] = {
     "problem_format_version", "type", "name", "uuid", "author", "source", "source_url",
     "license", "rights_owner", "limits", "validation", "validator_flags", "grading",
-    "keywords", NULL,
+    "keywords", "crucible", NULL,
 };
 
 static const char *const keys_new[] = {
     "problem_format_version", "type", "name", "uuid", "version", "credits", "source",
     "license", "rights_owner", "embargo_until", "limits", "keywords", "languages",
-    "allow_file_writing", "constants", NULL,
+    "allow_file_writing", "constants", "crucible", NULL,
 };
+
+/* `crucible:` is our documented extension (docs/problem-format.md):
+ *   crucible:
+ *     checker: testlib     # the output validator is a testlib-style checker
+ */
+static int parse_crucible(struct pctx *x, const struct prb_ynode *v)
+{
+    if (prb_y_expect_map(&x->c, v, "'crucible'") < 0)
+        return ERR_INVALID;
+    for (size_t i = 0; v && v->kind == PRB_Y_MAP && i + 1 < v->n; i += 2) {
+        const struct prb_ynode *kn = v->kids[i], *val = v->kids[i + 1];
+        if (strcmp(kn->str, "checker") != 0)
+            return prb_yerr(&x->c, kn, "unknown key '%.64s' in 'crucible'", kn->str);
+        const char *s = val && val->kind == PRB_Y_SCALAR ? val->str : "";
+        if (!strcmp(s, "testlib"))
+            x->p->checker = PRB_CHECKER_TESTLIB;
+        else if (!strcmp(s, "default"))
+            x->p->checker = PRB_CHECKER_DEFAULT;
+        else if (!strcmp(s, "validator"))
+            x->p->checker = PRB_CHECKER_VALIDATOR;
+        else
+            return prb_yerr(&x->c, val, "'checker' must be testlib, validator or default");
+    }
+    return 0;
+}
 
 static int in_list(const char *const *list, const char *s)
 {
@@ -730,13 +755,13 @@ static int in_list(const char *const *list, const char *s)
     return 0;
 }
 
-static int parse_problem_key(struct pctx *x, const struct prbi_ynode *kn,
-                             const struct prbi_ynode *v)
+static int parse_problem_key(struct pctx *x, const struct prb_ynode *kn,
+                             const struct prb_ynode *v)
 {
     struct prb_problem *p = x->p;
     const char *k = kn->str;
     if (!in_list(x->legacy ? keys_legacy : keys_new, k))
-        return prbi_yerr(&x->c, kn, "unknown key '%.64s'", k);
+        return prb_yerr(&x->c, kn, "unknown key '%.64s'", k);
     if (!strcmp(k, "problem_format_version"))
         return 0;
     if (!strcmp(k, "type"))
@@ -744,24 +769,24 @@ static int parse_problem_key(struct pctx *x, const struct prbi_ynode *kn,
     if (!strcmp(k, "name"))
         return parse_name(x, v);
     if (!strcmp(k, "uuid"))
-        return prbi_y_string(&x->c, v, k, &p->uuid);
+        return prb_y_string(&x->c, v, k, &p->uuid);
     if (!strcmp(k, "version"))
-        return prbi_y_string(&x->c, v, k, &p->version);
+        return prb_y_string(&x->c, v, k, &p->version);
     if (!strcmp(k, "author"))
-        return prbi_y_string(&x->c, v, k, &x->legacy_author);
+        return prb_y_string(&x->c, v, k, &x->legacy_author);
     if (!strcmp(k, "credits"))
         return parse_credits(x, v);
     if (!strcmp(k, "source"))
         return parse_source(x, v);
     if (!strcmp(k, "source_url")) {
         x->source_url_node = v;
-        return prbi_y_string(&x->c, v, k, &x->legacy_source_url);
+        return prb_y_string(&x->c, v, k, &x->legacy_source_url);
     }
     if (!strcmp(k, "license"))
         return parse_license(x, v);
     if (!strcmp(k, "rights_owner")) {
         x->rights_node = kn;
-        return prbi_y_string(&x->c, v, k, &p->rights_owner);
+        return prb_y_string(&x->c, v, k, &p->rights_owner);
     }
     if (!strcmp(k, "embargo_until"))
         return parse_embargo(x, v);
@@ -771,10 +796,10 @@ static int parse_problem_key(struct pctx *x, const struct prbi_ynode *kn,
         return parse_validation(x, v);
     if (!strcmp(k, "validator_flags")) {
         prbi_strv_release(&p->validator_flags);
-        if (prbi_y_is_null(v))
+        if (prb_y_is_null(v))
             return 0;
-        if (v->kind != PRBI_Y_SCALAR || prbi_strv_split(&p->validator_flags, v->str) < 0)
-            return prbi_yerr(&x->c, v, "'validator_flags' must be a string of at most %d words",
+        if (v->kind != PRB_Y_SCALAR || prbi_strv_split(&p->validator_flags, v->str) < 0)
+            return prb_yerr(&x->c, v, "'validator_flags' must be a string of at most %d words",
                              PRB_MAX_ARGS);
         return 0;
     }
@@ -782,24 +807,26 @@ static int parse_problem_key(struct pctx *x, const struct prbi_ynode *kn,
         return parse_grading(x, v);
     if (!strcmp(k, "keywords")) {
         if (!x->legacy)
-            return prbi_y_strseq(&x->c, v, k, &p->keywords);
-        if (prbi_y_is_null(v))
+            return prb_y_strseq(&x->c, v, k, &p->keywords);
+        if (prb_y_is_null(v))
             return 0;
-        if (v->kind != PRBI_Y_SCALAR || prbi_strv_split(&p->keywords, v->str) < 0)
-            return prbi_yerr(&x->c, v, "'keywords' must be a string of space-separated words");
+        if (v->kind != PRB_Y_SCALAR || prbi_strv_split(&p->keywords, v->str) < 0)
+            return prb_yerr(&x->c, v, "'keywords' must be a string of space-separated words");
         return 0;
     }
     if (!strcmp(k, "languages")) {
-        int rc = prbi_y_str_or_seq(&x->c, v, k, &p->languages);
+        int rc = prb_y_str_or_seq(&x->c, v, k, &p->languages);
         if (rc == 0 && p->languages.n == 1 && !strcmp(p->languages.v[0], "all"))
             prbi_strv_release(&p->languages);
         return rc;
     }
     if (!strcmp(k, "allow_file_writing"))
-        return prbi_y_bool(&x->c, v, k, &p->allow_file_writing);
+        return prb_y_bool(&x->c, v, k, &p->allow_file_writing);
     if (!strcmp(k, "constants"))
         return parse_constants(x, v);
-    return prbi_yerr(&x->c, kn, "unknown key '%.64s'", k);
+    if (!strcmp(k, "crucible"))
+        return parse_crucible(x, v);
+    return prb_yerr(&x->c, kn, "unknown key '%.64s'", k);
 }
 
 static char *join_people(const struct prb_people *pp)
@@ -812,7 +839,7 @@ static char *join_people(const struct prb_people *pp)
     return buf_detach(&b, NULL);
 }
 
-static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *root)
+static int parse_problem_yaml(struct prbi_load *ld, const struct prb_ynode *root)
 {
     struct prb_problem *p = ld->p;
     struct pctx x;
@@ -822,17 +849,17 @@ static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *roo
     x.c.file = "problem.yaml";
     x.c.err = ld->err;
     x.p = p;
-    if (prbi_y_expect_map(&x.c, root, "problem.yaml") < 0)
+    if (prb_y_expect_map(&x.c, root, "problem.yaml") < 0)
         return ERR_INVALID;
 
     /* The version decides which keys exist, so it is read first. */
     p->format = PRB_FORMAT_LEGACY;
-    for (size_t i = 0; root && root->kind == PRBI_Y_MAP && i + 1 < root->n; i += 2) {
+    for (size_t i = 0; root && root->kind == PRB_Y_MAP && i + 1 < root->n; i += 2) {
         if (strcmp(root->kids[i]->str, "problem_format_version"))
             continue;
-        const struct prbi_ynode *v = root->kids[i + 1];
+        const struct prb_ynode *v = root->kids[i + 1];
         x.has_version_key = 1;
-        const char *s = v && v->kind == PRBI_Y_SCALAR ? v->str : "";
+        const char *s = v && v->kind == PRB_Y_SCALAR ? v->str : "";
         if (!strcmp(s, "legacy") || !strcmp(s, "legacy-icpc"))
             p->format = PRB_FORMAT_LEGACY;
         else if (!strcmp(s, "2023-07-draft"))
@@ -840,7 +867,7 @@ static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *roo
         else if (!strcmp(s, "2025-09"))
             p->format = PRB_FORMAT_2025_09;
         else
-            return prbi_yerr(&x.c, v, "unsupported problem_format_version '%.64s'", s);
+            return prb_yerr(&x.c, v, "unsupported problem_format_version '%.64s'", s);
     }
     x.legacy = p->format == PRB_FORMAT_LEGACY;
 
@@ -852,28 +879,28 @@ static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *roo
     p->limits.time_resolution = 1.0;
     p->limits.validation_passes = 2;
 
-    for (size_t i = 0; root && root->kind == PRBI_Y_MAP && i + 1 < root->n; i += 2)
+    for (size_t i = 0; root && root->kind == PRB_Y_MAP && i + 1 < root->n; i += 2)
         if ((rc = parse_problem_key(&x, root->kids[i], root->kids[i + 1])) < 0)
             goto out;
 
     if (!x.legacy) {
         if (!p->n_names) {
-            rc = prbi_yerr(&x.c, NULL, "'name' is required");
+            rc = prb_yerr(&x.c, NULL, "'name' is required");
             goto out;
         }
         if (!p->uuid) {
-            rc = prbi_yerr(&x.c, NULL, "'uuid' is required");
+            rc = prb_yerr(&x.c, NULL, "'uuid' is required");
             goto out;
         }
         if (x.have_validation_passes && !(p->type & PRB_TYPE_MULTI_PASS)) {
-            rc = prbi_yerr(&x.c, NULL, "'limits.validation_passes' is only for multi-pass problems");
+            rc = prb_yerr(&x.c, NULL, "'limits.validation_passes' is only for multi-pass problems");
             goto out;
         }
         if (x.have_time_limit) {
             p->limits.time_limit_source = PRB_TL_PROBLEM_YAML;
             double k = p->limits.time_limit / p->limits.time_resolution;
             if (p->format == PRB_FORMAT_2025_09 && fabs(k - round(k)) > TIME_EPS * fmax(1, k)) {
-                rc = prbi_yerr(&x.c, NULL, "'limits.time_limit' must be a multiple of "
+                rc = prb_yerr(&x.c, NULL, "'limits.time_limit' must be a multiple of "
                                "'limits.time_resolution'");
                 goto out;
             }
@@ -883,19 +910,19 @@ static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *roo
             split_authors(&p->credits.authors, x.legacy_author);
         if (x.legacy_source_url) {
             if (!p->n_sources) {
-                rc = prbi_yerr(&x.c, x.source_url_node, "'source_url' needs 'source'");
+                rc = prb_yerr(&x.c, x.source_url_node, "'source_url' needs 'source'");
                 goto out;
             }
             p->sources[0].url = x.legacy_source_url;
             x.legacy_source_url = NULL;
         }
         if (x.validation_score && !(p->type & PRB_TYPE_SCORING)) {
-            rc = prbi_yerr(&x.c, x.validation_node, "'validation: custom score' is only for "
+            rc = prb_yerr(&x.c, x.validation_node, "'validation: custom score' is only for "
                            "scoring problems");
             goto out;
         }
         if (x.grading_node && !(p->type & PRB_TYPE_SCORING)) {
-            rc = prbi_yerr(&x.c, x.grading_node, "'grading' is only for scoring problems");
+            rc = prb_yerr(&x.c, x.grading_node, "'grading' is only for scoring problems");
             goto out;
         }
         if (x.validation_interactive)
@@ -906,7 +933,7 @@ static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *roo
 
     /* Rights owner ("License", "Rights owner"). */
     if (!strcmp(p->license, "public domain") && p->rights_owner) {
-        rc = prbi_yerr(&x.c, x.rights_node, "'rights_owner' must not be set for public domain");
+        rc = prb_yerr(&x.c, x.rights_node, "'rights_owner' must not be set for public domain");
         goto out;
     }
     if (!p->rights_owner && strcmp(p->license, "public domain")) {
@@ -915,7 +942,7 @@ static int parse_problem_yaml(struct prbi_load *ld, const struct prbi_ynode *roo
         else if (p->n_sources)
             p->rights_owner = prbi_strdup(p->sources[0].name);
         else if (strcmp(p->license, "unknown")) {
-            rc = prbi_yerr(&x.c, NULL, "license '%s' needs 'rights_owner' (or authors or a "
+            rc = prb_yerr(&x.c, NULL, "license '%s' needs 'rights_owner' (or authors or a "
                            "source)", p->license);
             goto out;
         }
@@ -992,7 +1019,7 @@ int prb_package_load(const char *path, const char *tmp_dir, const struct prb_loa
 {
     struct prb_problem *p = prbi_calloc(1, sizeof(*p));
     struct prbi_load ld = { .p = p, .root_real = NULL, .err = err };
-    struct prbi_ynode *y = NULL;
+    struct prb_ynode *y = NULL;
     char *root = NULL, *yaml_path = NULL;
     struct stat st;
     int rc;
@@ -1032,7 +1059,7 @@ int prb_package_load(const char *path, const char *tmp_dir, const struct prb_loa
         goto out;
     }
     if ((rc = prbi_check_inside(&ld, yaml_path, "problem.yaml")) < 0 ||
-        (rc = prbi_yaml_load_file(yaml_path, "problem.yaml", &y, err)) < 0 ||
+        (rc = prb_yaml_load_file(yaml_path, "problem.yaml", &y, err)) < 0 ||
         (rc = parse_problem_yaml(&ld, y)) < 0)
         goto out;
 
@@ -1051,6 +1078,19 @@ int prb_package_load(const char *path, const char *tmp_dir, const struct prb_loa
             goto out;
         }
     }
+    /* The checker: a testlib checker or a Kattis output validator lives in
+     * the output validator directory; otherwise the default validator. */
+    if (p->checker == PRB_CHECKER_TESTLIB && !p->custom_output_validator) {
+        p->custom_output_validator = is_dir(p->root, p->format == PRB_FORMAT_LEGACY ? "output_validators"
+                                                                                   : "output_validator");
+        if (!p->custom_output_validator) {
+            rc = err_set(err, ERR_INVALID, "problem.yaml: 'checker: testlib' needs an %s directory",
+                         p->format == PRB_FORMAT_LEGACY ? "output_validators/" : "output_validator/");
+            goto out;
+        }
+    }
+    if (p->checker == PRB_CHECKER_DEFAULT && p->custom_output_validator)
+        p->checker = PRB_CHECKER_VALIDATOR;
     if (p->limits.time_limit_source == PRB_TL_NONE && (rc = read_timelimit_file(&ld)) < 0)
         goto out;
     if ((rc = prbi_testdata_load(&ld)) < 0)
@@ -1058,7 +1098,7 @@ int prb_package_load(const char *path, const char *tmp_dir, const struct prb_loa
     *out = p;
     p = NULL;
 out:
-    prbi_yaml_free(y);
+    prb_yaml_free(y);
     free(root);
     free(yaml_path);
     prb_problem_free(p);

@@ -346,26 +346,26 @@ void prbi_group_free(struct prb_group *g)
 /* ---- YAML pieces ---- */
 
 /* input_validator_args: a sequence, or a map of validator name -> sequence. */
-static int parse_iva(const struct prbi_yctx *c, const struct prbi_ynode *v, struct cfg *cfg)
+static int parse_iva(const struct prb_yctx *c, const struct prb_ynode *v, struct cfg *cfg)
 {
     struct prb_named_args *na = NULL;
     size_t nn = 0;
     int rc = 0;
-    if (v && v->kind == PRBI_Y_MAP) {
+    if (v && v->kind == PRB_Y_MAP) {
         if (v->n / 2 > PRB_MAX_ARGS)
-            return prbi_yerr(c, v, "'input_validator_args' has too many validators");
+            return prb_yerr(c, v, "'input_validator_args' has too many validators");
         na = prbi_calloc(v->n / 2 + 1, sizeof(*na));
         for (size_t i = 0; i + 1 < v->n; i += 2) {
             na[nn].name = prbi_strdup(v->kids[i]->str);
             nn++;
-            if ((rc = prbi_y_strseq(c, v->kids[i + 1], "input_validator_args",
+            if ((rc = prb_y_strseq(c, v->kids[i + 1], "input_validator_args",
                                     &na[nn - 1].args)) < 0)
                 goto out;
         }
     } else {
         na = prbi_calloc(1, sizeof(*na));
         nn = 1;
-        if ((rc = prbi_y_strseq(c, v, "input_validator_args", &na[0].args)) < 0)
+        if ((rc = prb_y_strseq(c, v, "input_validator_args", &na[0].args)) < 0)
             goto out;
     }
     named_args_release(cfg->iva, cfg->n_iva);
@@ -379,41 +379,41 @@ out:
 }
 
 /* Legacy "String or map with the keys name and flags". */
-static int parse_legacy_flags(const struct prbi_yctx *c, const struct prbi_ynode *v,
+static int parse_legacy_flags(const struct prb_yctx *c, const struct prb_ynode *v,
                               const char *key, char **name, struct prb_strv *flags)
 {
-    const struct prbi_ynode *fl = v;
+    const struct prb_ynode *fl = v;
     *name = NULL;
-    if (v && v->kind == PRBI_Y_MAP) {
+    if (v && v->kind == PRB_Y_MAP) {
         fl = NULL;
         for (size_t i = 0; i + 1 < v->n; i += 2) {
             const char *k = v->kids[i]->str;
             if (strcmp(k, "name") == 0) {
-                if (prbi_y_string(c, v->kids[i + 1], "name", name) < 0)
+                if (prb_y_string(c, v->kids[i + 1], "name", name) < 0)
                     return ERR_INVALID;
             } else if (strcmp(k, "flags") == 0) {
                 fl = v->kids[i + 1];
             } else {
                 free(*name);
                 *name = NULL;
-                return prbi_yerr(c, v->kids[i], "unknown key '%.64s' in '%s'", k, key);
+                return prb_yerr(c, v->kids[i], "unknown key '%.64s' in '%s'", k, key);
             }
         }
         if (!*name)
-            return prbi_yerr(c, v, "'%s' map needs 'name'", key);
+            return prb_yerr(c, v, "'%s' map needs 'name'", key);
     }
     prbi_strv_release(flags);
-    if (!fl || prbi_y_is_null(fl))
+    if (!fl || prb_y_is_null(fl))
         return 0;
-    if (fl->kind != PRBI_Y_SCALAR) {
+    if (fl->kind != PRB_Y_SCALAR) {
         free(*name);
         *name = NULL;
-        return prbi_yerr(c, fl, "'%s' flags must be a string", key);
+        return prb_yerr(c, fl, "'%s' flags must be a string", key);
     }
     if (prbi_strv_split(flags, fl->str) < 0) {
         free(*name);
         *name = NULL;
-        return prbi_yerr(c, fl, "'%s' has more than %d words", key, PRB_MAX_ARGS);
+        return prb_yerr(c, fl, "'%s' has more than %d words", key, PRB_MAX_ARGS);
     }
     return 0;
 }
@@ -448,17 +448,17 @@ static int parse_range_word(const char *s, size_t n, double *out)
     return 0;
 }
 
-static int parse_range(const struct prbi_yctx *c, const struct prbi_ynode *v, double *lo,
+static int parse_range(const struct prb_yctx *c, const struct prb_ynode *v, double *lo,
                        double *hi)
 {
-    if (!v || v->kind != PRBI_Y_SCALAR)
-        return prbi_yerr(c, v, "'range' must be two numbers separated by a space");
+    if (!v || v->kind != PRB_Y_SCALAR)
+        return prb_yerr(c, v, "'range' must be two numbers separated by a space");
     const char *s = v->str;
     while (*s == ' ')
         s++;
     const char *sp = strchr(s, ' ');
     if (!sp)
-        return prbi_yerr(c, v, "'range' must be two numbers separated by a space");
+        return prb_yerr(c, v, "'range' must be two numbers separated by a space");
     const char *s2 = sp;
     while (*s2 == ' ')
         s2++;
@@ -467,9 +467,9 @@ static int parse_range(const struct prbi_yctx *c, const struct prbi_ynode *v, do
         l2--;
     if (parse_range_word(s, (size_t)(sp - s), lo) < 0 || parse_range_word(s2, l2, hi) < 0 ||
         memchr(s2, ' ', l2))
-        return prbi_yerr(c, v, "'range' must be two numbers separated by a space");
+        return prb_yerr(c, v, "'range' must be two numbers separated by a space");
     if (*lo > *hi)
-        return prbi_yerr(c, v, "'range' must not start above its end");
+        return prb_yerr(c, v, "'range' must not start above its end");
     return 0;
 }
 
@@ -479,38 +479,38 @@ static const char *const legacy_grader_words[] = {
 };
 
 /* Legacy testdata.yaml: every key is inherited, so it updates cfg in place. */
-static int parse_testdata_yaml(struct tdl *t, const struct prbi_ynode *root, const char *rel,
+static int parse_testdata_yaml(struct tdl *t, const struct prb_ynode *root, const char *rel,
                                struct cfg *cfg)
 {
-    struct prbi_yctx c = { .file = rel, .err = t->err };
-    if (prbi_y_expect_map(&c, root, "testdata.yaml") < 0)
+    struct prb_yctx c = { .file = rel, .err = t->err };
+    if (prb_y_expect_map(&c, root, "testdata.yaml") < 0)
         return ERR_INVALID;
-    for (size_t i = 0; root && root->kind == PRBI_Y_MAP && i + 1 < root->n; i += 2) {
-        const struct prbi_ynode *kn = root->kids[i], *v = root->kids[i + 1];
+    for (size_t i = 0; root && root->kind == PRB_Y_MAP && i + 1 < root->n; i += 2) {
+        const struct prb_ynode *kn = root->kids[i], *v = root->kids[i + 1];
         const char *k = kn->str;
         char *s = NULL;
         int rc = 0;
         if (!strcmp(k, "on_reject")) {
-            if ((rc = prbi_y_string(&c, v, k, &s)) == 0) {
+            if ((rc = prb_y_string(&c, v, k, &s)) == 0) {
                 if (!strcmp(s, "break") || !strcmp(s, "continue"))
                     cfg->on_reject_continue = !strcmp(s, "continue");
                 else
-                    rc = prbi_yerr(&c, v, "'on_reject' must be 'break' or 'continue'");
+                    rc = prb_yerr(&c, v, "'on_reject' must be 'break' or 'continue'");
             }
         } else if (!strcmp(k, "grading")) {
-            if ((rc = prbi_y_string(&c, v, k, &s)) == 0) {
+            if ((rc = prb_y_string(&c, v, k, &s)) == 0) {
                 if (!strcmp(s, "default") || !strcmp(s, "custom"))
                     cfg->custom_grading = !strcmp(s, "custom");
                 else
-                    rc = prbi_yerr(&c, v, "'grading' must be 'default' or 'custom'");
+                    rc = prb_yerr(&c, v, "'grading' must be 'default' or 'custom'");
             }
         } else if (!strcmp(k, "grader_flags")) {
             prbi_strv_release(&cfg->grader_flags);
-            if (!prbi_y_is_null(v)) {
-                if (v->kind != PRBI_Y_SCALAR)
-                    rc = prbi_yerr(&c, v, "'grader_flags' must be a string");
+            if (!prb_y_is_null(v)) {
+                if (v->kind != PRB_Y_SCALAR)
+                    rc = prb_yerr(&c, v, "'grader_flags' must be a string");
                 else if (prbi_strv_split(&cfg->grader_flags, v->str) < 0)
-                    rc = prbi_yerr(&c, v, "'grader_flags' has too many words");
+                    rc = prb_yerr(&c, v, "'grader_flags' has too many words");
             }
         } else if (!strcmp(k, "input_validator_flags")) {
             struct prb_strv fl = { 0 };
@@ -531,13 +531,13 @@ static int parse_testdata_yaml(struct tdl *t, const struct prbi_ynode *root, con
         } else if (!strcmp(k, "accept_score") || !strcmp(k, "reject_score") ||
                    !strcmp(k, "range")) {
             if (!t->scoring)
-                rc = prbi_yerr(&c, kn, "'%s' is only allowed for scoring problems", k);
+                rc = prb_yerr(&c, kn, "'%s' is only allowed for scoring problems", k);
             else if (!strcmp(k, "range"))
                 rc = parse_range(&c, v, &cfg->range_min, &cfg->range_max);
             else
-                rc = prbi_y_float(&c, v, k, k[0] == 'a' ? &cfg->accept_score : &cfg->reject_score);
+                rc = prb_y_float(&c, v, k, k[0] == 'a' ? &cfg->accept_score : &cfg->reject_score);
         } else {
-            rc = prbi_yerr(&c, kn, "unknown key '%.64s'", k);
+            rc = prb_yerr(&c, kn, "unknown key '%.64s'", k);
         }
         free(s);
         if (rc < 0)
@@ -549,29 +549,29 @@ static int parse_testdata_yaml(struct tdl *t, const struct prbi_ynode *root, con
             while (legacy_grader_words[w] && strcmp(legacy_grader_words[w], cfg->grader_flags.v[i]))
                 w++;
             if (!legacy_grader_words[w])
-                return prbi_yerr(&c, NULL, "unknown grader flag '%.64s'", cfg->grader_flags.v[i]);
+                return prb_yerr(&c, NULL, "unknown grader flag '%.64s'", cfg->grader_flags.v[i]);
         }
     }
     return 0;
 }
 
 /* The argument keys shared by test_group.yaml and a test case's .yaml. */
-static int parse_arg_key(const struct prbi_yctx *c, const char *k, const struct prbi_ynode *v,
+static int parse_arg_key(const struct prb_yctx *c, const char *k, const struct prb_ynode *v,
                          struct cfg *cfg, int *handled)
 {
     *handled = 1;
     if (!strcmp(k, "args"))
-        return prbi_y_strseq(c, v, k, &cfg->args);
+        return prb_y_strseq(c, v, k, &cfg->args);
     if (!strcmp(k, "output_validator_args"))
-        return prbi_y_strseq(c, v, k, &cfg->ova);
+        return prb_y_strseq(c, v, k, &cfg->ova);
     if (!strcmp(k, "input_visualizer_args"))
-        return prbi_y_strseq(c, v, k, &cfg->ivis);
+        return prb_y_strseq(c, v, k, &cfg->ivis);
     if (!strcmp(k, "output_visualizer_args"))
-        return prbi_y_strseq(c, v, k, &cfg->ovis);
+        return prb_y_strseq(c, v, k, &cfg->ovis);
     if (!strcmp(k, "input_validator_args"))
         return parse_iva(c, v, cfg);
     if (!strcmp(k, "full_feedback"))
-        return prbi_y_bool(c, v, k, &cfg->full_feedback);
+        return prb_y_bool(c, v, k, &cfg->full_feedback);
     *handled = 0;
     return 0;
 }
@@ -590,15 +590,15 @@ struct reqs {
 };
 
 /* 2023-07+ test_group.yaml for sample, secret or a test data group. */
-static int parse_test_group_yaml(struct tdl *t, const struct prbi_ynode *root, const char *rel,
+static int parse_test_group_yaml(struct tdl *t, const struct prb_ynode *root, const char *rel,
                                  struct prb_group *g, struct cfg *cfg, int is_sample,
                                  struct reqs *reqs)
 {
-    struct prbi_yctx c = { .file = rel, .err = t->err };
-    if (prbi_y_expect_map(&c, root, "test_group.yaml") < 0)
+    struct prb_yctx c = { .file = rel, .err = t->err };
+    if (prb_y_expect_map(&c, root, "test_group.yaml") < 0)
         return ERR_INVALID;
-    for (size_t i = 0; root && root->kind == PRBI_Y_MAP && i + 1 < root->n; i += 2) {
-        const struct prbi_ynode *kn = root->kids[i], *v = root->kids[i + 1];
+    for (size_t i = 0; root && root->kind == PRB_Y_MAP && i + 1 < root->n; i += 2) {
+        const struct prb_ynode *kn = root->kids[i], *v = root->kids[i + 1];
         const char *k = kn->str;
         int handled, rc;
         if ((rc = parse_arg_key(&c, k, v, cfg, &handled)) < 0)
@@ -608,20 +608,20 @@ static int parse_test_group_yaml(struct tdl *t, const struct prbi_ynode *root, c
         int scoring_key = !strcmp(k, "max_score") || !strcmp(k, "score_aggregation") ||
                           !strcmp(k, "require_pass");
         if (scoring_key && is_sample)
-            return prbi_yerr(&c, kn, "'%s' is not permitted in sample", k);
+            return prb_yerr(&c, kn, "'%s' is not permitted in sample", k);
         if (scoring_key && !t->scoring)
-            return prbi_yerr(&c, kn, "'%s' is not permitted in pass-fail problems", k);
+            return prb_yerr(&c, kn, "'%s' is not permitted in pass-fail problems", k);
         if (!strcmp(k, "max_score")) {
             int64_t ms;
-            if (v && v->kind == PRBI_Y_SCALAR && !strcmp(v->str, "unbounded")) {
+            if (v && v->kind == PRB_Y_SCALAR && !strcmp(v->str, "unbounded")) {
                 g->max_score = INFINITY;
             } else {
-                if ((rc = prbi_y_int(&c, v, k, 0, PRB_LIMIT_VALUE_MAX, &ms)) < 0)
+                if ((rc = prb_y_int(&c, v, k, 0, PRB_LIMIT_VALUE_MAX, &ms)) < 0)
                     return rc;
                 g->max_score = (double)ms;
             }
         } else if (!strcmp(k, "score_aggregation")) {
-            const char *s = v && v->kind == PRBI_Y_SCALAR ? v->str : "";
+            const char *s = v && v->kind == PRB_Y_SCALAR ? v->str : "";
             if (!strcmp(s, "pass-fail"))
                 g->aggregation = PRB_AGG_PASS_FAIL;
             else if (!strcmp(s, "sum"))
@@ -629,22 +629,22 @@ static int parse_test_group_yaml(struct tdl *t, const struct prbi_ynode *root, c
             else if (!strcmp(s, "min"))
                 g->aggregation = PRB_AGG_MIN;
             else
-                return prbi_yerr(&c, v, "'score_aggregation' must be pass-fail, sum or min");
+                return prb_yerr(&c, v, "'score_aggregation' must be pass-fail, sum or min");
         } else if (!strcmp(k, "require_pass")) {
             struct pending_req pr = { .g = g, .names = { 0 }, .file = NULL, .line = kn->line };
-            if (v && v->kind == PRBI_Y_SEQ && v->n == 0)
+            if (v && v->kind == PRB_Y_SEQ && v->n == 0)
                 continue;
-            if ((rc = prbi_y_str_or_seq(&c, v, k, &pr.names)) < 0)
+            if ((rc = prb_y_str_or_seq(&c, v, k, &pr.names)) < 0)
                 return rc;
             pr.file = prbi_strdup(rel);
             reqs->v = prbi_realloc_array(reqs->v, reqs->n + 1, sizeof(*reqs->v));
             reqs->v[reqs->n++] = pr;
         } else if (!strcmp(k, "static_validation_score")) {
             int64_t s;
-            if (v && v->kind == PRBI_Y_SCALAR && !strcmp(v->str, "pass-fail")) {
+            if (v && v->kind == PRB_Y_SCALAR && !strcmp(v->str, "pass-fail")) {
                 g->static_validation_score = -1;
             } else {
-                if ((rc = prbi_y_int(&c, v, k, 0, PRB_LIMIT_VALUE_MAX, &s)) < 0)
+                if ((rc = prb_y_int(&c, v, k, 0, PRB_LIMIT_VALUE_MAX, &s)) < 0)
                     return rc;
                 g->static_validation_score = (double)s;
             }
@@ -652,25 +652,25 @@ static int parse_test_group_yaml(struct tdl *t, const struct prbi_ynode *root, c
         } else if (!strcmp(k, "static_validator_args")) {
             /* Static validation is not run by Crucible yet; the key is checked. */
             struct prb_strv tmp = { 0 };
-            rc = prbi_y_strseq(&c, v, k, &tmp);
+            rc = prb_y_strseq(&c, v, k, &tmp);
             prbi_strv_release(&tmp);
             if (rc < 0)
                 return rc;
         } else {
-            return prbi_yerr(&c, kn, "unknown key '%.64s'", k);
+            return prb_yerr(&c, kn, "unknown key '%.64s'", k);
         }
     }
     return 0;
 }
 
-static int parse_case_yaml(struct tdl *t, const struct prbi_ynode *root, const char *rel,
+static int parse_case_yaml(struct tdl *t, const struct prb_ynode *root, const char *rel,
                            struct cfg *cfg, struct prb_testcase *tc)
 {
-    struct prbi_yctx c = { .file = rel, .err = t->err };
-    if (prbi_y_expect_map(&c, root, "a test case .yaml") < 0)
+    struct prb_yctx c = { .file = rel, .err = t->err };
+    if (prb_y_expect_map(&c, root, "a test case .yaml") < 0)
         return ERR_INVALID;
-    for (size_t i = 0; root && root->kind == PRBI_Y_MAP && i + 1 < root->n; i += 2) {
-        const struct prbi_ynode *kn = root->kids[i], *v = root->kids[i + 1];
+    for (size_t i = 0; root && root->kind == PRB_Y_MAP && i + 1 < root->n; i += 2) {
+        const struct prb_ynode *kn = root->kids[i], *v = root->kids[i + 1];
         const char *k = kn->str;
         int handled, rc;
         if ((rc = parse_arg_key(&c, k, v, cfg, &handled)) < 0)
@@ -678,11 +678,11 @@ static int parse_case_yaml(struct tdl *t, const struct prbi_ynode *root, const c
         if (handled)
             continue;
         if (!strcmp(k, "hint"))
-            rc = prbi_y_string(&c, v, k, &tc->hint);
+            rc = prb_y_string(&c, v, k, &tc->hint);
         else if (!strcmp(k, "description"))
-            rc = prbi_y_string(&c, v, k, &tc->description);
+            rc = prb_y_string(&c, v, k, &tc->description);
         else
-            rc = prbi_yerr(&c, kn, "unknown key '%.64s'", k);
+            rc = prb_yerr(&c, kn, "unknown key '%.64s'", k);
         if (rc < 0)
             return rc;
     }
@@ -690,13 +690,13 @@ static int parse_case_yaml(struct tdl *t, const struct prbi_ynode *root, const c
 }
 
 /* Loads an optional YAML file of the package; *root stays NULL if absent. */
-static int load_yaml(struct tdl *t, const char *full, const char *rel, struct prbi_ynode **root)
+static int load_yaml(struct tdl *t, const char *full, const char *rel, struct prb_ynode **root)
 {
     *root = NULL;
     int rc = prbi_check_inside(t->ld, full, rel);
     if (rc < 0)
         return rc;
-    return prbi_yaml_load_file(full, rel, root, t->err);
+    return prb_yaml_load_file(full, rel, root, t->err);
 }
 
 /* ---- building ---- */
@@ -708,7 +708,7 @@ static int make_case(struct tdl *t, const char *full, const char *rel, const cha
 {
     struct prb_testcase *tc = prbi_calloc(1, sizeof(*tc));
     struct cfg own;
-    struct prbi_ynode *y = NULL;
+    struct prb_ynode *y = NULL;
     char *fname = NULL, *full_f = NULL, *rel_f = NULL;
     int rc = 0;
 
@@ -771,7 +771,7 @@ static int make_case(struct tdl *t, const char *full, const char *rel, const cha
     *out = tc;
     tc = NULL;
 out:
-    prbi_yaml_free(y);
+    prb_yaml_free(y);
     cfg_release(&own);
     free(fname);
     free(full_f);
@@ -916,7 +916,7 @@ static int build_top_new(struct tdl *t, struct prb_group *g, const char *rel,
 {
     struct cfg cfg;
     struct listing l = { 0 };
-    struct prbi_ynode *y = NULL;
+    struct prb_ynode *y = NULL;
     char *yf = prbi_path_join(g->dir, "test_group.yaml");
     char *yr = prbi_path_join(rel, "test_group.yaml");
     int rc;
@@ -981,7 +981,7 @@ static int build_top_new(struct tdl *t, struct prb_group *g, const char *rel,
         free(name);
         if ((rc = check_group_count(t, r)) == 0) {
             struct cfg sc;
-            struct prbi_ynode *sy = NULL;
+            struct prb_ynode *sy = NULL;
             char *syf = prbi_path_join(sub->dir, "test_group.yaml");
             char *syr = prbi_path_join(r, "test_group.yaml");
             cfg_copy(&sc, &cfg);
@@ -994,7 +994,7 @@ static int build_top_new(struct tdl *t, struct prb_group *g, const char *rel,
                 rc = fill_flat_group(t, sub, r, &sc);
             if (rc == 0 && sub->n_items == 0 && !sub->has_static_validation_score)
                 rc = err_set(t->err, ERR_INVALID, "%s: test data group without test cases", r);
-            prbi_yaml_free(sy);
+            prb_yaml_free(sy);
             cfg_release(&sc);
             free(syf);
             free(syr);
@@ -1004,7 +1004,7 @@ static int build_top_new(struct tdl *t, struct prb_group *g, const char *rel,
             goto out;
     }
 out:
-    prbi_yaml_free(y);
+    prb_yaml_free(y);
     listing_release(&l);
     cfg_release(&cfg);
     free(yf);
@@ -1030,7 +1030,7 @@ static int build_legacy(struct tdl *t, struct prb_group *g, const char *rel,
     struct listing l = { 0 };
     struct litem *items = NULL;
     size_t nitems = 0;
-    struct prbi_ynode *y = NULL;
+    struct prb_ynode *y = NULL;
     char *yf = prbi_path_join(g->dir, "testdata.yaml");
     char *yr = prbi_path_join(rel, "testdata.yaml");
     int rc;
@@ -1148,7 +1148,7 @@ out:
     for (size_t i = 0; i < nitems; i++)
         free(items[i].base);
     free(items);
-    prbi_yaml_free(y);
+    prb_yaml_free(y);
     listing_release(&l);
     cfg_release(&cfg);
     free(yf);

@@ -21,26 +21,26 @@
 
 #define YAML_STR_TAG "tag:yaml.org,2002:str"
 
-static struct prbi_ynode *ynode_new(enum prbi_ykind kind, const yaml_mark_t *mark)
+static struct prb_ynode *ynode_new(enum prb_ykind kind, const yaml_mark_t *mark)
 {
-    struct prbi_ynode *n = prbi_calloc(1, sizeof(*n));
+    struct prb_ynode *n = prbi_calloc(1, sizeof(*n));
     n->kind = kind;
     n->line = (unsigned)mark->line + 1;
     return n;
 }
 
-void prbi_yaml_free(struct prbi_ynode *n)
+void prb_yaml_free(struct prb_ynode *n)
 {
     if (!n)
         return;
     for (size_t i = 0; i < n->n; i++)
-        prbi_yaml_free(n->kids[i]);
+        prb_yaml_free(n->kids[i]);
     free(n->kids);
     free(n->str);
     free(n);
 }
 
-static void ynode_add(struct prbi_ynode *parent, struct prbi_ynode *kid)
+static void ynode_add(struct prb_ynode *parent, struct prb_ynode *kid)
 {
     parent->kids = prbi_realloc_array(parent->kids, parent->n + 1, sizeof(*parent->kids));
     parent->kids[parent->n++] = kid;
@@ -48,8 +48,8 @@ static void ynode_add(struct prbi_ynode *parent, struct prbi_ynode *kid)
 
 static int key_cmp(const void *a, const void *b)
 {
-    const struct prbi_ynode *x = *(const struct prbi_ynode *const *)a;
-    const struct prbi_ynode *y = *(const struct prbi_ynode *const *)b;
+    const struct prb_ynode *x = *(const struct prb_ynode *const *)a;
+    const struct prb_ynode *y = *(const struct prb_ynode *const *)b;
     int c = strcmp(x->str, y->str);
     if (c)
         return c;
@@ -57,12 +57,12 @@ static int key_cmp(const void *a, const void *b)
 }
 
 /* Sorting keys keeps this O(n log n) on hostile maps with many keys. */
-static int map_check_duplicates(const struct prbi_ynode *map, const char *file, struct err *err)
+static int map_check_duplicates(const struct prb_ynode *map, const char *file, struct err *err)
 {
     size_t nk = map->n / 2;
     if (nk < 2)
         return 0;
-    struct prbi_ynode **keys = prbi_malloc(nk * sizeof(*keys));
+    struct prb_ynode **keys = prbi_malloc(nk * sizeof(*keys));
     for (size_t i = 0; i < nk; i++)
         keys[i] = map->kids[2 * i];
     qsort(keys, nk, sizeof(*keys), key_cmp);
@@ -78,14 +78,14 @@ static int map_check_duplicates(const struct prbi_ynode *map, const char *file, 
     return rc;
 }
 
-int prbi_yaml_parse(const char *text, size_t len, const char *file,
-                    struct prbi_ynode **root_out, struct err *err)
+int prb_yaml_parse(const char *text, size_t len, const char *file,
+                    struct prb_ynode **root_out, struct err *err)
 {
     yaml_parser_t parser;
     yaml_event_t ev;
-    struct prbi_ynode *stack[PRB_YAML_MAX_DEPTH + 1];
+    struct prb_ynode *stack[PRB_YAML_MAX_DEPTH + 1];
     size_t depth = 0, nodes = 0;
-    struct prbi_ynode *root = NULL;
+    struct prb_ynode *root = NULL;
     int docs = 0, rc = 0, have_event = 0;
 
     *root_out = NULL;
@@ -110,7 +110,7 @@ int prbi_yaml_parse(const char *text, size_t len, const char *file,
         }
         have_event = 1;
         unsigned line = (unsigned)ev.start_mark.line + 1;
-        struct prbi_ynode *n = NULL;
+        struct prb_ynode *n = NULL;
 
         switch (ev.type) {
         case YAML_STREAM_START_EVENT:
@@ -130,10 +130,10 @@ int prbi_yaml_parse(const char *text, size_t len, const char *file,
             rc = err_set(err, ERR_INVALID, "%s:%u: YAML aliases are not supported", file, line);
             goto out;
         case YAML_SCALAR_EVENT: {
-            n = ynode_new(PRBI_Y_SCALAR, &ev.start_mark);
+            n = ynode_new(PRB_Y_SCALAR, &ev.start_mark);
             size_t sl = ev.data.scalar.length;
             if (memchr(ev.data.scalar.value, '\0', sl)) {
-                prbi_yaml_free(n);
+                prb_yaml_free(n);
                 rc = err_set(err, ERR_INVALID, "%s:%u: NUL character in a string", file, line);
                 goto out;
             }
@@ -145,17 +145,17 @@ int prbi_yaml_parse(const char *text, size_t len, const char *file,
             break;
         }
         case YAML_SEQUENCE_START_EVENT:
-            n = ynode_new(PRBI_Y_SEQ, &ev.start_mark);
+            n = ynode_new(PRB_Y_SEQ, &ev.start_mark);
             break;
         case YAML_MAPPING_START_EVENT:
-            n = ynode_new(PRBI_Y_MAP, &ev.start_mark);
+            n = ynode_new(PRB_Y_MAP, &ev.start_mark);
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
             if (depth == 0)
                 abort();   /* libyaml guarantees balanced events */
             depth--;
-            if (stack[depth]->kind == PRBI_Y_MAP &&
+            if (stack[depth]->kind == PRB_Y_MAP &&
                 (rc = map_check_duplicates(stack[depth], file, err)) < 0)
                 goto out;
             break;
@@ -165,7 +165,7 @@ int prbi_yaml_parse(const char *text, size_t len, const char *file,
 
         if (n) {
             if (++nodes > PRB_YAML_MAX_NODES) {
-                prbi_yaml_free(n);
+                prb_yaml_free(n);
                 rc = err_set(err, ERR_LIMIT, "%s:%u: more than %d YAML nodes", file, line,
                              PRB_YAML_MAX_NODES);
                 goto out;
@@ -173,15 +173,15 @@ int prbi_yaml_parse(const char *text, size_t len, const char *file,
             if (depth == 0) {
                 root = n;
             } else {
-                struct prbi_ynode *top = stack[depth - 1];
-                if (top->kind == PRBI_Y_MAP && top->n % 2 == 0 && n->kind != PRBI_Y_SCALAR) {
-                    prbi_yaml_free(n);
+                struct prb_ynode *top = stack[depth - 1];
+                if (top->kind == PRB_Y_MAP && top->n % 2 == 0 && n->kind != PRB_Y_SCALAR) {
+                    prb_yaml_free(n);
                     rc = err_set(err, ERR_INVALID, "%s:%u: mapping keys must be strings", file, line);
                     goto out;
                 }
                 ynode_add(top, n);
             }
-            if (n->kind != PRBI_Y_SCALAR) {
+            if (n->kind != PRB_Y_SCALAR) {
                 if (depth >= PRB_YAML_MAX_DEPTH) {
                     rc = err_set(err, ERR_LIMIT, "%s:%u: YAML nested deeper than %d", file, line,
                                  PRB_YAML_MAX_DEPTH);
@@ -199,15 +199,15 @@ out:
         yaml_event_delete(&ev);
     yaml_parser_delete(&parser);
     if (rc < 0) {
-        prbi_yaml_free(root);
+        prb_yaml_free(root);
         return rc;
     }
     *root_out = root;
     return 0;
 }
 
-int prbi_yaml_load_file(const char *path, const char *display,
-                        struct prbi_ynode **root, struct err *err)
+int prb_yaml_load_file(const char *path, const char *display,
+                        struct prb_ynode **root, struct err *err)
 {
     struct buf b;
     buf_init(&b, PRB_YAML_MAX_BYTES);
@@ -228,7 +228,7 @@ int prbi_yaml_load_file(const char *path, const char *display,
         rc = err_sys(err, "cannot read '%s'", display);
         goto out;
     }
-    rc = prbi_yaml_parse(b.buf, b.len, display, root, err);
+    rc = prb_yaml_parse(b.buf, b.len, display, root, err);
 out:
     buf_release(&b);
     return rc;
@@ -236,7 +236,7 @@ out:
 
 /* ---- schema helpers ---- */
 
-int prbi_yerr(const struct prbi_yctx *c, const struct prbi_ynode *n, const char *fmt, ...)
+int prb_yerr(const struct prb_yctx *c, const struct prb_ynode *n, const char *fmt, ...)
 {
     char msg[ERR_MSG_MAX];
     va_list ap;
@@ -248,21 +248,21 @@ int prbi_yerr(const struct prbi_yctx *c, const struct prbi_ynode *n, const char 
     return err_set(c->err, ERR_INVALID, "%s: %s", c->file, msg);
 }
 
-int prbi_y_is_null(const struct prbi_ynode *n)
+int prb_y_is_null(const struct prb_ynode *n)
 {
     if (!n)
         return 1;
-    if (n->kind != PRBI_Y_SCALAR || !n->plain)
+    if (n->kind != PRB_Y_SCALAR || !n->plain)
         return 0;
     return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
            strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
 }
 
-int prbi_y_string(const struct prbi_yctx *c, const struct prbi_ynode *n,
+int prb_y_string(const struct prb_yctx *c, const struct prb_ynode *n,
                   const char *key, char **out)
 {
-    if (!n || n->kind != PRBI_Y_SCALAR || prbi_y_is_null(n))
-        return prbi_yerr(c, n, "'%s' must be a string", key);
+    if (!n || n->kind != PRB_Y_SCALAR || prb_y_is_null(n))
+        return prb_yerr(c, n, "'%s' must be a string", key);
     free(*out);
     *out = prbi_strdup(n->str);
     return 0;
@@ -301,40 +301,40 @@ static int yaml_number_syntax(const char *s)
     return *p == '\0';
 }
 
-int prbi_y_float(const struct prbi_yctx *c, const struct prbi_ynode *n,
+int prb_y_float(const struct prb_yctx *c, const struct prb_ynode *n,
                  const char *key, double *out)
 {
-    if (!n || n->kind != PRBI_Y_SCALAR || !n->plain || !yaml_number_syntax(n->str))
-        return prbi_yerr(c, n, "'%s' must be a number", key);
+    if (!n || n->kind != PRB_Y_SCALAR || !n->plain || !yaml_number_syntax(n->str))
+        return prb_yerr(c, n, "'%s' must be a number", key);
     errno = 0;
     char *end;
     double v = strtod(n->str, &end);
     if (*end || !isfinite(v))
-        return prbi_yerr(c, n, "'%s' must be a finite number", key);
+        return prb_yerr(c, n, "'%s' must be a finite number", key);
     *out = v;
     return 0;
 }
 
-int prbi_y_int(const struct prbi_yctx *c, const struct prbi_ynode *n,
+int prb_y_int(const struct prb_yctx *c, const struct prb_ynode *n,
                const char *key, int64_t min, int64_t max, int64_t *out)
 {
     int64_t v;
-    const char *s = n && n->kind == PRBI_Y_SCALAR ? n->str : "";
+    const char *s = n && n->kind == PRB_Y_SCALAR ? n->str : "";
     if (*s == '+')
         s++;
-    if (!n || n->kind != PRBI_Y_SCALAR || !n->plain || parse_i64(s, INT64_MIN, INT64_MAX, &v) < 0)
-        return prbi_yerr(c, n, "'%s' must be an integer", key);
+    if (!n || n->kind != PRB_Y_SCALAR || !n->plain || parse_i64(s, INT64_MIN, INT64_MAX, &v) < 0)
+        return prb_yerr(c, n, "'%s' must be an integer", key);
     if (v < min || v > max)
-        return prbi_yerr(c, n, "'%s' must be between %lld and %lld", key, (long long)min,
+        return prb_yerr(c, n, "'%s' must be between %lld and %lld", key, (long long)min,
                          (long long)max);
     *out = v;
     return 0;
 }
 
-int prbi_y_bool(const struct prbi_yctx *c, const struct prbi_ynode *n,
+int prb_y_bool(const struct prb_yctx *c, const struct prb_ynode *n,
                 const char *key, int *out)
 {
-    if (n && n->kind == PRBI_Y_SCALAR && n->plain) {
+    if (n && n->kind == PRB_Y_SCALAR && n->plain) {
         if (!strcmp(n->str, "true") || !strcmp(n->str, "True") || !strcmp(n->str, "TRUE")) {
             *out = 1;
             return 0;
@@ -344,44 +344,44 @@ int prbi_y_bool(const struct prbi_yctx *c, const struct prbi_ynode *n,
             return 0;
         }
     }
-    return prbi_yerr(c, n, "'%s' must be true or false", key);
+    return prb_yerr(c, n, "'%s' must be true or false", key);
 }
 
-int prbi_y_strseq(const struct prbi_yctx *c, const struct prbi_ynode *n,
+int prb_y_strseq(const struct prb_yctx *c, const struct prb_ynode *n,
                   const char *key, struct prb_strv *out)
 {
-    if (!n || n->kind != PRBI_Y_SEQ)
-        return prbi_yerr(c, n, "'%s' must be a sequence of strings", key);
+    if (!n || n->kind != PRB_Y_SEQ)
+        return prb_yerr(c, n, "'%s' must be a sequence of strings", key);
     if (n->n > PRB_MAX_ARGS)
-        return prbi_yerr(c, n, "'%s' has more than %d items", key, PRB_MAX_ARGS);
+        return prb_yerr(c, n, "'%s' has more than %d items", key, PRB_MAX_ARGS);
     prbi_strv_release(out);
     for (size_t i = 0; i < n->n; i++) {
-        const struct prbi_ynode *k = n->kids[i];
-        if (k->kind != PRBI_Y_SCALAR || prbi_y_is_null(k)) {
+        const struct prb_ynode *k = n->kids[i];
+        if (k->kind != PRB_Y_SCALAR || prb_y_is_null(k)) {
             prbi_strv_release(out);
-            return prbi_yerr(c, k, "'%s' must be a sequence of strings", key);
+            return prb_yerr(c, k, "'%s' must be a sequence of strings", key);
         }
         prbi_strv_push(out, k->str);
     }
     return 0;
 }
 
-int prbi_y_str_or_seq(const struct prbi_yctx *c, const struct prbi_ynode *n,
+int prb_y_str_or_seq(const struct prb_yctx *c, const struct prb_ynode *n,
                       const char *key, struct prb_strv *out)
 {
-    if (n && n->kind == PRBI_Y_SCALAR && !prbi_y_is_null(n)) {
+    if (n && n->kind == PRB_Y_SCALAR && !prb_y_is_null(n)) {
         prbi_strv_release(out);
         prbi_strv_push(out, n->str);
         return 0;
     }
-    if (n && n->kind == PRBI_Y_SEQ && n->n == 0)
-        return prbi_yerr(c, n, "'%s' must not be empty", key);
-    return prbi_y_strseq(c, n, key, out);
+    if (n && n->kind == PRB_Y_SEQ && n->n == 0)
+        return prb_yerr(c, n, "'%s' must not be empty", key);
+    return prb_y_strseq(c, n, key, out);
 }
 
-int prbi_y_expect_map(const struct prbi_yctx *c, const struct prbi_ynode *n, const char *what)
+int prb_y_expect_map(const struct prb_yctx *c, const struct prb_ynode *n, const char *what)
 {
-    if (!n || prbi_y_is_null(n) || n->kind == PRBI_Y_MAP)
+    if (!n || prb_y_is_null(n) || n->kind == PRB_Y_MAP)
         return 0;
-    return prbi_yerr(c, n, "%s must be a mapping", what);
+    return prb_yerr(c, n, "%s must be a mapping", what);
 }

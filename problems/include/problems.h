@@ -64,6 +64,75 @@ void prb_load_limits_init(struct prb_load_limits *lim);
 int prb_archive_extract(const char *zip_path, const char *dest_dir,
                         const struct prb_load_limits *lim, struct err *err);
 
+struct prb_strv {               /* a list of strings, each owned */
+    char **v;
+    size_t n;
+};
+
+/* ---- YAML ----------------------------------------------------------------
+ * A small YAML tree with line numbers, for problem.yaml and for the other
+ * YAML files Crucible reads (the judge's language table). Untrusted input:
+ * the PRB_YAML_* limits apply.
+ */
+enum prb_ykind { PRB_Y_SCALAR, PRB_Y_SEQ, PRB_Y_MAP };
+
+struct prb_ynode {
+    enum prb_ykind kind;
+    unsigned line;              /* 1-based */
+    char *str;                  /* scalar text, NUL-terminated */
+    size_t len;
+    int plain;                  /* plain (unquoted, untagged) scalar */
+    struct prb_ynode **kids;   /* seq: items; map: key, value, key, value... */
+    size_t n;                   /* number of kids */
+};
+
+/*
+ * Parses the YAML text into a tree. Anchors and aliases, more than one
+ * document, non-scalar map keys, duplicate keys and anything past the
+ * PRB_YAML_* limits are errors "FILE:LINE: ...", with FILE the name given.
+ * An empty document gives *root = NULL.
+ */
+int prb_yaml_parse(const char *text, size_t len, const char *file,
+                    struct prb_ynode **root, struct err *err);
+void prb_yaml_free(struct prb_ynode *n);
+
+/* Reads and parses path (at most PRB_YAML_MAX_BYTES); display names it in
+ * errors. */
+int prb_yaml_load_file(const char *path, const char *display,
+                        struct prb_ynode **root, struct err *err);
+
+/* Scalar type tests on the YAML 1.2 core schema (plain scalars only). */
+int prb_y_is_null(const struct prb_ynode *n);
+
+/* A schema walker: file name for messages plus the error sink. */
+struct prb_yctx {
+    const char *file;
+    struct err *err;
+};
+
+/* Sets "FILE:LINE: message" and returns ERR_INVALID. */
+int prb_yerr(const struct prb_yctx *c, const struct prb_ynode *n,
+              const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Typed getters; key names the field in messages. */
+int prb_y_string(const struct prb_yctx *c, const struct prb_ynode *n,
+                  const char *key, char **out);
+int prb_y_float(const struct prb_yctx *c, const struct prb_ynode *n,
+                 const char *key, double *out);
+int prb_y_int(const struct prb_yctx *c, const struct prb_ynode *n,
+               const char *key, int64_t min, int64_t max, int64_t *out);
+int prb_y_bool(const struct prb_yctx *c, const struct prb_ynode *n,
+                const char *key, int *out);
+/* A sequence of scalars (any scalar's text counts as a string). */
+int prb_y_strseq(const struct prb_yctx *c, const struct prb_ynode *n,
+                  const char *key, struct prb_strv *out);
+/* A string or a sequence of strings. */
+int prb_y_str_or_seq(const struct prb_yctx *c, const struct prb_ynode *n,
+                      const char *key, struct prb_strv *out);
+/* Requires a mapping (or NULL/empty document, treated as {}). */
+int prb_y_expect_map(const struct prb_yctx *c, const struct prb_ynode *n,
+                      const char *what);
+
 /* ---- the problem ---------------------------------------------------------- */
 
 enum prb_format {
@@ -78,11 +147,6 @@ enum prb_format {
 #define PRB_TYPE_INTERACTIVE   0x04u
 #define PRB_TYPE_MULTI_PASS    0x08u
 #define PRB_TYPE_SUBMIT_ANSWER 0x10u
-
-struct prb_strv {               /* a list of strings, each owned */
-    char **v;
-    size_t n;
-};
 
 struct prb_kv {                 /* a key and its value, both owned */
     char *key;
@@ -245,8 +309,15 @@ struct prb_testcase {
     size_t index;               /* position in prb_problem.cases */
 };
 
+enum prb_checker {
+    PRB_CHECKER_DEFAULT,        /* the default output validator */
+    PRB_CHECKER_VALIDATOR,      /* a custom output validator (42/43 protocol) */
+    PRB_CHECKER_TESTLIB,        /* a testlib checker: checker input output answer */
+};
+
 struct prb_problem {
     char *root;                 /* package directory (realpath) */
+    enum prb_checker checker;   /* how outputs are checked */
     char *short_name;           /* directory or archive base name */
     enum prb_format format;
     unsigned type;              /* PRB_TYPE_* */
