@@ -309,7 +309,10 @@ static void pivot_here(int sfd)
 static void mount_run_parts(const struct sbx_run *r, int fast, int sfd)
 {
     const struct sbx_config *cfg = r->cfg;
-    if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+    /* hidepid: the program sees only its own processes. Init is a copy of
+     * the supervisor, and its command line (a judge's flags, the paths of
+     * test data) must stay unreadable. */
+    if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") < 0)
         child_fail(sfd, "cannot mount /proc", NULL);
     if (fast && mount("tmp", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, r->tmp_opts) < 0)
         child_fail(sfd, "cannot mount /tmp", NULL);
@@ -930,28 +933,49 @@ static int next_poll_ms(const struct sbx_run *r, double cpu, double wall)
     return (int)(wait * 1000.0 + 0.999);
 }
 
-static void watch(struct sbx_run *r)
+/* Checks one run's CPU and wall limits, killing it when one is passed;
+ * returns how many milliseconds until it should be checked again. */
+static int check_limits(struct sbx_run *r)
 {
+    if (r->killed != KILL_NONE)
+        return 200;
+    uint64_t ns = 0;
+    double cpu = 0, wall = since(&r->start);
+    if (r->time_limit > 0 && sbx_cgroup_cpu_ns(&r->cg, &ns) == 0) {
+        cpu = (double)ns / 1e9;
+        if (cpu >= r->time_limit) {
+            kill_for(r, KILL_TIME);
+            return 200;
+        }
+    }
+    if (r->wall_limit > 0 && wall >= r->wall_limit) {
+        kill_for(r, KILL_WALL);
+        return 200;
+    }
+    return next_poll_ms(r, cpu, wall);
+}
+
+int sbx_run_wait_any(struct sbx_run *const *runs, size_t n)
+{
+    struct pollfd p[SBX_WAIT_MAX];
+    if (n == 0 || n > SBX_WAIT_MAX)
+        return -1;
     for (;;) {
-        uint64_t ns = 0;
-        double cpu = 0, wall = since(&r->start);
-        if (r->time_limit > 0 && sbx_cgroup_cpu_ns(&r->cg, &ns) == 0) {
-            cpu = (double)ns / 1e9;
-            if (cpu >= r->time_limit) {
-                kill_for(r, KILL_TIME);
-                return;
-            }
+        int timeout = INT_MAX;
+        for (size_t i = 0; i < n; i++) {
+            int t = check_limits(runs[i]);
+            if (t < timeout)
+                timeout = t;
+            p[i].fd = runs[i]->pidfd;
+            p[i].events = POLLIN;
+            p[i].revents = 0;
         }
-        if (r->wall_limit > 0 && wall >= r->wall_limit) {
-            kill_for(r, KILL_WALL);
-            return;
-        }
-        struct pollfd p = { .fd = r->pidfd, .events = POLLIN };
-        int n = poll(&p, 1, next_poll_ms(r, cpu, wall));
-        if (n > 0)
-            return;
-        if (n < 0 && errno != EINTR)
-            return;
+        int k = poll(p, (nfds_t)n, timeout);
+        if (k < 0 && errno != EINTR)
+            return -1;
+        for (size_t i = 0; k > 0 && i < n; i++)
+            if (p[i].revents)
+                return (int)i;
     }
 }
 
@@ -966,7 +990,7 @@ static uint64_t fd_size(int fd)
 int sbx_run_wait(struct sbx_run *r, struct sbx_result *res)
 {
     memset(res, 0, sizeof(*res));
-    watch(r);
+    sbx_run_wait_any(&r, 1);
     siginfo_t info;
     memset(&info, 0, sizeof(info));
     while (waitid(P_PIDFD, (id_t)r->pidfd, &info, WEXITED | __WALL) < 0 && errno == EINTR)

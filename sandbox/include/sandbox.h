@@ -135,6 +135,14 @@ int sbx_run_start(struct sbx_context *ctx, const struct sbx_config *cfg,
  * it, removes its cgroup, fills res and frees run. Always fills res; returns
  * 0, or a negative code when res->status is SBX_SANDBOX_ERROR. */
 int sbx_run_wait(struct sbx_run *run, struct sbx_result *res);
+/* Waits until one of n started runs (at most SBX_WAIT_MAX) has ended,
+ * enforcing every run's limits meanwhile, and returns its index (-1 on a bad
+ * argument). Each run still needs sbx_run_wait(), which then returns at once
+ * for the ones that ended. For interactive problems, where the order in
+ * which the two sides end decides the verdict. */
+#define SBX_WAIT_MAX 8
+int sbx_run_wait_any(struct sbx_run *const *runs, size_t n);
+
 /* Kills a started run at once (its result will say so); for interactive
  * problems where the other side ended. Safe to call from the waiting thread's
  * peers only before sbx_run_wait() returns. */

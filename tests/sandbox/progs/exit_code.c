@@ -1,0 +1,9 @@
+/*
+ * exit_code.c: exits with the code given as its argument.
+ */
+#include <stdlib.h>
+
+int main(int argc, char **argv)
+{
+    return argc > 1 ? atoi(argv[1]) : 0;
+}
