@@ -18,6 +18,8 @@ packages=(
     python3 default-jdk-headless
     # benchmark comparison and test helpers
     bubblewrap procps iproute2
+    # the cgroup v2 VM test (tests/vm): QEMU boots Debian's kernel with busybox
+    qemu-system-x86 busybox-static
 )
 
 export DEBIAN_FRONTEND=noninteractive

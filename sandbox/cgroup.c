@@ -228,14 +228,35 @@ static int v2_prepare(struct sbx_cgroups *cgs, const char *cgtext, const char *m
     if (sbx_write_file(path, enable) < 0) {
         if (errno != EBUSY)
             return err_sys(err, "cannot enable controllers in '%s'", path);
-        char sup[SBX_PATH_MAX], procs[SBX_PATH_MAX], pid[32];
-        path_join(sup, sizeof(sup), parent, "crucible-supervisor");
-        path_join(procs, sizeof(procs), sup, "cgroup.procs");
+        char procs[SBX_PATH_MAX], pid[32], list[64];
         snprintf(pid, sizeof(pid), "%d", (int)getpid());
-        if (mkdir_ok(sup) < 0 || sbx_write_file(procs, pid) < 0)
-            return err_sys(err, "cannot move into '%s'", sup);
-        if (sbx_write_file(path, enable) < 0)
-            return err_sys(err, "cannot enable controllers in '%s'", path);
+        path_join(procs, sizeof(procs), parent, "cgroup.procs");
+        ssize_t n = read_small(procs, list, sizeof(list));
+        if (n > 0 && list[n - 1] == '\n')
+            list[n - 1] = '\0';
+        if (n > 0 && !strcmp(list, pid)) {
+            /* We are alone in our group (a Delegate=yes service): move into
+             * a leaf so that the group may enable controllers. */
+            char sup[SBX_PATH_MAX];
+            path_join(sup, sizeof(sup), parent, "crucible-supervisor");
+            path_join(procs, sizeof(procs), sup, "cgroup.procs");
+            if (mkdir_ok(sup) < 0 || sbx_write_file(procs, pid) < 0)
+                return err_sys(err, "cannot move into '%s'", sup);
+            if (sbx_write_file(path, enable) < 0)
+                return err_sys(err, "cannot enable controllers in '%s'", path);
+        } else {
+            /* Others share our group (a login session's scope, a wrapper
+             * shell): it can never become an inner node. Its parent
+             * already enables memory and pids (our cgroup.controllers
+             * lists them), so the runs' base goes there instead. */
+            char *slash = strrchr(own, '/');
+            if (!slash || slash == own)
+                own[1] = '\0', own[0] = '/';
+            else
+                *slash = '\0';
+            if (path_join(parent, sizeof(parent), mnt, own) < 0)
+                return err_set(err, ERR_LIMIT, "cgroup path too long");
+        }
     }
     if (path_join(cgs->v2_base, sizeof(cgs->v2_base), parent, "crucible") < 0)
         return err_set(err, ERR_LIMIT, "cgroup path too long");
@@ -246,6 +267,8 @@ static int v2_prepare(struct sbx_cgroups *cgs, const char *cgtext, const char *m
         return err_sys(err, "cannot enable controllers in '%s'", path);
     path_join(path, sizeof(path), cgs->v2_base, "memory.swap.max");
     cgs->v2_swap = access(path, F_OK) == 0;
+    path_join(path, sizeof(path), cgs->v2_base, "memory.peak");
+    cgs->v2_peak = access(path, F_OK) == 0;
     cgs->mode = SBX_CGROUP_V2;
     return 0;
 }
@@ -493,6 +516,13 @@ int sbx_cgroup_cpu_ns(const struct sbx_cgroup *cg, uint64_t *ns)
         return 0;
     }
     return read_at(cg->v1_path[SBX_V1_CPUACCT], "cpuacct.usage", ns);
+}
+
+int sbx_cgroup_memory_now(const struct sbx_cgroup *cg, uint64_t *bytes)
+{
+    if (cg->cgs->mode == SBX_CGROUP_V2)
+        return read_at(cg->v2_path, "memory.current", bytes);
+    return read_at(cg->v1_path[SBX_V1_MEMORY], "memory.usage_in_bytes", bytes);
 }
 
 void sbx_cgroup_stats(const struct sbx_cgroup *cg, struct sbx_cg_stats *st)

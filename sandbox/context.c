@@ -24,7 +24,9 @@ static const char *const etc_allow[] = {
     "nsswitch.conf", "localtime", "timezone",
     "mime.types", "protocols", "services",
 };
-#define ETC_PREFIX_JAVA "java-"                     /* /etc/java-17-openjdk: the JVM's configuration */
+/* Families of /etc entries, by prefix: /etc/java-17-openjdk (the JVM's
+ * configuration), /etc/fpc-3.2.2.cfg (Free Pascal's, behind fpc.cfg). */
+static const char *const etc_prefixes[] = { "java-", "fpc-" };
 
 /* Top-level host folders a run sees read-only, as links where the host has
  * merged /usr. */
@@ -92,10 +94,11 @@ static void find_entries(struct sbx_context *ctx)
     if (d) {
         struct dirent *de;
         while ((de = readdir(d)))
-            if (!strncmp(de->d_name, ETC_PREFIX_JAVA, strlen(ETC_PREFIX_JAVA))) {
-                snprintf(host, sizeof(host), "/etc/%s", de->d_name);
-                add_entry(ctx, ctx->etc_entries, &ctx->netc, SBX_MAX_ENTRIES, host, de->d_name);
-            }
+            for (size_t i = 0; i < sizeof(etc_prefixes) / sizeof(etc_prefixes[0]); i++)
+                if (!strncmp(de->d_name, etc_prefixes[i], strlen(etc_prefixes[i]))) {
+                    snprintf(host, sizeof(host), "/etc/%s", de->d_name);
+                    add_entry(ctx, ctx->etc_entries, &ctx->netc, SBX_MAX_ENTRIES, host, de->d_name);
+                }
         closedir(d);
     }
 }

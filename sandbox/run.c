@@ -84,6 +84,8 @@ struct sbx_run {
     int in_owned, out_owned, err_owned;   /* opened by us from the paths */
     struct timespec start;
     enum kill_reason killed;
+    struct timespec killed_at;
+    uint64_t mem_sampled;           /* peak memory seen by the watchdog */
     /* the box's owner, restored afterwards */
     char box[SBX_PATH_MAX];
     uid_t box_uid;
@@ -527,12 +529,21 @@ static __attribute__((noreturn)) void init_main(const struct sbx_run *r)
         if (p < 0 && errno != EINTR)
             break;
     }
+    struct timespec ended;
+    clock_gettime(CLOCK_MONOTONIC, &ended);
     /* A full /tmp (or /dev/shm: the same tmpfs) counts as an output limit. */
     struct statfs sf;
     int full = statfs("/tmp", &sf) == 0 && (sf.f_bavail == 0 || sf.f_ffree == 0);
     if (!r->box[0] && statfs("/box", &sf) == 0 && (sf.f_bavail == 0 || sf.f_ffree == 0))
         full = 1;
-    send_msg(sfd, MSG_EXIT, wstatus, full, 0, "", NULL);
+    struct child_msg m;
+    memset(&m, 0, sizeof(m));
+    m.kind = MSG_EXIT;
+    m.wstatus = wstatus;
+    m.tmp_full = full;
+    m.ended_ns = (int64_t)ended.tv_sec * 1000000000 + ended.tv_nsec;
+    ssize_t ignored = write(sfd, &m, sizeof(m));
+    (void)ignored;
     _exit(0);
 }
 
@@ -894,8 +905,10 @@ fail:
 void sbx_run_kill(struct sbx_run *r)
 {
     if (r && r->pidfd >= 0) {
-        if (r->killed == KILL_NONE)
+        if (r->killed == KILL_NONE) {
             r->killed = KILL_CALLER;
+            clock_gettime(CLOCK_MONOTONIC, &r->killed_at);
+        }
         syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
     }
 }
@@ -909,8 +922,10 @@ static double since(const struct timespec *t0)
 
 static void kill_for(struct sbx_run *r, enum kill_reason why)
 {
-    if (r->killed == KILL_NONE)
+    if (r->killed == KILL_NONE) {
         r->killed = why;
+        clock_gettime(CLOCK_MONOTONIC, &r->killed_at);
+    }
     /* Killing init tears down the whole PID namespace. */
     syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
 }
@@ -952,7 +967,13 @@ static int check_limits(struct sbx_run *r)
         kill_for(r, KILL_WALL);
         return 200;
     }
-    return next_poll_ms(r, cpu, wall);
+    /* Without memory.peak (v2 before Linux 5.19) the peak is sampled. */
+    uint64_t mem;
+    int sample = r->ctx->cgs.mode == SBX_CGROUP_V2 && !r->ctx->cgs.v2_peak;
+    if (sample && sbx_cgroup_memory_now(&r->cg, &mem) == 0 && mem > r->mem_sampled)
+        r->mem_sampled = mem;
+    int next = next_poll_ms(r, cpu, wall);
+    return sample && next > 20 ? 20 : next;
 }
 
 int sbx_run_wait_any(struct sbx_run *const *runs, size_t n)
@@ -996,6 +1017,8 @@ int sbx_run_wait(struct sbx_run *r, struct sbx_result *res)
     while (waitid(P_PIDFD, (id_t)r->pidfd, &info, WEXITED | __WALL) < 0 && errno == EINTR)
         ;
     res->wall_seconds = since(&r->start);
+    struct timespec reaped;
+    clock_gettime(CLOCK_MONOTONIC, &reaped);
 
     struct child_msg m, setup = { 0 }, ex = { 0 };
     int have_exit = 0;
@@ -1009,13 +1032,20 @@ int sbx_run_wait(struct sbx_run *r, struct sbx_result *res)
         }
     }
 
+    /* When the program itself ended: init's clock, else when we killed it. */
+    if (have_exit)
+        res->ended_at = (double)ex.ended_ns / 1e9;
+    else if (r->killed != KILL_NONE)
+        res->ended_at = (double)r->killed_at.tv_sec + (double)r->killed_at.tv_nsec / 1e9;
+    else
+        res->ended_at = (double)reaped.tv_sec + (double)reaped.tv_nsec / 1e9;
     struct sbx_cg_stats cs;
     sbx_cgroup_stats(&r->cg, &cs);
     struct err derr = { 0 };
     int destroyed = sbx_cgroup_destroy(&r->cg, &derr);
     r->cg_made = 0;
     res->cpu_seconds = (double)cs.cpu_ns / 1e9;
-    res->memory_bytes = cs.memory_peak;
+    res->memory_bytes = cs.memory_peak > r->mem_sampled ? cs.memory_peak : r->mem_sampled;
 
     int rc = 0;
     int ws = ex.wstatus;

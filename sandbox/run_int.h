@@ -61,7 +61,8 @@ struct child_msg {
     int wstatus;
     int tmp_full;
     int err;
-    char text[192];
+    int64_t ended_ns;           /* CLOCK_MONOTONIC when the program ended */
+    char text[184];
 };
 
 /* template.c: opens (building or rebuilding it when /etc changed) the

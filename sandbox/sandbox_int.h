@@ -26,6 +26,7 @@ struct sbx_cgroups {
     char v1_base[SBX_V1_CONTROLLERS][SBX_PATH_MAX];
     int v1_memsw;            /* memory.memsw.* exists (swap accounting) */
     int v2_swap;             /* memory.swap.max exists */
+    int v2_peak;             /* memory.peak exists (Linux 5.19 and later) */
     char missing[256];       /* what is missing, for `sandbox info` */
 };
 
@@ -56,6 +57,9 @@ int sbx_cgroup_create(struct sbx_cgroup *cg, const struct sbx_cgroups *cgs, unsi
                       const struct sbx_cg_limits *lim, struct err *err);
 int sbx_cgroup_attach(const struct sbx_cgroup *cg, pid_t pid, struct err *err);
 int sbx_cgroup_cpu_ns(const struct sbx_cgroup *cg, uint64_t *ns);
+/* Current memory use; for kernels without a peak counter, sampled by the
+ * watchdog. */
+int sbx_cgroup_memory_now(const struct sbx_cgroup *cg, uint64_t *bytes);
 void sbx_cgroup_stats(const struct sbx_cgroup *cg, struct sbx_cg_stats *st);
 /* Kills every process left in the group and removes it; safe on a group that
  * was never created. */

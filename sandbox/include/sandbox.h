@@ -83,6 +83,9 @@ struct sbx_result {
     double cpu_seconds;         /* user + system over every process and thread */
     double wall_seconds;
     uint64_t memory_bytes;      /* peak memory of the process tree */
+    double ended_at;            /* CLOCK_MONOTONIC seconds when the program ended
+                                   (or was killed): orders the two sides of an
+                                   interactive run */
     char message[256];          /* a human-readable explanation, may be empty */
 };
 
