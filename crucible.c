@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "judge.h"
 #include "sandbox.h"
 
 struct command {
@@ -19,6 +20,13 @@ static const struct command commands[] = {
       "usage: crucible sandbox run [OPTIONS] -- PROGRAM [ARG]...\n"
       "       crucible sandbox info\n"
       "Run `crucible sandbox run --help` for the options." },
+    { "judge", cmd_judge, "judge a submission against a problem package; list languages",
+      "usage: crucible judge run --problem=PATH [--lang=LANG] [--all-tests] [--json] SOURCE...\n"
+      "       crucible judge languages\n"
+      "Run `crucible judge --help` for the options." },
+    { "problem", cmd_problem, "check a problem package: validators and expected verdicts",
+      "usage: crucible problem verify [--languages=FILE] [--time-limit=SECONDS] PATH\n"
+      "Run `crucible problem --help` for details." },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,853 @@
+/*
+ * judge.c: compile, run every test case, check, score.
+ *
+ * How a submission is judged
+ * --------------------------
+ * Each submission gets a work folder with a tmpfs of its own mounted on it,
+ * so nothing a run writes can fill the host's disk, and unmounting it
+ * removes everything at once. The sources are compiled there in the
+ * sandbox; the compiled folder is then sealed (root-owned, read-only to the
+ * runs; links and fifos removed). Every test case runs in a fresh box
+ * hard-linked from it, with stdin opened by the sandbox from the package
+ * (the test data never enters the box) and stdout captured outside the box.
+ * The output is then checked in-process by the default validator, or by the
+ * package's output validator or testlib checker, which run in the sandbox
+ * too and see the input and answer through read-only binds. Pass-fail
+ * problems stop at the first rejected test unless all tests are asked for.
+ *
+ * Interactive problems start the validator and the submission together,
+ * connected by two pipes, and decide as Kattis does: a validator that
+ * rejected before the submission ended gives WA whatever the submission did
+ * next; else TLE; else a crash (RTE); else the validator's verdict.
+ * Multi-pass problems run again on the nextpass.in the validator wrote.
+ */
+#include "judge_int.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define VALIDATOR_ACCEPT 42
+#define VALIDATOR_REJECT 43
+#define MAX_PASSES 16
+
+const char *jdg_verdict_name(enum jdg_verdict v)
+{
+    static const char *const names[] = { "AC", "WA", "TLE", "MLE", "OLE", "RTE", "CE", "JE", "PENDING" };
+    return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "JE";
+}
+
+enum jdg_verdict jdg_verdict_from_prb(enum prb_verdict v)
+{
+    switch (v) {
+    case PRB_VERDICT_AC: return JDG_AC;
+    case PRB_VERDICT_WA: return JDG_WA;
+    case PRB_VERDICT_TLE: return JDG_TLE;
+    case PRB_VERDICT_RTE: return JDG_RTE;
+    case PRB_VERDICT_MLE: return JDG_MLE;
+    case PRB_VERDICT_OLE: return JDG_OLE;
+    case PRB_VERDICT_PENDING: return JDG_PENDING;
+    default: return JDG_JE;
+    }
+}
+
+static enum prb_verdict to_prb(enum jdg_verdict v)
+{
+    switch (v) {
+    case JDG_AC: return PRB_VERDICT_AC;
+    case JDG_WA: return PRB_VERDICT_WA;
+    case JDG_TLE: return PRB_VERDICT_TLE;
+    case JDG_RTE: return PRB_VERDICT_RTE;
+    case JDG_MLE: return PRB_VERDICT_MLE;
+    case JDG_OLE: return PRB_VERDICT_OLE;
+    case JDG_PENDING: return PRB_VERDICT_PENDING;
+    default: return PRB_VERDICT_JE;
+    }
+}
+
+int jdg_judge_new(const struct jdg_languages *langs, struct sbx_context *sbx,
+                  struct jdg_judge **out, struct err *err)
+{
+    (void)err;
+    struct jdg_judge *j = calloc(1, sizeof(*j));
+    if (!j)
+        abort();
+    j->langs = langs;
+    j->sbx = sbx;
+    *out = j;
+    return 0;
+}
+
+void jdg_judge_free(struct jdg_judge *j)
+{
+    free(j);
+}
+
+void jdg_result_release(struct jdg_result *res)
+{
+    for (size_t i = 0; i < res->ntests; i++) {
+        free(res->tests[i].name);
+        free(res->tests[i].group);
+    }
+    free(res->tests);
+    free(res->compile_output);
+    memset(res, 0, sizeof(*res));
+}
+
+double jdg_problem_time_limit(const struct prb_problem *p)
+{
+    double tl;
+    if (prb_problem_time_limit(p, &tl, NULL) == 0 && tl > 0)
+        return tl;
+    return 1.0;
+}
+
+/* One submission being judged. */
+struct judging {
+    struct jdg_judge *j;
+    const struct prb_problem *p;
+    const struct jdg_options *o;
+    const struct jdg_language *lang;
+    struct jdg_result *res;
+    char work[JDG_PATH_MAX];
+    int mounted;
+    char compiled[JDG_PATH_MAX];
+    char main[256];
+    struct jdg_program checker;
+    int have_checker;
+    struct jdg_limits run_lim;
+    struct jdg_limits val_lim;
+};
+
+static void wpath(const struct judging *g, char *out, const char *name)
+{
+    snprintf(out, JDG_PATH_MAX, "%s/%s", g->work, name);
+}
+
+static void set_message(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_message(char *dst, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, JDG_MESSAGE_MAX, fmt, ap);
+    va_end(ap);
+}
+
+static enum jdg_verdict verdict_of_run(const struct sbx_result *r)
+{
+    switch (r->status) {
+    case SBX_OK: return JDG_AC;
+    case SBX_TIME_LIMIT:
+    case SBX_WALL_LIMIT: return JDG_TLE;
+    case SBX_MEMORY_LIMIT: return JDG_MLE;
+    case SBX_OUTPUT_LIMIT: return JDG_OLE;
+    case SBX_RUNTIME_ERROR:
+    case SBX_SIGNALED: return JDG_RTE;
+    default: return JDG_JE;
+    }
+}
+
+/* Reads a small text file the validator wrote; keeps the first line(s). */
+static void read_feedback(const char *path, char *out, size_t size)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    if (jdg_read_capped(path, size - 1, &b, NULL) == 0) {
+        size_t n = b.len;
+        while (n && (b.buf[n - 1] == '\n' || b.buf[n - 1] == '\r'))
+            n--;
+        snprintf(out, size, "%.*s", (int)n, b.buf);
+        for (char *c = out; *c; c++)
+            if ((unsigned char)*c < 0x20 && *c != '\n')
+                *c = ' ';
+    }
+    buf_release(&b);
+}
+
+/* Adds the first line of a validator's stderr to a judge-error message. */
+static void append_stderr(char *msg, const char *path)
+{
+    char line[200] = "";
+    read_feedback(path, line, sizeof(line));
+    line[strcspn(line, "\n")] = '\0';
+    size_t n = strlen(msg);
+    if (line[0] && n + 3 < JDG_MESSAGE_MAX)
+        snprintf(msg + n, JDG_MESSAGE_MAX - n, ": %s", line);
+}
+
+static int read_score(const char *path, double *score)
+{
+    char text[64] = "";
+    read_feedback(path, text, sizeof(text));
+    if (!text[0])
+        return 0;
+    char *end;
+    double v = strtod(text, &end);
+    while (*end == ' ' || *end == '\n')
+        end++;
+    if (*end || !isfinite(v))
+        return -1;
+    *score = v;
+    return 1;
+}
+
+/* Configures a package validator or checker run in a fresh box, with the
+ * input, answer and (optionally) team output and feedback folder bound in. */
+static int checker_config(struct judging *g, const char *box, const struct prb_testcase *tc,
+                          const char *in_path, const char *team_out, const char *feedback,
+                          const char *const *tail, struct prb_strv *argv, struct sbx_config *cfg,
+                          struct err *err)
+{
+    jdg_rmtree(box);
+    sbx_config_init(cfg);
+    if (jdg_program_config(&g->checker, box, &g->val_lim, NULL, argv, cfg, err) < 0)
+        return -1;
+    for (size_t i = 0; tail[i]; i++)
+        jdg_strv_push(argv, tail[i]);
+    if (tc)
+        for (size_t i = 0; i < tc->output_validator_args.n; i++)
+            jdg_strv_push(argv, tc->output_validator_args.v[i]);
+    cfg->argv = (const char *const *)argv->v;
+    cfg->processes = 16;
+    cfg->fd_limit = 256;
+    struct sbx_bind *b = cfg->binds;
+    b[cfg->nbinds++] = (struct sbx_bind){ .host = in_path, .inside = "/judge/input" };
+    b[cfg->nbinds++] = (struct sbx_bind){ .host = tc->ans_path, .inside = "/judge/answer" };
+    if (team_out)
+        b[cfg->nbinds++] = (struct sbx_bind){ .host = team_out, .inside = "/judge/output" };
+    if (feedback)
+        b[cfg->nbinds++] = (struct sbx_bind){ .host = feedback, .inside = "/judge/feedback", .writable = 1 };
+    return 0;
+}
+
+/* The judge's view of a validator's exit: accepted, rejected, or broken. */
+static enum jdg_verdict validator_verdict(const struct sbx_result *r, char *msg)
+{
+    if (r->status == SBX_RUNTIME_ERROR && r->exit_code == VALIDATOR_ACCEPT)
+        return JDG_AC;
+    if (r->status == SBX_RUNTIME_ERROR && r->exit_code == VALIDATOR_REJECT)
+        return JDG_WA;
+    set_message(msg, "output validator failed: %s (exit code %d, signal %d)", sbx_status_name(r->status),
+                r->exit_code, r->signal);
+    return JDG_JE;
+}
+
+/* Checks team_out against the test case; fills verdict, score and message. */
+static void check_output(struct judging *g, const struct prb_testcase *tc, const char *in_path,
+                         const char *team_out, struct jdg_test_result *t, struct prb_case_result *cr,
+                         char *nextpass)
+{
+    struct err err = { 0 };
+    if (nextpass)
+        nextpass[0] = '\0';
+    if (g->p->checker == PRB_CHECKER_DEFAULT) {
+        struct prb_validator_flags flags;
+        if (prb_validator_flags_parse(&tc->output_validator_args, &flags, &err) < 0) {
+            t->verdict = JDG_JE;
+            set_message(t->message, "bad validator flags: %s", err.msg);
+            return;
+        }
+        struct buf ans, out;
+        buf_init(&ans, (size_t)JDG_ANSWER_MAX_BYTES);
+        buf_init(&out, (size_t)g->run_lim.output + 1);
+        int trunc = 0;
+        if (jdg_read_capped(tc->ans_path, (size_t)JDG_ANSWER_MAX_BYTES, &ans, NULL) < 0 ||
+            jdg_read_capped(team_out, (size_t)g->run_lim.output, &out, &trunc) < 0) {
+            t->verdict = JDG_JE;
+            set_message(t->message, "cannot read the output or the answer");
+        } else {
+            struct prb_check_result cres;
+            prb_default_validate(ans.buf, ans.len, out.buf, out.len, &flags, &cres);
+            t->verdict = cres.accepted ? JDG_AC : JDG_WA;
+            set_message(t->message, "%s", cres.message);
+        }
+        buf_release(&ans);
+        buf_release(&out);
+        return;
+    }
+
+    char box[JDG_PATH_MAX], feedback[JDG_PATH_MAX], errpath[JDG_PATH_MAX];
+    wpath(g, box, "checker-box");
+    wpath(g, feedback, "feedback");
+    wpath(g, errpath, "checker.err");
+    jdg_rmtree(feedback);
+    /* Writable by whichever uid the validator's run gets; the folder is only
+     * ever visible inside that run. */
+    mkdir(feedback, 0777);
+    chmod(feedback, 0777);
+    struct prb_strv argv = { 0 };
+    struct sbx_config cfg;
+    struct sbx_result r;
+    int testlib = g->p->checker == PRB_CHECKER_TESTLIB;
+    const char *kattis_tail[] = { "/judge/input", "/judge/answer", "/judge/feedback/", NULL };
+    const char *testlib_tail[] = { "/judge/input", "/judge/output", "/judge/answer", NULL };
+    if (checker_config(g, box, tc, in_path, testlib ? team_out : NULL, testlib ? NULL : feedback,
+                       testlib ? testlib_tail : kattis_tail, &argv, &cfg, &err) < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "%s", err.msg);
+        jdg_strv_release(&argv);
+        return;
+    }
+    if (!testlib)
+        cfg.stdin_path = team_out;
+    cfg.stderr_path = errpath;   /* testlib writes its verdict line there */
+    sbx_run(g->j->sbx, &cfg, &r);
+    g->res->cpu_seconds_total += r.cpu_seconds;
+    jdg_strv_release(&argv);
+
+    if (testlib) {
+        /* testlib: 0 ok, 1 wrong answer, 2 presentation error (wrong answer
+         * here), 3 checker failure, 7 points (score on stderr). */
+        read_feedback(errpath, t->message, sizeof(t->message));
+        int code = r.status == SBX_OK ? 0 : r.status == SBX_RUNTIME_ERROR ? r.exit_code : -1;
+        if (code == 0) {
+            t->verdict = JDG_AC;
+        } else if (code == 1 || code == 2) {
+            t->verdict = JDG_WA;
+        } else if (code == 7) {
+            const char *s = strstr(t->message, "points");
+            double v;
+            char *end;
+            v = s ? strtod(s + 6, &end) : NAN;
+            if (!isfinite(v)) {
+                t->verdict = JDG_JE;
+                set_message(t->message, "testlib checker gave points without a number");
+            } else {
+                t->verdict = JDG_AC;
+                cr->score_kind = PRB_SCORE_VALUE;
+                cr->score = v;
+                t->score = v;
+            }
+        } else {
+            t->verdict = JDG_JE;
+            char m[JDG_MESSAGE_MAX];
+            snprintf(m, sizeof(m), "%s", t->message);
+            set_message(t->message, "checker failed (%s, exit code %d): %.300s", sbx_status_name(r.status),
+                        r.exit_code, m);
+        }
+        return;
+    }
+
+    char jm[JDG_PATH_MAX], sc[JDG_PATH_MAX], np[JDG_PATH_MAX];
+    snprintf(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
+    snprintf(sc, sizeof(sc), "%s/score.txt", feedback);
+    snprintf(np, sizeof(np), "%s/nextpass.in", feedback);
+    t->verdict = validator_verdict(&r, t->message);
+    if (t->verdict != JDG_JE)
+        read_feedback(jm, t->message, sizeof(t->message));
+    else
+        append_stderr(t->message, errpath);
+    double score;
+    int has = read_score(sc, &score);
+    if (has < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "score.txt does not hold a number");
+    } else if (has > 0) {
+        cr->score_kind = PRB_SCORE_VALUE;
+        cr->score = score;
+        t->score = score;
+    }
+    if (nextpass && t->verdict == JDG_AC && access(np, F_OK) == 0)
+        snprintf(nextpass, JDG_PATH_MAX, "%s", np);
+}
+
+/* Copies the compiled submission into a fresh box and configures its run. */
+static int submission_config(struct judging *g, const struct prb_testcase *tc, const char *box,
+                             struct prb_strv *argv, struct sbx_config *cfg, struct err *err)
+{
+    jdg_rmtree(box);
+    sbx_config_init(cfg);
+    if (jdg_copy_tree(g->compiled, box, err) < 0)
+        return -1;
+    const char *none[1] = { NULL };
+    jdg_expand(&g->lang->run, none, 0, g->main, g->run_lim.memory >> 20, argv);
+    for (size_t i = 0; i < tc->args.n; i++)
+        jdg_strv_push(argv, tc->args.v[i]);
+    cfg->argv = (const char *const *)argv->v;
+    cfg->box = box;
+    cfg->time_limit = g->run_lim.time;
+    cfg->memory_limit = g->run_lim.memory;
+    cfg->output_limit = g->run_lim.output;
+    cfg->processes = g->run_lim.processes;
+    cfg->fd_limit = 64;
+    for (int k = 0; k < g->lang->gpus && k < SBX_MAX_GPUS; k++)
+        cfg->gpus[cfg->ngpus++] = k;
+    return 0;
+}
+
+static void record_run(struct jdg_test_result *t, const struct sbx_result *r, struct jdg_result *res)
+{
+    t->time_seconds += r->cpu_seconds;
+    t->wall_seconds += r->wall_seconds;
+    if (r->memory_bytes > t->memory_bytes)
+        t->memory_bytes = r->memory_bytes;
+    res->cpu_seconds_total += r->cpu_seconds;
+}
+
+/* One pass of a non-interactive test case. */
+static void run_plain(struct judging *g, const struct prb_testcase *tc, const char *in_path,
+                      struct jdg_test_result *t, struct prb_case_result *cr, char *nextpass)
+{
+    char box[JDG_PATH_MAX], out[JDG_PATH_MAX], errp[JDG_PATH_MAX];
+    wpath(g, box, "box");
+    wpath(g, out, "team.out");
+    wpath(g, errp, "team.err");
+    struct prb_strv argv = { 0 };
+    struct sbx_config cfg;
+    struct err err = { 0 };
+    if (submission_config(g, tc, box, &argv, &cfg, &err) < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "%s", err.msg);
+        jdg_strv_release(&argv);
+        return;
+    }
+    cfg.stdin_path = in_path;
+    cfg.stdout_path = out;
+    cfg.stderr_path = errp;
+    struct sbx_result r;
+    sbx_run(g->j->sbx, &cfg, &r);
+    jdg_strv_release(&argv);
+    record_run(t, &r, g->res);
+    t->verdict = verdict_of_run(&r);
+    if (t->verdict == JDG_JE)
+        set_message(t->message, "sandbox error: %s", r.message);
+    else if (t->verdict == JDG_AC)
+        check_output(g, tc, in_path, out, t, cr, nextpass);
+    jdg_rmtree(box);
+}
+
+/* One pass of an interactive test case. */
+static void run_interactive(struct judging *g, const struct prb_testcase *tc, const char *in_path,
+                            struct jdg_test_result *t, struct prb_case_result *cr, char *nextpass)
+{
+    char box[JDG_PATH_MAX], vbox[JDG_PATH_MAX], feedback[JDG_PATH_MAX], errp[JDG_PATH_MAX],
+        verr[JDG_PATH_MAX];
+    wpath(g, box, "box");
+    wpath(g, vbox, "checker-box");
+    wpath(g, feedback, "feedback");
+    wpath(g, errp, "team.err");
+    wpath(g, verr, "checker.err");
+    jdg_rmtree(feedback);
+    mkdir(feedback, 0777);
+    chmod(feedback, 0777);
+    nextpass[0] = '\0';
+
+    struct prb_strv sargv = { 0 }, vargv = { 0 };
+    struct sbx_config scfg, vcfg;
+    struct err err = { 0 };
+    int to_team[2] = { -1, -1 }, from_team[2] = { -1, -1 };
+    struct sbx_run *sub = NULL, *val = NULL;
+    const char *tail[] = { "/judge/input", "/judge/answer", "/judge/feedback/", NULL };
+    if (submission_config(g, tc, box, &sargv, &scfg, &err) < 0 ||
+        checker_config(g, vbox, tc, in_path, NULL, feedback, tail, &vargv, &vcfg, &err) < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "%s", err.msg);
+        goto out;
+    }
+    if (pipe2(to_team, O_CLOEXEC) < 0 || pipe2(from_team, O_CLOEXEC) < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "cannot create pipes: %s", strerror(errno));
+        goto out;
+    }
+    /* The validator gets as long as the submission, and a little more. */
+    vcfg.time_limit = g->val_lim.time > scfg.time_limit ? g->val_lim.time : scfg.time_limit;
+    vcfg.wall_limit = 2 * scfg.time_limit + 3;
+    vcfg.stdin_fd = from_team[0];
+    vcfg.stdout_fd = to_team[1];
+    vcfg.stderr_path = verr;
+    scfg.stdin_fd = to_team[0];
+    scfg.stdout_fd = from_team[1];
+    scfg.stderr_path = errp;
+    if (sbx_run_start(g->j->sbx, &vcfg, &val, &err) < 0 || sbx_run_start(g->j->sbx, &scfg, &sub, &err) < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "cannot start: %s", err.msg);
+        if (val) {
+            sbx_run_kill(val);
+            struct sbx_result ignored;
+            sbx_run_wait(val, &ignored);
+            val = NULL;
+        }
+        goto out;
+    }
+    /* Only the two runs may hold the pipes, so each sees the other's end. */
+    for (int i = 0; i < 2; i++) {
+        close(to_team[i]);
+        close(from_team[i]);
+        to_team[i] = from_team[i] = -1;
+    }
+    struct sbx_run *both[2] = { sub, val };
+    int first = sbx_run_wait_any(both, 2);
+    struct sbx_result sr, vr;
+    if (first == 1) {
+        sbx_run_wait(val, &vr);
+        sbx_run_wait(sub, &sr);
+    } else {
+        sbx_run_wait(sub, &sr);
+        sbx_run_wait(val, &vr);
+    }
+    sub = val = NULL;
+    record_run(t, &sr, g->res);
+    g->res->cpu_seconds_total += vr.cpu_seconds;
+
+    char vmsg[JDG_MESSAGE_MAX] = "";
+    enum jdg_verdict vv = validator_verdict(&vr, vmsg);
+    enum jdg_verdict sv = verdict_of_run(&sr);
+    (void)first;
+    if (vv == JDG_WA && vr.ended_at <= sr.ended_at) {
+        t->verdict = JDG_WA;             /* rejected before the submission ended */
+    } else if (sv == JDG_TLE || sv == JDG_RTE || sv == JDG_MLE || sv == JDG_OLE) {
+        t->verdict = sv;
+    } else if (sv == JDG_JE) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "sandbox error: %s", sr.message);
+        goto out;
+    } else {
+        t->verdict = vv;
+    }
+    if (vv == JDG_JE && t->verdict == JDG_JE) {
+        set_message(t->message, "%s", vmsg);
+        append_stderr(t->message, verr);
+        goto out;
+    }
+    char jm[JDG_PATH_MAX], sc[JDG_PATH_MAX], np[JDG_PATH_MAX];
+    snprintf(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
+    snprintf(sc, sizeof(sc), "%s/score.txt", feedback);
+    snprintf(np, sizeof(np), "%s/nextpass.in", feedback);
+    read_feedback(jm, t->message, sizeof(t->message));
+    double score;
+    int has = read_score(sc, &score);
+    if (has < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "score.txt does not hold a number");
+    } else if (has > 0 && t->verdict == JDG_AC) {
+        cr->score_kind = PRB_SCORE_VALUE;
+        cr->score = score;
+        t->score = score;
+    }
+    if (t->verdict == JDG_AC && access(np, F_OK) == 0)
+        snprintf(nextpass, JDG_PATH_MAX, "%s", np);
+out:
+    for (int i = 0; i < 2; i++) {
+        if (to_team[i] >= 0)
+            close(to_team[i]);
+        if (from_team[i] >= 0)
+            close(from_team[i]);
+    }
+    jdg_strv_release(&sargv);
+    jdg_strv_release(&vargv);
+    jdg_rmtree(box);
+}
+
+/* Runs one test case (all its passes) and fills t and cr. */
+static void run_case(struct judging *g, const struct prb_testcase *tc, struct jdg_test_result *t,
+                     struct prb_case_result *cr)
+{
+    int interactive = (g->p->type & PRB_TYPE_INTERACTIVE) != 0;
+    int multi = (g->p->type & PRB_TYPE_MULTI_PASS) != 0;
+    int passes = multi ? (int)(g->p->limits.validation_passes > 0 ? g->p->limits.validation_passes : 2) : 1;
+    if (passes > MAX_PASSES)
+        passes = MAX_PASSES;
+    char in_path[JDG_PATH_MAX], next[JDG_PATH_MAX];
+    snprintf(in_path, sizeof(in_path), "%s", tc->in_path);
+    for (int pass = 0; pass < passes; pass++) {
+        if (interactive)
+            run_interactive(g, tc, in_path, t, cr, next);
+        else
+            run_plain(g, tc, in_path, t, cr, multi ? next : NULL);
+        if (t->verdict != JDG_AC || !multi || !next[0])
+            return;
+        if (pass + 1 == passes) {
+            t->verdict = JDG_JE;
+            set_message(t->message, "the validator asked for more than %d passes", passes);
+            return;
+        }
+        /* The next pass reads what the validator wrote; keep it out of the
+         * feedback folder, which the next validator run starts afresh. */
+        char copy[JDG_PATH_MAX];
+        snprintf(copy, sizeof(copy), "%s/pass-%d.in", g->work, pass + 1);
+        struct err err = { 0 };
+        if (jdg_copy_file(next, copy, 0644, JDG_ANSWER_MAX_BYTES, &err) < 0) {
+            t->verdict = JDG_JE;
+            set_message(t->message, "%s", err.msg);
+            return;
+        }
+        snprintf(in_path, sizeof(in_path), "%s", copy);
+    }
+}
+
+static int in_sample(const struct prb_problem *p, const struct prb_testcase *tc)
+{
+    for (const struct prb_group *gr = tc->group; gr; gr = gr->parent)
+        if (gr == p->sample)
+            return 1;
+    return !strncmp(tc->name, "sample/", 7);
+}
+
+static int open_work(struct judging *g, struct err *err)
+{
+    const char *parent = g->o && g->o->work_dir ? g->o->work_dir : "/run/crucible/judge";
+    if (jdg_mkdirs(parent, 0700) < 0)
+        return err_sys(err, "cannot create the work folder '%s'", parent);
+    if (snprintf(g->work, sizeof(g->work), "%s/sub-XXXXXX", parent) >= (int)sizeof(g->work))
+        return err_set(err, ERR_LIMIT, "work folder path too long");
+    if (!mkdtemp(g->work))
+        return err_sys(err, "cannot create a work folder in '%s'", parent);
+    /* A tmpfs of its own bounds what the runs can write, and goes at once. */
+    char opts[64];
+    uint64_t size = ((uint64_t)1 << 30) + 4 * g->run_lim.output;
+    snprintf(opts, sizeof(opts), "size=%llu,mode=0700", (unsigned long long)size);
+    g->mounted = mount("crucible-judge", g->work, "tmpfs", MS_NOSUID | MS_NODEV, opts) == 0;
+    return 0;
+}
+
+static void close_work(struct judging *g)
+{
+    if (!g->work[0])
+        return;
+    if (g->mounted)
+        umount2(g->work, MNT_DETACH);
+    jdg_rmtree(g->work);
+}
+
+/* The package's output validator or checker program. */
+static int prepare_checker(struct judging *g, struct err *err)
+{
+    if (g->p->checker == PRB_CHECKER_DEFAULT)
+        return 0;
+    char path[JDG_PATH_MAX];
+    if (g->p->format == PRB_FORMAT_LEGACY) {
+        /* output_validators/ holds one validator: a file or a folder. */
+        char dir[JDG_PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s/output_validators", g->p->root);
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        path[0] = '\0';
+        for (int i = 0; i < n; i++) {
+            if (!path[0] && names[i]->d_name[0] != '.')
+                snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+            free(names[i]);
+        }
+        free(names);
+        if (!path[0])
+            return err_set(err, ERR_INVALID, "output_validators/ is empty");
+    } else {
+        snprintf(path, sizeof(path), "%s/output_validator", g->p->root);
+    }
+    const char *cache = g->o && g->o->cache_dir ? g->o->cache_dir : "/var/cache/crucible/programs";
+    char fallback[JDG_PATH_MAX];
+    if (jdg_mkdirs(cache, 0700) < 0) {
+        snprintf(fallback, sizeof(fallback), "%s/cache", g->work);
+        cache = fallback;
+    }
+    double cpu = 0;
+    int rc = jdg_program_prepare_package(g->j, path, cache, g->work, &g->checker, &cpu, err);
+    g->res->cpu_seconds_total += cpu;
+    if (rc == 0)
+        g->have_checker = 1;
+    return rc;
+}
+
+static int language_allowed(const struct prb_problem *p, const struct jdg_language *lang)
+{
+    if (!p->languages.n)
+        return 1;
+    for (size_t i = 0; i < p->languages.n; i++)
+        if (!strcmp(p->languages.v[i], lang->id))
+            return 1;
+    return 0;
+}
+
+int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
+                         const struct jdg_submission *sub, const struct jdg_options *opts,
+                         struct jdg_result *res, struct err *err)
+{
+    memset(res, 0, sizeof(*res));
+    res->verdict = JDG_JE;
+    res->compile_output = strdup("");
+    if (!res->compile_output)
+        abort();
+    struct judging g = { .j = j, .p = p, .o = opts, .res = res };
+    int rc = 0;
+    if (!sub->nfiles)
+        return err_set(err, ERR_INVALID, "no source files");
+    g.lang = sub->lang ? sub->lang : jdg_language_for_file(j->langs, sub->files[0]);
+    if (!g.lang) {
+        res->verdict = JDG_CE;
+        set_message(res->message, "no language for '%s'", sub->files[0]);
+        return 0;
+    }
+    if (!language_allowed(p, g.lang)) {
+        res->verdict = JDG_CE;
+        set_message(res->message, "language '%s' is not allowed for this problem", g.lang->id);
+        return 0;
+    }
+
+    double tl = opts && opts->time_limit > 0 ? opts->time_limit : jdg_problem_time_limit(p);
+    int64_t mem = p->limits.memory_mib > 0 ? p->limits.memory_mib : JDG_DEFAULT_MEMORY_MIB;
+    int64_t outm = p->limits.output_mib > 0 ? p->limits.output_mib : JDG_DEFAULT_OUTPUT_MIB;
+    g.run_lim.time = tl * g.lang->time_multiplier;
+    g.run_lim.memory = (uint64_t)(mem + g.lang->memory_extra_mib) << 20;
+    g.run_lim.output = (uint64_t)outm << 20;
+    g.run_lim.processes = g.lang->run_processes;
+    g.val_lim.time = p->limits.validation_time_s > 0 ? (double)p->limits.validation_time_s : JDG_DEFAULT_VALIDATION_S;
+    g.val_lim.memory = (uint64_t)(p->limits.validation_memory_mib > 0 ? p->limits.validation_memory_mib
+                                                                      : JDG_DEFAULT_MEMORY_MIB) << 20;
+    g.val_lim.output = (uint64_t)(p->limits.validation_output_mib > 0 ? p->limits.validation_output_mib
+                                                                      : JDG_DEFAULT_OUTPUT_MIB) << 20;
+    g.val_lim.processes = 16;
+
+    if ((rc = open_work(&g, err)) < 0)
+        return rc;
+
+    /* Compile. */
+    char log[JDG_PATH_MAX];
+    wpath(&g, g.compiled, "compiled");
+    wpath(&g, log, "compile.log");
+    struct jdg_limits clim = {
+        .time = p->limits.compilation_time_s > 0 ? (double)p->limits.compilation_time_s : JDG_DEFAULT_COMPILE_S,
+        .memory = (uint64_t)(p->limits.compilation_memory_mib > 0 ? p->limits.compilation_memory_mib
+                                                                  : JDG_DEFAULT_MEMORY_MIB) << 20,
+    };
+    struct sbx_result cres;
+    rc = jdg_program_build(j, g.lang, sub->files, sub->nfiles, g.compiled, log, &clim, &cres,
+                           &res->cpu_seconds_total, err);
+    struct buf cout;
+    buf_init(&cout, JDG_COMPILE_OUTPUT_MAX);
+    jdg_read_capped(log, JDG_COMPILE_OUTPUT_MAX, &cout, NULL);
+    free(res->compile_output);
+    res->compile_output = buf_detach(&cout, NULL);
+    if (rc < 0) {
+        if (err && err->code == ERR_INVALID) {
+            /* The submission itself is unusable (bad file names, too big). */
+            res->verdict = JDG_CE;
+            set_message(res->message, "%s", err->msg);
+            rc = 0;
+        }
+        goto out;
+    }
+    if (rc > 0) {
+        res->verdict = JDG_CE;
+        if (cres.status == SBX_TIME_LIMIT || cres.status == SBX_WALL_LIMIT)
+            set_message(res->message, "compilation took longer than %.0f s", clim.time);
+        else
+            set_message(res->message, "compilation failed (%s)", sbx_status_name(cres.status));
+        rc = 0;
+        goto out;
+    }
+    const char *first = strrchr(sub->files[0], '/');
+    snprintf(g.main, sizeof(g.main), "%s", first ? first + 1 : sub->files[0]);
+    char *dot = strrchr(g.main, '.');
+    if (dot && dot != g.main)
+        *dot = '\0';
+
+    if ((rc = prepare_checker(&g, err)) < 0) {
+        res->verdict = JDG_JE;
+        set_message(res->message, "%s", err ? err->msg : "cannot prepare the output validator");
+        rc = 0;
+        goto out;
+    }
+
+    /* Run and check every test case. */
+    size_t n = p->n_cases;
+    struct prb_case_result *cr = calloc(n ? n : 1, sizeof(*cr));
+    res->tests = calloc(n ? n : 1, sizeof(*res->tests));
+    if (!cr || !res->tests)
+        abort();
+    int lazy = !(p->type & PRB_TYPE_SCORING) && !(opts && opts->all_tests);
+    int stop = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct prb_testcase *tc = p->cases[i];
+        cr[i].verdict = PRB_VERDICT_PENDING;
+        if (stop || (opts && opts->samples_only && !in_sample(p, tc)))
+            continue;
+        struct jdg_test_result *t = &res->tests[res->ntests++];
+        t->name = strdup(tc->name);
+        t->group = strdup(tc->group && tc->group->name ? tc->group->name : "");
+        if (!t->name || !t->group)
+            abort();
+        run_case(&g, tc, t, &cr[i]);
+        cr[i].verdict = to_prb(t->verdict);
+        if (t->time_seconds > res->time_seconds)
+            res->time_seconds = t->time_seconds;
+        if (t->memory_bytes > res->memory_bytes)
+            res->memory_bytes = t->memory_bytes;
+        if (t->verdict == JDG_JE) {
+            res->verdict = JDG_JE;
+            set_message(res->message, "test %s: %s", t->name, t->message);
+            stop = 1;
+        } else if (t->verdict != JDG_AC && lazy) {
+            stop = 1;
+        }
+    }
+
+    if (res->verdict != JDG_JE || !stop) {
+        struct prb_group_result total;
+        struct err aerr = { 0 };
+        if (opts && opts->samples_only) {
+            /* Samples only: accepted when every sample was. */
+            res->verdict = JDG_AC;
+            for (size_t i = 0; i < res->ntests; i++)
+                if (res->tests[i].verdict != JDG_AC) {
+                    res->verdict = res->tests[i].verdict;
+                    break;
+                }
+        } else if (prb_problem_aggregate(p, cr, NULL, &total, &aerr) < 0) {
+            res->verdict = JDG_JE;
+            set_message(res->message, "%s", aerr.msg);
+        } else {
+            res->verdict = jdg_verdict_from_prb(total.verdict);
+            res->score = total.score;
+            res->max_score = total.max_score;
+        }
+    }
+    free(cr);
+out:
+    if (g.have_checker)
+        jdg_program_release(&g.checker);
+    close_work(&g);
+    return rc;
+}
+
+int jdg_result_to_json(const struct jdg_result *res, struct buf *out)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        abort();
+    cJSON_AddStringToObject(o, "verdict", jdg_verdict_name(res->verdict));
+    cJSON_AddNumberToObject(o, "score", isfinite(res->score) ? res->score : 0);
+    cJSON_AddNumberToObject(o, "max_score", isfinite(res->max_score) ? res->max_score : 0);
+    cJSON_AddNumberToObject(o, "time_seconds", res->time_seconds);
+    cJSON_AddNumberToObject(o, "memory_bytes", (double)res->memory_bytes);
+    cJSON_AddStringToObject(o, "compile_output", res->compile_output ? res->compile_output : "");
+    cJSON_AddStringToObject(o, "message", res->message);
+    cJSON_AddNumberToObject(o, "cpu_seconds_total", res->cpu_seconds_total);
+    cJSON *tests = cJSON_AddArrayToObject(o, "tests");
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct jdg_test_result *t = &res->tests[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "name", t->name);
+        cJSON_AddStringToObject(x, "group", t->group);
+        cJSON_AddStringToObject(x, "verdict", jdg_verdict_name(t->verdict));
+        cJSON_AddNumberToObject(x, "time_seconds", t->time_seconds);
+        cJSON_AddNumberToObject(x, "memory_bytes", (double)t->memory_bytes);
+        cJSON_AddNumberToObject(x, "score", t->score);
+        cJSON_AddStringToObject(x, "message", t->message);
+        cJSON_AddItemToArray(tests, x);
+    }
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!s)
+        abort();
+    int rc = buf_adds(out, s);
+    free(s);
+    return rc;
+}

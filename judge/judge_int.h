@@ -1,0 +1,82 @@
+/*
+ * judge_int.h: what the judge's own files share.
+ */
+#ifndef CRUCIBLE_JUDGE_INT_H
+#define CRUCIBLE_JUDGE_INT_H
+
+#include <sys/types.h>
+
+#include "judge.h"
+
+#define JDG_PATH_MAX 1024
+#define JDG_MAX_FILES 64                   /* source files of one program */
+#define JDG_SOURCE_MAX_BYTES (16u << 20)   /* all source files of one program */
+#define JDG_DEFAULT_MEMORY_MIB 2048
+#define JDG_DEFAULT_OUTPUT_MIB 8
+#define JDG_DEFAULT_COMPILE_S 60
+#define JDG_DEFAULT_VALIDATION_S 60
+#define JDG_ANSWER_MAX_BYTES ((uint64_t)1 << 30)
+#define JDG_FEEDBACK_MAX_BYTES (64u << 10)
+
+struct jdg_judge {
+    const struct jdg_languages *langs;
+    struct sbx_context *sbx;
+};
+
+/* A program made ready to run: its files compiled (or copied) into dir,
+ * owned by root and read-only to the runs. */
+struct jdg_program {
+    const struct jdg_language *lang;
+    char dir[JDG_PATH_MAX];
+    char main[256];             /* main file name without extension */
+    struct prb_strv run;        /* argv template, or the package's own `run` script */
+    int own_run_script;         /* a validator directory with build/run */
+};
+
+/* Limits for one sandboxed step. */
+struct jdg_limits {
+    double time;
+    uint64_t memory;
+    uint64_t output;
+    int processes;
+};
+
+/* util.c */
+int jdg_mkdirs(const char *path, mode_t mode);
+int jdg_rmtree(const char *path);
+int jdg_copy_file(const char *src, const char *dst, mode_t mode, uint64_t max, struct err *err);
+int jdg_copy_tree(const char *src, const char *dst, struct err *err);
+/* Makes every file below dir root-owned and read-only to others, and removes
+ * whatever is not a regular file or folder (links, fifos, sockets). */
+int jdg_seal_tree(const char *dir, struct err *err);
+/* Reads at most max bytes of a file; *truncated says whether there was more. */
+int jdg_read_capped(const char *path, size_t max, struct buf *out, int *truncated);
+/* Expands {files}, {main}, {memory_mib} in a command template. The result's
+ * strings are owned by out (release with jdg_strv_release). */
+int jdg_expand(const struct prb_strv *tmpl, const char *const *files, size_t nfiles,
+               const char *main, uint64_t memory_mib, struct prb_strv *out);
+void jdg_strv_release(struct prb_strv *sv);
+int jdg_strv_push(struct prb_strv *sv, const char *s);
+/* Hex BLAKE2b of the files below dir (names and contents) and extra text. */
+int jdg_hash_tree(const char *dir, const char *extra, char hex[65], struct err *err);
+
+/* program.c */
+/* Compiles a submission's files (host paths) into dir; compile output goes
+ * to log_path. Returns 0 when it compiled, 1 on a compile error (res holds
+ * the sandbox's verdict), negative when the judge failed. */
+int jdg_program_build(struct jdg_judge *j, const struct jdg_language *lang,
+                      const char *const *files, size_t nfiles, const char *dir,
+                      const char *log_path, const struct jdg_limits *lim,
+                      struct sbx_result *res, double *cpu, struct err *err);
+/* A validator or checker of the package (a file or a folder), compiled once
+ * into the cache. */
+int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const char *cache_dir,
+                                const char *work, struct jdg_program *prog, double *cpu,
+                                struct err *err);
+void jdg_program_release(struct jdg_program *prog);
+/* Fills cfg to run prog (extra args appended) in a fresh box at box_dir. */
+int jdg_program_config(const struct jdg_program *prog, const char *box_dir,
+                       const struct jdg_limits *lim, const struct prb_strv *args,
+                       struct prb_strv *argv_store, struct sbx_config *cfg, struct err *err);
+
+#endif
