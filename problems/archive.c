@@ -20,13 +20,66 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * libarchive is loaded with dlopen() the first time a package is extracted.
+ * Linked normally it drags libxml2, ICU and libstdc++ into every start of
+ * the crucible binary, about 3 ms each time, which every `crucible sandbox
+ * run` would pay for nothing (systemd loads its heavy optional libraries
+ * the same way). The soname has been 13 since libarchive 3.0.
+ */
+#define LIBARCHIVE_SONAME "libarchive.so.13"
+
+#define LA_SYMBOLS(X) \
+    X(archive_entry_filetype) X(archive_entry_hardlink) X(archive_entry_pathname) \
+    X(archive_entry_perm) X(archive_entry_size) X(archive_entry_size_is_set) \
+    X(archive_entry_symlink) X(archive_error_string) X(archive_read_data) \
+    X(archive_read_free) X(archive_read_new) X(archive_read_next_header) \
+    X(archive_read_open_filename) X(archive_read_support_format_zip)
+
+#define LA_FIELD(name) __typeof__(name) *name;
+static struct { LA_SYMBOLS(LA_FIELD) } la;   /* written once, under la_once */
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+static char la_error[256];
+
+static void la_load(void)
+{
+    void *h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(la_error, sizeof(la_error), "cannot load %s: %s", LIBARCHIVE_SONAME, dlerror());
+        return;
+    }
+#define LA_LOAD(name)                                                                   \
+    if (!(la.name = (__typeof__(name) *)dlsym(h, #name)) && !la_error[0])              \
+        snprintf(la_error, sizeof(la_error), "%s lacks %s", LIBARCHIVE_SONAME, #name);
+    LA_SYMBOLS(LA_LOAD)
+#undef LA_LOAD
+}
+
+/* From here on, libarchive calls go through the loaded table. */
+#define archive_entry_filetype la.archive_entry_filetype
+#define archive_entry_hardlink la.archive_entry_hardlink
+#define archive_entry_pathname la.archive_entry_pathname
+#define archive_entry_perm la.archive_entry_perm
+#define archive_entry_size la.archive_entry_size
+#define archive_entry_size_is_set la.archive_entry_size_is_set
+#define archive_entry_symlink la.archive_entry_symlink
+#define archive_error_string la.archive_error_string
+#define archive_read_data la.archive_read_data
+#define archive_read_free la.archive_read_free
+#define archive_read_new la.archive_read_new
+#define archive_read_next_header la.archive_read_next_header
+#define archive_read_open_filename la.archive_read_open_filename
+#define archive_read_support_format_zip la.archive_read_support_format_zip
 
 void prb_load_limits_init(struct prb_load_limits *lim)
 {
@@ -333,6 +386,9 @@ int prb_archive_extract(const char *zip_path, const char *dest_dir,
         prb_load_limits_init(&deflim);
         x.lim = &deflim;
     }
+    pthread_once(&la_once, la_load);
+    if (la_error[0])
+        return err_set(err, ERR_UNSUPPORTED, "%s", la_error);
     x.rootfd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (x.rootfd < 0)
         return err_sys(err, "cannot open '%s'", dest_dir);

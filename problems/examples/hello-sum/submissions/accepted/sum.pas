@@ -1,0 +1,8 @@
+{ Hello Sum in Free Pascal. }
+program Sum;
+var
+  a, b: Int64;
+begin
+  ReadLn(a, b);
+  WriteLn(a + b);
+end.
