@@ -40,3 +40,12 @@ void err_clear(struct err *err)
         err->msg[0] = '\0';
     }
 }
+
+int str_fmt(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return (n < 0 || (size_t)n >= size) ? ERR_LIMIT : 0;
+}

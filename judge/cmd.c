@@ -73,7 +73,7 @@ int jdg_cmd_load_problem(const char *path, char *tmp, size_t tmpsize, struct prb
     tmp[0] = '\0';
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-        snprintf(tmp, tmpsize, "%s/crucible-package-XXXXXX", base);
+        str_fmt(tmp, tmpsize, "%s/crucible-package-XXXXXX", base);
         if (!mkdtemp(tmp)) {
             fprintf(stderr, "crucible: cannot create a temporary folder in %s\n", base);
             tmp[0] = '\0';
@@ -181,7 +181,7 @@ static int cmd_run(int argc, char **argv)
     prb_problem_free(p);
     if (tmp[0]) {
         char cmd[1100];
-        snprintf(cmd, sizeof(cmd), "%s", tmp);
+        str_fmt(cmd, sizeof(cmd), "%s", tmp);
         jdg_rmtree(cmd);
     }
     env_close(&e);
@@ -198,16 +198,16 @@ static int language_usable(struct env *e, const struct jdg_language *l, char *wh
     for (int i = 0; i < 2; i++) {
         const char *prog = cmds[i]->n ? cmds[i]->v[0] : NULL;
         if (prog && prog[0] == '/' && access(prog, X_OK) < 0) {
-            snprintf(why, size, "%s is not installed", prog);
+            str_fmt(why, size, "%s is not installed", prog);
             return 0;
         }
     }
     if (l->gpus > 0) {
         const char *dev = getenv("CRUCIBLE_SANDBOX_DEV");
         char path[512];
-        snprintf(path, sizeof(path), "%s/nvidia0", dev ? dev : "/dev");
+        str_fmt(path, sizeof(path), "%s/nvidia0", dev ? dev : "/dev");
         if (access(path, F_OK) < 0) {
-            snprintf(why, size, "needs a GPU; this machine has none");
+            str_fmt(why, size, "needs a GPU; this machine has none");
             return 0;
         }
     }
@@ -229,12 +229,12 @@ static int language_usable(struct env *e, const struct jdg_language *l, char *wh
             buf_init(&b, 0);
             jdg_read_capped(out, 200, &b, NULL);
             size_t n = strcspn(b.buf, "\n");
-            snprintf(version, vsize, "%.*s", (int)n, b.buf);
+            str_fmt(version, vsize, "%.*s", (int)n, b.buf);
             buf_release(&b);
             close(fd);
             unlink(out);
             if (r.status != SBX_OK) {
-                snprintf(why, size, "its version command fails in the sandbox (%s)", sbx_status_name(r.status));
+                str_fmt(why, size, "its version command fails in the sandbox (%s)", sbx_status_name(r.status));
                 return 0;
             }
         }

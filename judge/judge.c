@@ -130,7 +130,7 @@ struct judging {
 
 static void wpath(const struct judging *g, char *out, const char *name)
 {
-    snprintf(out, JDG_PATH_MAX, "%s/%s", g->work, name);
+    str_fmt(out, JDG_PATH_MAX, "%s/%s", g->work, name);
 }
 
 static void set_message(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -165,7 +165,7 @@ static void read_feedback(const char *path, char *out, size_t size)
         size_t n = b.len;
         while (n && (b.buf[n - 1] == '\n' || b.buf[n - 1] == '\r'))
             n--;
-        snprintf(out, size, "%.*s", (int)n, b.buf);
+        str_fmt(out, size, "%.*s", (int)n, b.buf);
         for (char *c = out; *c; c++)
             if ((unsigned char)*c < 0x20 && *c != '\n')
                 *c = ' ';
@@ -181,7 +181,7 @@ static void append_stderr(char *msg, const char *path)
     line[strcspn(line, "\n")] = '\0';
     size_t n = strlen(msg);
     if (line[0] && n + 3 < JDG_MESSAGE_MAX)
-        snprintf(msg + n, JDG_MESSAGE_MAX - n, ": %s", line);
+        str_fmt(msg + n, JDG_MESSAGE_MAX - n, ": %s", line);
 }
 
 static int read_score(const char *path, double *score)
@@ -330,7 +330,7 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
         } else {
             t->verdict = JDG_JE;
             char m[JDG_MESSAGE_MAX];
-            snprintf(m, sizeof(m), "%s", t->message);
+            str_fmt(m, sizeof(m), "%s", t->message);
             set_message(t->message, "checker failed (%s, exit code %d): %.300s", sbx_status_name(r.status),
                         r.exit_code, m);
         }
@@ -338,9 +338,9 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
     }
 
     char jm[JDG_PATH_MAX], sc[JDG_PATH_MAX], np[JDG_PATH_MAX];
-    snprintf(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
-    snprintf(sc, sizeof(sc), "%s/score.txt", feedback);
-    snprintf(np, sizeof(np), "%s/nextpass.in", feedback);
+    str_fmt(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
+    str_fmt(sc, sizeof(sc), "%s/score.txt", feedback);
+    str_fmt(np, sizeof(np), "%s/nextpass.in", feedback);
     t->verdict = validator_verdict(&r, t->message);
     if (t->verdict != JDG_JE)
         read_feedback(jm, t->message, sizeof(t->message));
@@ -357,7 +357,7 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
         t->score = score;
     }
     if (nextpass && t->verdict == JDG_AC && access(np, F_OK) == 0)
-        snprintf(nextpass, JDG_PATH_MAX, "%s", np);
+        str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
 }
 
 /* Copies the compiled submission into a fresh box and configures its run. */
@@ -519,9 +519,9 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         goto out;
     }
     char jm[JDG_PATH_MAX], sc[JDG_PATH_MAX], np[JDG_PATH_MAX];
-    snprintf(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
-    snprintf(sc, sizeof(sc), "%s/score.txt", feedback);
-    snprintf(np, sizeof(np), "%s/nextpass.in", feedback);
+    str_fmt(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
+    str_fmt(sc, sizeof(sc), "%s/score.txt", feedback);
+    str_fmt(np, sizeof(np), "%s/nextpass.in", feedback);
     read_feedback(jm, t->message, sizeof(t->message));
     double score;
     int has = read_score(sc, &score);
@@ -534,7 +534,7 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         t->score = score;
     }
     if (t->verdict == JDG_AC && access(np, F_OK) == 0)
-        snprintf(nextpass, JDG_PATH_MAX, "%s", np);
+        str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
 out:
     for (int i = 0; i < 2; i++) {
         if (to_team[i] >= 0)
@@ -557,7 +557,7 @@ static void run_case(struct judging *g, const struct prb_testcase *tc, struct jd
     if (passes > MAX_PASSES)
         passes = MAX_PASSES;
     char in_path[JDG_PATH_MAX], next[JDG_PATH_MAX];
-    snprintf(in_path, sizeof(in_path), "%s", tc->in_path);
+    str_fmt(in_path, sizeof(in_path), "%s", tc->in_path);
     for (int pass = 0; pass < passes; pass++) {
         if (interactive)
             run_interactive(g, tc, in_path, t, cr, next);
@@ -573,14 +573,14 @@ static void run_case(struct judging *g, const struct prb_testcase *tc, struct jd
         /* The next pass reads what the validator wrote; keep it out of the
          * feedback folder, which the next validator run starts afresh. */
         char copy[JDG_PATH_MAX];
-        snprintf(copy, sizeof(copy), "%s/pass-%d.in", g->work, pass + 1);
+        str_fmt(copy, sizeof(copy), "%s/pass-%d.in", g->work, pass + 1);
         struct err err = { 0 };
         if (jdg_copy_file(next, copy, 0644, JDG_ANSWER_MAX_BYTES, &err) < 0) {
             t->verdict = JDG_JE;
             set_message(t->message, "%s", err.msg);
             return;
         }
-        snprintf(in_path, sizeof(in_path), "%s", copy);
+        str_fmt(in_path, sizeof(in_path), "%s", copy);
     }
 }
 
@@ -597,14 +597,15 @@ static int open_work(struct judging *g, struct err *err)
     const char *parent = g->o && g->o->work_dir ? g->o->work_dir : "/run/crucible/judge";
     if (jdg_mkdirs(parent, 0700) < 0)
         return err_sys(err, "cannot create the work folder '%s'", parent);
-    if (snprintf(g->work, sizeof(g->work), "%s/sub-XXXXXX", parent) >= (int)sizeof(g->work))
+    /* Every path below the work folder must fit JDG_PATH_MAX. */
+    if (strlen(parent) > JDG_PATH_MAX - 128 || str_fmt(g->work, sizeof(g->work), "%s/sub-XXXXXX", parent) < 0)
         return err_set(err, ERR_LIMIT, "work folder path too long");
     if (!mkdtemp(g->work))
         return err_sys(err, "cannot create a work folder in '%s'", parent);
     /* A tmpfs of its own bounds what the runs can write, and goes at once. */
     char opts[64];
     uint64_t size = ((uint64_t)1 << 30) + 4 * g->run_lim.output;
-    snprintf(opts, sizeof(opts), "size=%llu,mode=0700", (unsigned long long)size);
+    str_fmt(opts, sizeof(opts), "size=%llu,mode=0700", (unsigned long long)size);
     g->mounted = mount("crucible-judge", g->work, "tmpfs", MS_NOSUID | MS_NODEV, opts) == 0;
     return 0;
 }
@@ -627,25 +628,25 @@ static int prepare_checker(struct judging *g, struct err *err)
     if (g->p->format == PRB_FORMAT_LEGACY) {
         /* output_validators/ holds one validator: a file or a folder. */
         char dir[JDG_PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s/output_validators", g->p->root);
+        str_fmt(dir, sizeof(dir), "%s/output_validators", g->p->root);
         struct dirent **names = NULL;
         int n = scandir(dir, &names, NULL, alphasort);
         path[0] = '\0';
         for (int i = 0; i < n; i++) {
             if (!path[0] && names[i]->d_name[0] != '.')
-                snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+                str_fmt(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
             free(names[i]);
         }
         free(names);
         if (!path[0])
             return err_set(err, ERR_INVALID, "output_validators/ is empty");
     } else {
-        snprintf(path, sizeof(path), "%s/output_validator", g->p->root);
+        str_fmt(path, sizeof(path), "%s/output_validator", g->p->root);
     }
     const char *cache = g->o && g->o->cache_dir ? g->o->cache_dir : "/var/cache/crucible/programs";
     char fallback[JDG_PATH_MAX];
     if (jdg_mkdirs(cache, 0700) < 0) {
-        snprintf(fallback, sizeof(fallback), "%s/cache", g->work);
+        str_fmt(fallback, sizeof(fallback), "%s/cache", g->work);
         cache = fallback;
     }
     double cpu = 0;
@@ -744,7 +745,7 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
         goto out;
     }
     const char *first = strrchr(sub->files[0], '/');
-    snprintf(g.main, sizeof(g.main), "%s", first ? first + 1 : sub->files[0]);
+    str_fmt(g.main, sizeof(g.main), "%s", first ? first + 1 : sub->files[0]);
     char *dot = strrchr(g.main, '.');
     if (dot && dot != g.main)
         *dot = '\0';

@@ -38,7 +38,7 @@ static const char *base_name(const char *path)
 
 static void main_of(const char *file, char *out, size_t size)
 {
-    snprintf(out, size, "%s", base_name(file));
+    str_fmt(out, size, "%s", base_name(file));
     char *dot = strrchr(out, '.');
     if (dot && dot != out)
         *dot = '\0';
@@ -49,7 +49,7 @@ static int add_binds(const struct jdg_language *lang, struct sbx_config *cfg, ch
 {
     for (size_t i = 0; lang && i < lang->binds.n && cfg->nbinds < SBX_MAX_BINDS; i++) {
         char *s = store[cfg->nbinds];
-        snprintf(s, JDG_PATH_MAX, "%s", lang->binds.v[i]);
+        str_fmt(s, JDG_PATH_MAX, "%s", lang->binds.v[i]);
         char *colon = strchr(s, ':');
         struct sbx_bind *b = &cfg->binds[cfg->nbinds++];
         b->host = s;
@@ -88,7 +88,7 @@ int jdg_program_build(struct jdg_judge *j, const struct jdg_language *lang,
         if (total > JDG_SOURCE_MAX_BYTES)
             return err_set(err, ERR_LIMIT, "the sources are larger than %u bytes", JDG_SOURCE_MAX_BYTES);
         char dst[JDG_PATH_MAX];
-        snprintf(dst, sizeof(dst), "%s/%s", dir, names[i]);
+        str_fmt(dst, sizeof(dst), "%s/%s", dir, names[i]);
         if (jdg_copy_file(files[i], dst, 0644, JDG_SOURCE_MAX_BYTES, err) < 0)
             return -1;
     }
@@ -151,7 +151,7 @@ static int package_sources(struct jdg_judge *j, const char *path, char files[][J
     if (stat(path, &st) < 0)
         return err_sys(err, "cannot open '%s'", path);
     if (S_ISREG(st.st_mode)) {
-        snprintf(files[0], JDG_PATH_MAX, "%s", path);
+        str_fmt(files[0], JDG_PATH_MAX, "%s", path);
         *nfiles = 1;
         *lang = jdg_language_for_file(j->langs, path);
         if (!*lang)
@@ -167,7 +167,7 @@ static int package_sources(struct jdg_judge *j, const char *path, char files[][J
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
         char full[JDG_PATH_MAX];
-        snprintf(full, sizeof(full), "%s/%s", path, name);
+        str_fmt(full, sizeof(full), "%s/%s", path, name);
         if (name[0] != '.' && stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
             if (!strcmp(name, "build") || !strcmp(name, "run"))
                 *has_scripts = 1;
@@ -180,9 +180,9 @@ static int package_sources(struct jdg_judge *j, const char *path, char files[][J
                 if (*nfiles && (!strcmp(m, dirname) || !strcmp(m, "main") || !strcmp(m, "validator") ||
                                 !strcmp(m, "checker"))) {
                     memmove(files[1], files[0], JDG_PATH_MAX * *nfiles);
-                    snprintf(files[0], JDG_PATH_MAX, "%s", full);
+                    str_fmt(files[0], JDG_PATH_MAX, "%s", full);
                 } else {
-                    snprintf(files[*nfiles], JDG_PATH_MAX, "%s", full);
+                    str_fmt(files[*nfiles], JDG_PATH_MAX, "%s", full);
                 }
                 (*nfiles)++;
                 *lang = l;
@@ -225,7 +225,7 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
     char hex[65];
     rc = jdg_hash_tree(path, extra.buf, hex, err);
     buf_release(&extra);
-    if (rc == 0 && snprintf(prog->dir, sizeof(prog->dir), "%s/%s", cache_dir, hex) >= (int)sizeof(prog->dir))
+    if (rc == 0 && str_fmt(prog->dir, sizeof(prog->dir), "%s/%s", cache_dir, hex) < 0)
         rc = err_set(err, ERR_LIMIT, "cache path too long");
     if (rc < 0) {
         free(files);
@@ -248,8 +248,8 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
     }
 
     char build[JDG_PATH_MAX], log[JDG_PATH_MAX];
-    snprintf(build, sizeof(build), "%s/build-%s", work, hex);
-    snprintf(log, sizeof(log), "%s/build-%s.log", work, hex);
+    str_fmt(build, sizeof(build), "%s/build-%s", work, hex);
+    str_fmt(log, sizeof(log), "%s/build-%s.log", work, hex);
     jdg_rmtree(build);
     struct jdg_limits lim = { .time = JDG_DEFAULT_COMPILE_S, .memory = (uint64_t)JDG_DEFAULT_MEMORY_MIB << 20 };
     struct sbx_result res;
@@ -258,7 +258,7 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
         if ((rc = jdg_copy_tree(path, build, err)) < 0)
             goto out;
         char b[JDG_PATH_MAX];
-        snprintf(b, sizeof(b), "%s/build", build);
+        str_fmt(b, sizeof(b), "%s/build", build);
         if (access(b, F_OK) == 0) {
             chmod(b, 0755);
             struct sbx_config cfg;
@@ -280,7 +280,7 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
             }
         }
         char r[JDG_PATH_MAX];
-        snprintf(r, sizeof(r), "%s/run", build);
+        str_fmt(r, sizeof(r), "%s/run", build);
         chmod(r, 0755);
         if ((rc = jdg_seal_tree(build, err)) < 0)
             goto out;
@@ -303,7 +303,7 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
     }
     /* Publish atomically; a concurrent judge may have won the race. */
     char tmp[JDG_PATH_MAX];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", prog->dir, (int)getpid());
+    str_fmt(tmp, sizeof(tmp), "%s.tmp-%d", prog->dir, (int)getpid());
     jdg_rmtree(tmp);
     if ((rc = jdg_copy_tree(build, tmp, err)) < 0)
         goto out;

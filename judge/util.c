@@ -22,7 +22,7 @@
 int jdg_mkdirs(const char *path, mode_t mode)
 {
     char tmp[JDG_PATH_MAX];
-    if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+    if (str_fmt(tmp, sizeof(tmp), "%s", path) < 0)
         return -1;
     for (char *p = tmp + 1; *p; p++) {
         if (*p == '/') {
@@ -104,8 +104,8 @@ static int copy_tree_at(const char *src, const char *dst, int depth, size_t *cou
             break;
         }
         char s[JDG_PATH_MAX], t[JDG_PATH_MAX];
-        if (snprintf(s, sizeof(s), "%s/%s", src, e->d_name) >= (int)sizeof(s) ||
-            snprintf(t, sizeof(t), "%s/%s", dst, e->d_name) >= (int)sizeof(t)) {
+        if (str_fmt(s, sizeof(s), "%s/%s", src, e->d_name) < 0 ||
+            str_fmt(t, sizeof(t), "%s/%s", dst, e->d_name) < 0) {
             rc = err_set(err, ERR_LIMIT, "path too long below '%s'", src);
             break;
         }
@@ -287,8 +287,8 @@ static int hash_at(crypto_generichash_state *h, const char *dir, const char *rel
             struct stat st;
             if (++*count > TREE_MAX_ENTRIES)
                 rc = err_set(err, ERR_LIMIT, "'%s' has too many files", dir);
-            else if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
-                     snprintf(sub, sizeof(sub), "%s/%s", rel, name) >= (int)sizeof(sub))
+            else if (str_fmt(path, sizeof(path), "%s/%s", dir, name) < 0 ||
+                     str_fmt(sub, sizeof(sub), "%s/%s", rel, name) < 0)
                 rc = err_set(err, ERR_LIMIT, "path too long below '%s'", dir);
             else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
                 crypto_generichash_update(h, (const unsigned char *)sub, strlen(sub) + 1);

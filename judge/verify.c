@@ -140,7 +140,7 @@ static int expected_results_tag(const char *const *files, size_t n, unsigned *ma
             const char *p = tag + strlen("@EXPECTED_RESULTS@:");
             size_t len = strcspn(p, "\r\n");
             char line[512];
-            snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1), p);
+            str_fmt(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1), p);
             char *save = line;
             for (char *w = line; w && *w; w = save) {
                 save = strchr(w, ',');
@@ -152,7 +152,7 @@ static int expected_results_tag(const char *const *files, size_t n, unsigned *ma
                 while (l && isspace((unsigned char)w[l - 1]))
                     w[--l] = '\0';
                 if (*w && domjudge_verdict(w, mask) < 0)
-                    snprintf(bad, badsize, "%s", w);
+                    str_fmt(bad, badsize, "%s", w);
             }
             buf_release(&b);
             return 1;
@@ -177,7 +177,7 @@ static int glob_match(const char *pattern, const char *path)
         while (end < close && *end != ',')
             end++;
         char alt[1024];
-        snprintf(alt, sizeof(alt), "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - p), p, close + 1);
+        str_fmt(alt, sizeof(alt), "%.*s%.*s%s", (int)(open - pattern), pattern, (int)(end - p), p, close + 1);
         if (glob_match(alt, path))
             return 1;
         p = end + 1;
@@ -189,7 +189,7 @@ static int glob_match(const char *pattern, const char *path)
 static int glob_matches_or_parent(const char *pattern, const char *path)
 {
     char tmp[1024];
-    snprintf(tmp, sizeof(tmp), "%s", path);
+    str_fmt(tmp, sizeof(tmp), "%s", path);
     for (;;) {
         if (glob_match(pattern, tmp))
             return 1;
@@ -223,7 +223,7 @@ static int parse_rule_map(const struct prb_yctx *c, const struct prb_ynode *m, c
     if (prb_y_expect_map(c, m, "a submissions.yaml entry") < 0)
         return ERR_INVALID;
     struct rule r = { 0 };
-    snprintf(r.origin, sizeof(r.origin), "%s", origin);
+    str_fmt(r.origin, sizeof(r.origin), "%s", origin);
     int have = 0, rc = 0;
     for (size_t i = 0; m && i + 1 < m->n && rc == 0; i += 2) {
         const char *k = m->kids[i]->str;
@@ -279,7 +279,7 @@ static int yaml_rules(const struct prb_ynode *root, const char *file, const char
     if (prb_y_expect_map(&c, root, "submissions.yaml") < 0)
         return ERR_INVALID;
     char folder[256];
-    snprintf(folder, sizeof(folder), "%.*s", (int)strcspn(rel, "/"), rel);
+    str_fmt(folder, sizeof(folder), "%.*s", (int)strcspn(rel, "/"), rel);
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const char *pattern = root->kids[i]->str;
         if (!glob_matches_or_parent(pattern, rel))
@@ -287,7 +287,7 @@ static int yaml_rules(const struct prb_ynode *root, const char *file, const char
         if (!strcmp(pattern, folder))
             *replaced_default = 1;
         char origin[96];
-        snprintf(origin, sizeof(origin), "submissions.yaml '%.60s'", pattern);
+        str_fmt(origin, sizeof(origin), "submissions.yaml '%.60s'", pattern);
         int rc = parse_rule_map(&c, root->kids[i + 1], NULL, origin, out);
         if (rc < 0)
             return rc;
@@ -314,13 +314,13 @@ static int rule_holds(const struct rule *r, const struct jdg_result *res, char *
 {
     if (r->final) {
         if (!(V(res->verdict) & r->final)) {
-            snprintf(why, size, "%s: verdict %s not expected", r->origin, jdg_verdict_name(res->verdict));
+            str_fmt(why, size, "%s: verdict %s not expected", r->origin, jdg_verdict_name(res->verdict));
             return 0;
         }
         return 1;
     }
     if (res->verdict == JDG_CE || res->verdict == JDG_JE) {
-        snprintf(why, size, "%s: %s", r->origin, jdg_verdict_name(res->verdict));
+        str_fmt(why, size, "%s: %s", r->origin, jdg_verdict_name(res->verdict));
         return 0;
     }
     int required_seen = 0;
@@ -330,22 +330,22 @@ static int rule_holds(const struct rule *r, const struct jdg_result *res, char *
             continue;
         unsigned m = spec_mask(t->verdict, r->exact_verdicts);
         if (r->permitted && !(m & r->permitted)) {
-            snprintf(why, size, "%s: %s on %s is not permitted", r->origin, jdg_verdict_name(t->verdict), t->name);
+            str_fmt(why, size, "%s: %s on %s is not permitted", r->origin, jdg_verdict_name(t->verdict), t->name);
             return 0;
         }
         if (m & r->required)
             required_seen = 1;
     }
     if (r->required && !required_seen) {
-        snprintf(why, size, "%s: no test case got a required verdict", r->origin);
+        str_fmt(why, size, "%s: no test case got a required verdict", r->origin);
         return 0;
     }
     if (r->has_score && (res->score < r->score_lo - 1e-9 || res->score > r->score_hi + 1e-9)) {
-        snprintf(why, size, "%s: score %g is not in [%g, %g]", r->origin, res->score, r->score_lo, r->score_hi);
+        str_fmt(why, size, "%s: score %g is not in [%g, %g]", r->origin, res->score, r->score_lo, r->score_hi);
         return 0;
     }
     if (r->score_partial && !(res->score > 0 && res->score < res->max_score)) {
-        snprintf(why, size, "%s: score %g of %g is not partial", r->origin, res->score, res->max_score);
+        str_fmt(why, size, "%s: score %g of %g is not partial", r->origin, res->score, res->max_score);
         return 0;
     }
     if (r->message) {
@@ -353,7 +353,7 @@ static int rule_holds(const struct rule *r, const struct jdg_result *res, char *
         for (size_t i = 0; i < res->ntests && !found; i++)
             found = case_in(r, res->tests[i].name) && strstr(res->tests[i].message, r->message) != NULL;
         if (!found) {
-            snprintf(why, size, "%s: no judge message contains '%s'", r->origin, r->message);
+            str_fmt(why, size, "%s: no judge message contains '%s'", r->origin, r->message);
             return 0;
         }
     }
@@ -392,7 +392,7 @@ static int submission_files(struct jdg_judge *j, const char *path, struct submis
     int n = scandir(path, &names, NULL, alphasort);
     for (int i = 0; i < n; i++) {
         char full[JDG_PATH_MAX];
-        snprintf(full, sizeof(full), "%s/%s", path, names[i]->d_name);
+        str_fmt(full, sizeof(full), "%s/%s", path, names[i]->d_name);
         const struct jdg_language *l = jdg_language_for_file(j->langs, names[i]->d_name);
         if (names[i]->d_name[0] != '.' && l && s->nfiles < JDG_MAX_FILES && stat(full, &st) == 0 &&
             S_ISREG(st.st_mode) && (!s->lang || s->lang == l)) {
@@ -412,13 +412,13 @@ static int run_input_validators(struct jdg_judge *j, const struct prb_problem *p
     int nval = 0;
     for (int d = 0; d < 2; d++) {
         char dir[JDG_PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s/%s", p->root, dirs[d]);
+        str_fmt(dir, sizeof(dir), "%s/%s", p->root, dirs[d]);
         struct dirent **names = NULL;
         int n = scandir(dir, &names, NULL, alphasort);
         for (int i = 0; i < n; i++) {
             const char *name = names[i]->d_name;
             char path[JDG_PATH_MAX];
-            snprintf(path, sizeof(path), "%s/%s", dir, name);
+            str_fmt(path, sizeof(path), "%s/%s", dir, name);
             if (name[0] == '.') {
                 free(names[i]);
                 continue;
@@ -446,7 +446,7 @@ static int run_input_validators(struct jdg_judge *j, const struct prb_problem *p
                 for (size_t a = 0; a < tc->n_input_validator_args; a++) {
                     const struct prb_named_args *na = &tc->input_validator_args[a];
                     char vname[256];
-                    snprintf(vname, sizeof(vname), "%s", name);
+                    str_fmt(vname, sizeof(vname), "%s", name);
                     char *dot = strrchr(vname, '.');
                     if (dot)
                         *dot = '\0';
@@ -457,8 +457,8 @@ static int run_input_validators(struct jdg_judge *j, const struct prb_problem *p
                 for (size_t k = 0; k < tc->args.n; k++)
                     jdg_strv_push(&args, tc->args.v[k]);
                 char box[JDG_PATH_MAX], out[JDG_PATH_MAX];
-                snprintf(box, sizeof(box), "%s/ivbox", work);
-                snprintf(out, sizeof(out), "%s/iv.out", work);
+                str_fmt(box, sizeof(box), "%s/ivbox", work);
+                str_fmt(out, sizeof(out), "%s/iv.out", work);
                 jdg_rmtree(box);
                 struct prb_strv argv = { 0 };
                 struct sbx_config cfg;
@@ -469,7 +469,7 @@ static int run_input_validators(struct jdg_judge *j, const struct prb_problem *p
                 struct sbx_result r;
                 if (jdg_program_config(&prog, box, &lim, &args, &argv, &cfg, &err) < 0) {
                     r.status = SBX_SANDBOX_ERROR;
-                    snprintf(r.message, sizeof(r.message), "%s", err.msg);
+                    str_fmt(r.message, sizeof(r.message), "%s", err.msg);
                 } else {
                     cfg.stdin_path = tc->in_path;
                     cfg.stdout_path = out;
@@ -510,13 +510,13 @@ static int collect_submissions(struct jdg_judge *j, const struct prb_problem *p,
     *out = NULL;
     *n = 0;
     char dir[JDG_PATH_MAX];
-    snprintf(dir, sizeof(dir), "%s/submissions", p->root);
+    str_fmt(dir, sizeof(dir), "%s/submissions", p->root);
     struct dirent **folders = NULL;
     int nf = scandir(dir, &folders, NULL, alphasort);
     for (int f = 0; f < nf; f++) {
         const char *folder = folders[f]->d_name;
         char fpath[JDG_PATH_MAX];
-        snprintf(fpath, sizeof(fpath), "%s/%s", dir, folder);
+        str_fmt(fpath, sizeof(fpath), "%s/%s", dir, folder);
         struct stat st;
         if (folder[0] != '.' && stat(fpath, &st) == 0 && S_ISDIR(st.st_mode)) {
             struct dirent **entries = NULL;
@@ -524,7 +524,7 @@ static int collect_submissions(struct jdg_judge *j, const struct prb_problem *p,
             for (int e = 0; e < ne; e++) {
                 const char *name = entries[e]->d_name;
                 char epath[JDG_PATH_MAX];
-                snprintf(epath, sizeof(epath), "%s/%s", fpath, name);
+                str_fmt(epath, sizeof(epath), "%s/%s", fpath, name);
                 if (name[0] != '.') {
                     struct submission *v = realloc(*out, (*n + 1) * sizeof(**out));
                     if (!v)
@@ -532,8 +532,8 @@ static int collect_submissions(struct jdg_judge *j, const struct prb_problem *p,
                     *out = v;
                     struct submission *s = &(*out)[*n];
                     memset(s, 0, sizeof(*s));
-                    snprintf(s->rel, sizeof(s->rel), "%s/%s", folder, name);
-                    snprintf(s->folder, sizeof(s->folder), "%s", folder);
+                    str_fmt(s->rel, sizeof(s->rel), "%s/%s", folder, name);
+                    str_fmt(s->folder, sizeof(s->folder), "%s", folder);
                     if (submission_files(j, epath, s) == 0)
                         (*n)++;
                     else
@@ -563,7 +563,7 @@ static int rules_for(const struct submission *s, const struct prb_ynode *yaml, c
                 continue;
             struct rule r = { .permitted = f->permitted, .required = f->required, .final = f->final,
                               .exact_verdicts = f->exact, .score_partial = f->partial };
-            snprintf(r.origin, sizeof(r.origin), "folder %s", f->folder);
+            str_fmt(r.origin, sizeof(r.origin), "folder %s", f->folder);
             rules_add(rs, &r);
         }
     }
@@ -573,7 +573,7 @@ static int rules_for(const struct submission *s, const struct prb_ynode *yaml, c
         if (bad[0])
             return err_set(err, ERR_INVALID, "%s: unknown @EXPECTED_RESULTS@ verdict '%s'", s->rel, bad);
         struct rule r = { .final = tag, .exact_verdicts = 1 };
-        snprintf(r.origin, sizeof(r.origin), "@EXPECTED_RESULTS@");
+        str_fmt(r.origin, sizeof(r.origin), "@EXPECTED_RESULTS@");
         rules_add(rs, &r);
     }
     return 0;
@@ -625,7 +625,7 @@ static int verify(const char *path, const char *langs_path, double tl_override)
            prb_format_name(p->format), p->n_cases);
 
     const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(work, sizeof(work), "%s/crucible-verify-XXXXXX", base);
+    str_fmt(work, sizeof(work), "%s/crucible-verify-XXXXXX", base);
     if (!mkdtemp(work)) {
         fprintf(stderr, "crucible problem: cannot create a work folder\n");
         work[0] = '\0';
@@ -633,10 +633,10 @@ static int verify(const char *path, const char *langs_path, double tl_override)
         goto out;
     }
     char cache[JDG_PATH_MAX];
-    snprintf(cache, sizeof(cache), "%s/cache", work);
+    str_fmt(cache, sizeof(cache), "%s/cache", work);
     run_input_validators(j, p, work, cache, &problems);
 
-    snprintf(yaml_file, sizeof(yaml_file), "%s/submissions/submissions.yaml", p->root);
+    str_fmt(yaml_file, sizeof(yaml_file), "%s/submissions/submissions.yaml", p->root);
     if (access(yaml_file, F_OK) == 0 &&
         prb_yaml_load_file(yaml_file, "submissions/submissions.yaml", &yaml, &err) < 0) {
         printf("submissions.yaml: %s\n", err.msg);
@@ -691,7 +691,7 @@ static int verify(const char *path, const char *langs_path, double tl_override)
         if (s->lang->gpus > 0) {
             char dev[512];
             const char *dd = getenv("CRUCIBLE_SANDBOX_DEV");
-            snprintf(dev, sizeof(dev), "%s/nvidia0", dd ? dd : "/dev");
+            str_fmt(dev, sizeof(dev), "%s/nvidia0", dd ? dd : "/dev");
             if (access(dev, F_OK) < 0) {
                 printf("%-44s %-10s %-8s %8s  skipped: needs a GPU\n", s->rel, lang, "-", "-");
                 continue;
@@ -708,21 +708,21 @@ static int verify(const char *path, const char *langs_path, double tl_override)
         int rc = jdg_submission_judge(j, p, &js, &o, &r, &err);
         int ok = rc == 0 && r.verdict != JDG_JE;
         if (rc < 0)
-            snprintf(why, sizeof(why), "judge failed: %s", err.msg);
+            str_fmt(why, sizeof(why), "judge failed: %s", err.msg);
         else if (r.verdict == JDG_JE)
-            snprintf(why, sizeof(why), "judge error: %s", r.message);
+            str_fmt(why, sizeof(why), "judge error: %s", r.message);
         if (ok && !rs.n) {
             ok = 0;
-            snprintf(why, sizeof(why), "no expectation: folder '%s' is not a known one and no rule matches",
+            str_fmt(why, sizeof(why), "no expectation: folder '%s' is not a known one and no rule matches",
                      s->folder);
         }
         for (size_t k = 0; ok && k < rs.n; k++)
             ok = rule_holds(&rs.v[k], &r, why, sizeof(why));
         char verdict[32];
         if (p->type & PRB_TYPE_SCORING && r.verdict == JDG_AC)
-            snprintf(verdict, sizeof(verdict), "%g/%g", r.score, r.max_score);
+            str_fmt(verdict, sizeof(verdict), "%g/%g", r.score, r.max_score);
         else
-            snprintf(verdict, sizeof(verdict), "%s", jdg_verdict_name(r.verdict));
+            str_fmt(verdict, sizeof(verdict), "%s", jdg_verdict_name(r.verdict));
         printf("%-44s %-10s %-8s %7.3fs  %s%s\n", s->rel, lang, verdict, r.time_seconds, ok ? "ok" : "MISMATCH: ",
                ok ? "" : why);
         fflush(stdout);

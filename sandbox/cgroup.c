@@ -92,8 +92,7 @@ static int path_join(char *out, size_t size, const char *a, const char *b)
         al--;
     while (b[0] == '/')
         b++;
-    int n = snprintf(out, size, "%.*s%s%s", (int)al, a, b[0] ? "/" : "", b);
-    return (n < 0 || (size_t)n >= size) ? -1 : 0;
+    return str_fmt(out, size, "%.*s%s%s", (int)al, a, b[0] ? "/" : "", b) < 0 ? -1 : 0;
 }
 
 /* Whether the comma-separated list holds the word. */
@@ -114,7 +113,7 @@ static int next_line(const char **text, char *line, size_t size)
     if (!**text)
         return 0;
     size_t n = strcspn(*text, "\n");
-    snprintf(line, size, "%.*s", (int)(n < size ? n : size - 1), *text);
+    str_fmt(line, size, "%.*s", (int)(n < size ? n : size - 1), *text);
     *text += n + ((*text)[n] == '\n');
     return 1;
 }
@@ -138,7 +137,7 @@ static int own_cgroup(const char *text, const char *controller, char *out, size_
             match = list_has(ctls, controller);
         }
         if (match) {
-            snprintf(out, size, "%s", path);
+            str_fmt(out, size, "%s", path);
             found = 0;
             break;
         }
@@ -167,12 +166,12 @@ static int find_mount(const char *text, const char *controller, char *out, size_
             continue;   /* a bind of a sub-folder: not the hierarchy's root */
         if (!controller) {
             if (!strcmp(fstype, "cgroup2")) {
-                snprintf(out, size, "%s", mnt);
+                str_fmt(out, size, "%s", mnt);
                 found = 0;
             }
         } else if (!strcmp(fstype, "cgroup")) {
             if (list_has(superopts, controller)) {
-                snprintf(out, size, "%s", mnt);
+                str_fmt(out, size, "%s", mnt);
                 found = 0;
             }
         }
@@ -218,7 +217,7 @@ static int v2_prepare(struct sbx_cgroups *cgs, const char *cgtext, const char *m
     cgs->missing[0] = '\0';
     for (int i = 0; i < 2; i++)
         if (!has_word(ctl, want_all[i]))
-            snprintf(cgs->missing + strlen(cgs->missing), sizeof(cgs->missing) - strlen(cgs->missing),
+            str_fmt(cgs->missing + strlen(cgs->missing), sizeof(cgs->missing) - strlen(cgs->missing),
                      "%scgroup v2 controller '%s'", cgs->missing[0] ? ", " : "", want_all[i]);
     if (cgs->missing[0])
         return err_set(err, ERR_UNSUPPORTED, "missing %s in '%s'", cgs->missing, parent);
@@ -229,7 +228,7 @@ static int v2_prepare(struct sbx_cgroups *cgs, const char *cgtext, const char *m
         if (errno != EBUSY)
             return err_sys(err, "cannot enable controllers in '%s'", path);
         char procs[SBX_PATH_MAX], pid[32], list[64];
-        snprintf(pid, sizeof(pid), "%d", (int)getpid());
+        str_fmt(pid, sizeof(pid), "%d", (int)getpid());
         path_join(procs, sizeof(procs), parent, "cgroup.procs");
         ssize_t n = read_small(procs, list, sizeof(list));
         if (n > 0 && list[n - 1] == '\n')
@@ -280,7 +279,7 @@ static int v1_prepare(struct sbx_cgroups *cgs, const char *mounts, const char *c
         char mnt[SBX_PATH_MAX], own[SBX_PATH_MAX], parent[SBX_PATH_MAX];
         cgs->v1_base[i][0] = '\0';
         if (find_mount(mounts, v1_names[i], mnt, sizeof(mnt)) < 0 || own_cgroup(cgtext, v1_names[i], own, sizeof(own)) < 0) {
-            snprintf(cgs->missing + strlen(cgs->missing), sizeof(cgs->missing) - strlen(cgs->missing),
+            str_fmt(cgs->missing + strlen(cgs->missing), sizeof(cgs->missing) - strlen(cgs->missing),
                      "%scgroup v1 controller '%s'", cgs->missing[0] ? ", " : "", v1_names[i]);
             continue;
         }
@@ -329,14 +328,14 @@ int sbx_cgroups_detect(struct sbx_cgroups *cgs, enum sbx_cgroup_mode force, stru
         }
     }
     char v2msg[ERR_MSG_MAX];
-    snprintf(v2msg, sizeof(v2msg), "%s", e2.msg);
+    str_fmt(v2msg, sizeof(v2msg), "%s", e2.msg);
     rc = v1_prepare(cgs, mounts.buf, cgtext.buf, &e2);
     if (rc < 0) {
         if (have_v2 && force == SBX_CGROUP_NONE)
             err_set(err, rc, "no usable cgroups: v2: %s; v1: %s", v2msg, e2.msg);
         else
             err_set(err, rc, "no usable cgroups: v1: %s", e2.msg);
-        snprintf(cgs->missing, sizeof(cgs->missing), "%s", err ? err->msg : e2.msg);
+        str_fmt(cgs->missing, sizeof(cgs->missing), "%s", err ? err->msg : e2.msg);
         cgs->mode = SBX_CGROUP_NONE;
     }
 out:
@@ -421,7 +420,7 @@ static int v1_devices(const char *dir, const dev_t *devs, size_t n)
         return -1;
     for (size_t i = 0; i < n; i++) {
         char rule[64];
-        snprintf(rule, sizeof(rule), "c %u:%u rwm", major(devs[i]), minor(devs[i]));
+        str_fmt(rule, sizeof(rule), "c %u:%u rwm", major(devs[i]), minor(devs[i]));
         if (write_at(dir, "devices.allow", rule) < 0)
             return -1;
     }
@@ -434,8 +433,8 @@ int sbx_cgroup_create(struct sbx_cgroup *cg, const struct sbx_cgroups *cgs, unsi
     memset(cg, 0, sizeof(*cg));
     cg->cgs = cgs;
     char name[32], num[32];
-    snprintf(name, sizeof(name), "run-%u", slot);
-    snprintf(num, sizeof(num), "%d", lim->pids);
+    str_fmt(name, sizeof(name), "run-%u", slot);
+    str_fmt(num, sizeof(num), "%d", lim->pids);
 
     if (cgs->mode == SBX_CGROUP_V2) {
         if (path_join(cg->v2_path, sizeof(cg->v2_path), cgs->v2_base, name) < 0)
@@ -448,7 +447,7 @@ int sbx_cgroup_create(struct sbx_cgroup *cg, const struct sbx_cgroups *cgs, unsi
         }
         if (lim->memory) {
             char mem[32];
-            snprintf(mem, sizeof(mem), "%llu", (unsigned long long)lim->memory);
+            str_fmt(mem, sizeof(mem), "%llu", (unsigned long long)lim->memory);
             if (write_at(cg->v2_path, "memory.max", mem) < 0)
                 return err_sys(err, "cannot set memory.max");
         }
@@ -476,7 +475,7 @@ int sbx_cgroup_create(struct sbx_cgroup *cg, const struct sbx_cgroups *cgs, unsi
     const char *memdir = cg->v1_path[SBX_V1_MEMORY];
     if (lim->memory) {
         char mem[32];
-        snprintf(mem, sizeof(mem), "%llu", (unsigned long long)lim->memory);
+        str_fmt(mem, sizeof(mem), "%llu", (unsigned long long)lim->memory);
         if (write_at(memdir, "memory.limit_in_bytes", mem) < 0)
             return err_sys(err, "cannot set memory.limit_in_bytes");
         /* memsw counts memory + swap: equal limits mean no swap at all. */
@@ -494,7 +493,7 @@ int sbx_cgroup_create(struct sbx_cgroup *cg, const struct sbx_cgroups *cgs, unsi
 int sbx_cgroup_attach(const struct sbx_cgroup *cg, pid_t pid, struct err *err)
 {
     char text[32];
-    snprintf(text, sizeof(text), "%d", (int)pid);
+    str_fmt(text, sizeof(text), "%d", (int)pid);
     if (cg->cgs->mode == SBX_CGROUP_V2) {
         if (write_at(cg->v2_path, "cgroup.procs", text) < 0)
             return err_sys(err, "cannot move the run into its cgroup");

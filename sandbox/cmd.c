@@ -198,7 +198,7 @@ static int cmd_run(int argc, char **argv)
     if (sbx_context_new(&o, &ctx, &err) < 0) {
         memset(&res, 0, sizeof(res));
         res.status = SBX_SANDBOX_ERROR;
-        snprintf(res.message, sizeof(res.message), "%s", err.msg);
+        str_fmt(res.message, sizeof(res.message), "%s", err.msg);
         rc = -1;
     } else {
         rc = sbx_run(ctx, &cfg, &res);

@@ -35,7 +35,7 @@ static const char *const root_allow[] = { "usr", "bin", "sbin", "lib", "lib32", 
 static int mkdir_p(const char *path)
 {
     char tmp[SBX_PATH_MAX];
-    if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+    if (str_fmt(tmp, sizeof(tmp), "%s", path) < 0)
         return -1;
     for (char *p = tmp + 1; *p; p++) {
         if (*p == '/') {
@@ -58,8 +58,8 @@ static int add_entry(struct sbx_context *ctx, struct sbx_entry *list, size_t *n,
         return 0;                       /* not on this host: skip */
     struct sbx_entry *e = &list[*n];
     memset(e, 0, sizeof(*e));
-    if (snprintf(e->host, sizeof(e->host), "%s", host) >= (int)sizeof(e->host) ||
-        snprintf(e->name, sizeof(e->name), "%s", name) >= (int)sizeof(e->name))
+    if (str_fmt(e->host, sizeof(e->host), "%s", host) < 0 ||
+        str_fmt(e->name, sizeof(e->name), "%s", name) < 0)
         return 0;
     if (S_ISLNK(st.st_mode)) {
         ssize_t l = readlink(host, e->link, sizeof(e->link) - 1);
@@ -83,11 +83,11 @@ static void find_entries(struct sbx_context *ctx)
 {
     char host[SBX_PATH_MAX];
     for (size_t i = 0; i < sizeof(root_allow) / sizeof(root_allow[0]); i++) {
-        snprintf(host, sizeof(host), "/%s", root_allow[i]);
+        str_fmt(host, sizeof(host), "/%s", root_allow[i]);
         add_entry(ctx, ctx->root_entries, &ctx->nroot, SBX_MAX_ENTRIES, host, root_allow[i]);
     }
     for (size_t i = 0; i < sizeof(etc_allow) / sizeof(etc_allow[0]); i++) {
-        snprintf(host, sizeof(host), "/etc/%s", etc_allow[i]);
+        str_fmt(host, sizeof(host), "/etc/%s", etc_allow[i]);
         add_entry(ctx, ctx->etc_entries, &ctx->netc, SBX_MAX_ENTRIES, host, etc_allow[i]);
     }
     DIR *d = opendir("/etc");
@@ -96,7 +96,7 @@ static void find_entries(struct sbx_context *ctx)
         while ((de = readdir(d)))
             for (size_t i = 0; i < sizeof(etc_prefixes) / sizeof(etc_prefixes[0]); i++)
                 if (!strncmp(de->d_name, etc_prefixes[i], strlen(etc_prefixes[i]))) {
-                    snprintf(host, sizeof(host), "/etc/%s", de->d_name);
+                    str_fmt(host, sizeof(host), "/etc/%s", de->d_name);
                     add_entry(ctx, ctx->etc_entries, &ctx->netc, SBX_MAX_ENTRIES, host, de->d_name);
                 }
         closedir(d);
@@ -109,12 +109,12 @@ static void find_base_devices(struct sbx_context *ctx)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         /* The ordinary character devices always come from the real /dev. */
         char path[64];
-        snprintf(path, sizeof(path), "/dev/%s", names[i]);
+        str_fmt(path, sizeof(path), "/dev/%s", names[i]);
         struct stat st;
         if (stat(path, &st) == 0 && S_ISCHR(st.st_mode)) {
             struct sbx_dev *dv = &ctx->base_devs[ctx->nbase_devs++];
             dv->dev = st.st_rdev;
-            snprintf(dv->name, sizeof(dv->name), "%s", names[i]);
+            str_fmt(dv->name, sizeof(dv->name), "%s", names[i]);
         }
     }
 }
@@ -129,8 +129,8 @@ int sbx_context_new(const struct sbx_context_options *opts, struct sbx_context *
     struct sbx_context_options defaults = { 0 };
     if (!opts)
         opts = &defaults;
-    snprintf(ctx->state_dir, sizeof(ctx->state_dir), "%s", opts->state_dir ? opts->state_dir : "/run/crucible/sandbox");
-    snprintf(ctx->dev_dir, sizeof(ctx->dev_dir), "%s", opts->dev_dir ? opts->dev_dir : "/dev");
+    str_fmt(ctx->state_dir, sizeof(ctx->state_dir), "%s", opts->state_dir ? opts->state_dir : "/run/crucible/sandbox");
+    str_fmt(ctx->dev_dir, sizeof(ctx->dev_dir), "%s", opts->dev_dir ? opts->dev_dir : "/dev");
     ctx->first_uid = opts->first_uid ? opts->first_uid : 60000;
     ctx->slots = opts->slots ? opts->slots : 1000;
     ctx->ncpus = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
@@ -148,8 +148,13 @@ int sbx_context_new(const struct sbx_context_options *opts, struct sbx_context *
         rc = err_set(&e, ERR_UNSUPPORTED, "the sandbox must run as root (it creates namespaces, cgroups and switches to an unprivileged uid)");
         goto fail;
     }
-    snprintf(ctx->root_dir, sizeof(ctx->root_dir), "%s/root", ctx->state_dir);
-    snprintf(ctx->lock_dir, sizeof(ctx->lock_dir), "%s/slots", ctx->state_dir);
+    /* Every path below the state folder must fit SBX_PATH_MAX. */
+    if (strlen(ctx->state_dir) > SBX_PATH_MAX - 64 ||
+        str_fmt(ctx->root_dir, sizeof(ctx->root_dir), "%s/root", ctx->state_dir) < 0 ||
+        str_fmt(ctx->lock_dir, sizeof(ctx->lock_dir), "%s/slots", ctx->state_dir) < 0) {
+        rc = err_set(&e, ERR_LIMIT, "the state folder path '%.64s...' is too long", ctx->state_dir);
+        goto fail;
+    }
     if (mkdir_p(ctx->root_dir) < 0 || mkdir_p(ctx->lock_dir) < 0) {
         rc = err_sys(&e, "cannot create the state folder '%s'", ctx->state_dir);
         goto fail;
@@ -165,11 +170,11 @@ int sbx_context_new(const struct sbx_context_options *opts, struct sbx_context *
     /* Without a template every run takes the slow path: slower, as safe. */
     struct err te = { 0 };
     if (sbx_template_open(ctx, &te) < 0)
-        snprintf(ctx->template_error, sizeof(ctx->template_error), "%s", te.msg);
+        str_fmt(ctx->template_error, sizeof(ctx->template_error), "%s", te.msg);
     ctx->usable = 1;
     return 0;
 fail:
-    snprintf(ctx->why_unusable, sizeof(ctx->why_unusable), "%s", e.msg);
+    str_fmt(ctx->why_unusable, sizeof(ctx->why_unusable), "%s", e.msg);
     return err_set(err, rc, "%s", e.msg);
 }
 

@@ -555,7 +555,7 @@ static int take_slot(struct sbx_run *r, struct err *err)
     /* The lowest free slot: few slots in use keeps few network namespaces. */
     for (unsigned slot = 0; slot < ctx->slots; slot++) {
         char path[SBX_PATH_MAX];
-        snprintf(path, sizeof(path), "%s/%u", ctx->lock_dir, slot);
+        str_fmt(path, sizeof(path), "%s/%u", ctx->lock_dir, slot);
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
             return err_sys(err, "cannot open slot lock '%s'", path);
@@ -580,8 +580,8 @@ static int take_slot(struct sbx_run *r, struct err *err)
 static int slot_netns(struct sbx_run *r, struct err *err)
 {
     char dir[SBX_PATH_MAX], path[SBX_PATH_MAX];
-    snprintf(dir, sizeof(dir), "%s/netns", r->ctx->state_dir);
-    if (snprintf(path, sizeof(path), "%s/%u", dir, r->slot) >= (int)sizeof(path))
+    str_fmt(dir, sizeof(dir), "%s/netns", r->ctx->state_dir);
+    if (str_fmt(path, sizeof(path), "%s/%u", dir, r->slot) < 0)
         return err_set(err, ERR_LIMIT, "state folder path too long");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct statfs sf;
@@ -661,27 +661,27 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
     /* Where to look for the program: as given, or along the default PATH. */
     const char *prog = cfg->argv[0];
     if (strchr(prog, '/')) {
-        snprintf(r->exec_paths[r->nexec++], SBX_PATH_MAX, "%s", prog);
+        str_fmt(r->exec_paths[r->nexec++], SBX_PATH_MAX, "%s", prog);
     } else {
         static const char *const dirs[] = { "/usr/local/bin/", "/usr/bin/", "/bin/" };
         for (size_t i = 0; i < 3; i++)
-            snprintf(r->exec_paths[r->nexec++], SBX_PATH_MAX, "%s%s", dirs[i], prog);
+            str_fmt(r->exec_paths[r->nexec++], SBX_PATH_MAX, "%s%s", dirs[i], prog);
     }
 
     /* The environment: a fixed base, then the caller's additions. Nothing
      * of the supervisor's own environment leaks in. */
     size_t n = 0;
-    snprintf(r->env_store[0], sizeof(r->env_store[0]), "PATH=/usr/local/bin:/usr/bin:/bin");
-    snprintf(r->env_store[1], sizeof(r->env_store[1]), "HOME=/box");
-    snprintf(r->env_store[2], sizeof(r->env_store[2]), "TMPDIR=/tmp");
-    snprintf(r->env_store[3], sizeof(r->env_store[3]), "LANG=C.UTF-8");
+    str_fmt(r->env_store[0], sizeof(r->env_store[0]), "PATH=/usr/local/bin:/usr/bin:/bin");
+    str_fmt(r->env_store[1], sizeof(r->env_store[1]), "HOME=/box");
+    str_fmt(r->env_store[2], sizeof(r->env_store[2]), "TMPDIR=/tmp");
+    str_fmt(r->env_store[3], sizeof(r->env_store[3]), "LANG=C.UTF-8");
     for (int i = 0; i < 4; i++)
         r->envp[n++] = r->env_store[i];
     if (cfg->ngpus) {
         char list[80] = "";
         for (size_t i = 0; i < cfg->ngpus; i++)
-            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? "," : "", cfg->gpus[i]);
-        snprintf(r->env_store[4], sizeof(r->env_store[4]), "CUDA_VISIBLE_DEVICES=%s", list);
+            str_fmt(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? "," : "", cfg->gpus[i]);
+        str_fmt(r->env_store[4], sizeof(r->env_store[4]), "CUDA_VISIBLE_DEVICES=%s", list);
         r->envp[n++] = r->env_store[4];
     }
     for (size_t i = 0; cfg->env && cfg->env[i]; i++) {
@@ -693,17 +693,17 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
     }
     r->envp[n] = NULL;
 
-    snprintf(r->passwd, sizeof(r->passwd), "root:x:0:0:root:/:/usr/sbin/nologin\nbox:x:%u:%u:box:/box:/bin/sh\n",
+    str_fmt(r->passwd, sizeof(r->passwd), "root:x:0:0:root:/:/usr/sbin/nologin\nbox:x:%u:%u:box:/box:/bin/sh\n",
              r->uid, r->gid);
-    snprintf(r->group, sizeof(r->group), "root:x:0:\nbox:x:%u:\n", r->gid);
+    str_fmt(r->group, sizeof(r->group), "root:x:0:\nbox:x:%u:\n", r->gid);
     /* Slow path: one tmpfs holds the root's few files and /tmp, sized to
      * the output limit plus room for the copied /etc files. Fast path: /tmp
      * (and /box without a host box) are tmpfs mounts of the output limit. */
-    snprintf(r->tmpfs_opts, sizeof(r->tmpfs_opts), "size=%llu,nr_inodes=%d,mode=0755",
+    str_fmt(r->tmpfs_opts, sizeof(r->tmpfs_opts), "size=%llu,nr_inodes=%d,mode=0755",
              (unsigned long long)(r->output_limit + ((uint64_t)SBX_ETC_COPY_MAX)), SBX_ROOT_INODES);
-    snprintf(r->tmp_opts, sizeof(r->tmp_opts), "size=%llu,nr_inodes=%d,mode=1777",
+    str_fmt(r->tmp_opts, sizeof(r->tmp_opts), "size=%llu,nr_inodes=%d,mode=1777",
              (unsigned long long)r->output_limit, SBX_ROOT_INODES);
-    snprintf(r->box_opts, sizeof(r->box_opts), "size=%llu,nr_inodes=%d,mode=0755,uid=%u,gid=%u",
+    str_fmt(r->box_opts, sizeof(r->box_opts), "size=%llu,nr_inodes=%d,mode=0755,uid=%u,gid=%u",
              (unsigned long long)r->output_limit, SBX_ROOT_INODES, r->uid, r->gid);
     r->fast = ctx->template_fd >= 0 && cfg->nbinds == 0 && cfg->ngpus == 0;
 
@@ -714,7 +714,7 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
             return err_set(err, ERR_INVALID, "bind source '%s' is not an absolute path", b->host ? b->host : "");
         if (!valid_inside(inside))
             return err_set(err, ERR_INVALID, "bind target '%s' is not allowed", inside);
-        snprintf(r->bind_targets[i], SBX_PATH_MAX, "%s", inside + 1);
+        str_fmt(r->bind_targets[i], SBX_PATH_MAX, "%s", inside + 1);
     }
 
     for (size_t i = 0; i < ctx->nbase_devs; i++)
@@ -725,18 +725,18 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
         for (size_t i = 0; i < 2 + cfg->ngpus; i++) {
             char name[32], path[SBX_PATH_MAX];
             if (i < 2)
-                snprintf(name, sizeof(name), "%s", common_nodes[i]);
+                str_fmt(name, sizeof(name), "%s", common_nodes[i]);
             else if (cfg->gpus[i - 2] < 0 || cfg->gpus[i - 2] > 63)
                 return err_set(err, ERR_INVALID, "GPU index %d is out of range", cfg->gpus[i - 2]);
             else
-                snprintf(name, sizeof(name), "nvidia%d", cfg->gpus[i - 2]);
-            snprintf(path, sizeof(path), "%s/%s", ctx->dev_dir, name);
+                str_fmt(name, sizeof(name), "nvidia%d", cfg->gpus[i - 2]);
+            str_fmt(path, sizeof(path), "%s/%s", ctx->dev_dir, name);
             struct stat st;
             if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
                 return err_set(err, ERR_NOTFOUND, "GPU device '%s' is not present on this host", path);
             struct sbx_dev *d = &r->devs[r->ndevs++];
             d->dev = st.st_rdev;
-            snprintf(d->name, sizeof(d->name), "%s", name);
+            str_fmt(d->name, sizeof(d->name), "%s", name);
         }
     }
     for (size_t i = 0; i < r->ndevs; i++)
@@ -744,7 +744,7 @@ static int prepare(struct sbx_run *r, const struct sbx_config *cfg, struct err *
 
     if (cfg->box) {
         struct stat st;
-        if (cfg->box[0] != '/' || snprintf(r->box, sizeof(r->box), "%s", cfg->box) >= (int)sizeof(r->box))
+        if (cfg->box[0] != '/' || str_fmt(r->box, sizeof(r->box), "%s", cfg->box) < 0)
             return err_set(err, ERR_INVALID, "box '%s' must be an absolute path", cfg->box);
         if (lstat(r->box, &st) < 0 || !S_ISDIR(st.st_mode))
             return err_set(err, ERR_INVALID, "box '%s' is not a folder", cfg->box);
@@ -1068,7 +1068,7 @@ int sbx_run_wait(struct sbx_run *r, struct sbx_result *res)
 
     if (setup.kind) {
         res->status = SBX_SANDBOX_ERROR;
-        snprintf(res->message, sizeof(res->message), "%s%s%s", setup.text, setup.err ? ": " : "",
+        str_fmt(res->message, sizeof(res->message), "%s%s%s", setup.text, setup.err ? ": " : "",
                  setup.err ? strerror(setup.err) : "");
         res->exit_code = 0;
         res->signal = 0;
@@ -1076,36 +1076,36 @@ int sbx_run_wait(struct sbx_run *r, struct sbx_result *res)
     } else if (r->killed == KILL_TIME || (r->time_limit > 0 && res->cpu_seconds > r->time_limit) ||
                res->signal == SIGXCPU) {
         res->status = SBX_TIME_LIMIT;
-        snprintf(res->message, sizeof(res->message), "CPU time limit of %.3f s exceeded", r->time_limit);
+        str_fmt(res->message, sizeof(res->message), "CPU time limit of %.3f s exceeded", r->time_limit);
     } else if (r->killed == KILL_WALL) {
         res->status = SBX_WALL_LIMIT;
-        snprintf(res->message, sizeof(res->message), "wall-clock limit of %.3f s exceeded", r->wall_limit);
+        str_fmt(res->message, sizeof(res->message), "wall-clock limit of %.3f s exceeded", r->wall_limit);
     } else if (oom) {
         res->status = SBX_MEMORY_LIMIT;
-        snprintf(res->message, sizeof(res->message), "memory limit exceeded");
+        str_fmt(res->message, sizeof(res->message), "memory limit exceeded");
     } else if (over_output) {
         res->status = SBX_OUTPUT_LIMIT;
-        snprintf(res->message, sizeof(res->message), "output limit of %llu bytes exceeded",
+        str_fmt(res->message, sizeof(res->message), "output limit of %llu bytes exceeded",
                  (unsigned long long)r->output_limit);
     } else if (r->killed == KILL_CALLER) {
         res->status = SBX_SIGNALED;
-        snprintf(res->message, sizeof(res->message), "killed by the caller");
+        str_fmt(res->message, sizeof(res->message), "killed by the caller");
     } else if (res->signal) {
         res->status = SBX_SIGNALED;
-        snprintf(res->message, sizeof(res->message), "killed by signal %d (%s)", res->signal, strsignal(res->signal));
+        str_fmt(res->message, sizeof(res->message), "killed by signal %d (%s)", res->signal, strsignal(res->signal));
     } else if (!have_exit) {
         res->status = SBX_SANDBOX_ERROR;
-        snprintf(res->message, sizeof(res->message), "the run ended without a result");
+        str_fmt(res->message, sizeof(res->message), "the run ended without a result");
         rc = ERR_SYSTEM;
     } else if (res->exit_code) {
         res->status = SBX_RUNTIME_ERROR;
-        snprintf(res->message, sizeof(res->message), "exited with code %d", res->exit_code);
+        str_fmt(res->message, sizeof(res->message), "exited with code %d", res->exit_code);
     } else {
         res->status = SBX_OK;
     }
     if (destroyed < 0 && res->status != SBX_SANDBOX_ERROR) {
         res->status = SBX_SANDBOX_ERROR;
-        snprintf(res->message, sizeof(res->message), "%s", derr.msg);
+        str_fmt(res->message, sizeof(res->message), "%s", derr.msg);
         rc = ERR_SYSTEM;
     }
     run_free(r);
@@ -1119,7 +1119,7 @@ int sbx_run(struct sbx_context *ctx, const struct sbx_config *cfg, struct sbx_re
     if (sbx_run_start(ctx, cfg, &r, &err) < 0) {
         memset(res, 0, sizeof(*res));
         res->status = SBX_SANDBOX_ERROR;
-        snprintf(res->message, sizeof(res->message), "%s", err.msg);
+        str_fmt(res->message, sizeof(res->message), "%s", err.msg);
         return err.code ? err.code : ERR_SYSTEM;
     }
     return sbx_run_wait(r, res);

@@ -112,7 +112,7 @@ static int build(struct sbx_context *ctx, const char *pin, struct err *err)
         }
     } else {
         char src[64];
-        snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
+        str_fmt(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
         umount2(pin, MNT_DETACH);   /* an older template: runs using it keep it alive */
         int fd = open(pin, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
         if (fd >= 0)
@@ -141,11 +141,11 @@ int sbx_template_open(struct sbx_context *ctx, struct err *err)
 {
     char dir[SBX_PATH_MAX], lock[SBX_PATH_MAX + 8], pin[SBX_PATH_MAX + 8], stamp_path[SBX_PATH_MAX + 8],
         tmp[SBX_PATH_MAX + 16];
-    snprintf(dir, sizeof(dir), "%s/template", ctx->state_dir);
-    snprintf(lock, sizeof(lock), "%s/lock", dir);
-    snprintf(pin, sizeof(pin), "%s/mnt", dir);
-    snprintf(stamp_path, sizeof(stamp_path), "%s/stamp", dir);
-    snprintf(tmp, sizeof(tmp), "%s/stamp.new", dir);
+    str_fmt(dir, sizeof(dir), "%s/template", ctx->state_dir);
+    str_fmt(lock, sizeof(lock), "%s/lock", dir);
+    str_fmt(pin, sizeof(pin), "%s/mnt", dir);
+    str_fmt(stamp_path, sizeof(stamp_path), "%s/stamp", dir);
+    str_fmt(tmp, sizeof(tmp), "%s/stamp.new", dir);
     if (mkdir(dir, 0700) < 0 && errno != EEXIST)
         return err_sys(err, "cannot create '%s'", dir);
 

@@ -38,6 +38,10 @@ int err_sys(struct err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void err_clear(struct err *err);
 
+/* snprintf that says whether the result fit: 0, or ERR_LIMIT when out holds
+ * a truncated string. Paths must check it; messages may ignore it. */
+int str_fmt(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* ---- growable buffer ---------------------------------------------------
  * Invariants: buf is always NUL-terminated (even when len == 0, once any
  * append happened, or after buf_init it points to a static ""), len never
