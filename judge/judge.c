@@ -28,6 +28,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,6 +427,64 @@ static void run_plain(struct judging *g, const struct prb_testcase *tc, const ch
     jdg_rmtree(box);
 }
 
+/*
+ * The submission's output reaches the validator through this relay thread
+ * rather than a direct pipe. The moment the relay reads the submission's
+ * end-of-file is when the submission stopped talking; a validator can only
+ * react to that end-of-file after the relay passed it on, so "the validator
+ * rejected before the submission ended" is decided by causality, not by
+ * which process the scheduler happened to reap first. The relay also caps
+ * the output (the submission's stdout is a pipe: no RLIMIT_FSIZE there).
+ */
+struct relay {
+    int in;                     /* the submission's stdout (read end) */
+    int out;                    /* the validator's stdin (write end) */
+    uint64_t limit;
+    uint64_t bytes;
+    int over;
+    struct timespec eof;
+};
+
+static void *relay_main(void *arg)
+{
+    struct relay *rl = arg;
+    sigset_t pipe_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);   /* EPIPE instead of a signal */
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(rl->in, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        rl->bytes += (uint64_t)n;
+        if (rl->bytes > rl->limit)
+            rl->over = 1;
+        for (ssize_t off = 0; rl->out >= 0 && !rl->over && off < n;) {
+            ssize_t w = write(rl->out, chunk + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {               /* the validator is gone: keep draining */
+                close(rl->out);
+                rl->out = -1;
+                break;
+            }
+            off += w;
+        }
+        if (rl->over && rl->out >= 0) {
+            close(rl->out);
+            rl->out = -1;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &rl->eof);
+    if (rl->out >= 0)
+        close(rl->out);
+    rl->out = -1;
+    return NULL;
+}
+
 /* One pass of an interactive test case. */
 static void run_interactive(struct judging *g, const struct prb_testcase *tc, const char *in_path,
                             struct jdg_test_result *t, struct prb_case_result *cr, char *nextpass)
@@ -444,8 +504,11 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
     struct prb_strv sargv = { 0 }, vargv = { 0 };
     struct sbx_config scfg, vcfg;
     struct err err = { 0 };
-    int to_team[2] = { -1, -1 }, from_team[2] = { -1, -1 };
+    int to_team[2] = { -1, -1 }, from_team[2] = { -1, -1 }, to_val[2] = { -1, -1 };
     struct sbx_run *sub = NULL, *val = NULL;
+    struct relay rl = { .in = -1, .out = -1, .limit = g->run_lim.output };
+    pthread_t relay_thread;
+    int relay_started = 0;
     const char *tail[] = { "/judge/input", "/judge/answer", "/judge/feedback/", NULL };
     if (submission_config(g, tc, box, &sargv, &scfg, &err) < 0 ||
         checker_config(g, vbox, tc, in_path, NULL, feedback, tail, &vargv, &vcfg, &err) < 0) {
@@ -453,7 +516,7 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         set_message(t->message, "%s", err.msg);
         goto out;
     }
-    if (pipe2(to_team, O_CLOEXEC) < 0 || pipe2(from_team, O_CLOEXEC) < 0) {
+    if (pipe2(to_team, O_CLOEXEC) < 0 || pipe2(from_team, O_CLOEXEC) < 0 || pipe2(to_val, O_CLOEXEC) < 0) {
         t->verdict = JDG_JE;
         set_message(t->message, "cannot create pipes: %s", strerror(errno));
         goto out;
@@ -461,7 +524,7 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
     /* The validator gets as long as the submission, and a little more. */
     vcfg.time_limit = g->val_lim.time > scfg.time_limit ? g->val_lim.time : scfg.time_limit;
     vcfg.wall_limit = 2 * scfg.time_limit + 3;
-    vcfg.stdin_fd = from_team[0];
+    vcfg.stdin_fd = to_val[0];
     vcfg.stdout_fd = to_team[1];
     vcfg.stderr_path = verr;
     scfg.stdin_fd = to_team[0];
@@ -478,11 +541,25 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         }
         goto out;
     }
-    /* Only the two runs may hold the pipes, so each sees the other's end. */
+    /* Only the runs and the relay may hold the pipes, so each side sees the
+     * other's end. */
+    rl.in = from_team[0];
+    rl.out = to_val[1];
+    from_team[0] = to_val[1] = -1;
     for (int i = 0; i < 2; i++) {
-        close(to_team[i]);
-        close(from_team[i]);
-        to_team[i] = from_team[i] = -1;
+        if (to_team[i] >= 0)
+            close(to_team[i]);
+        to_team[i] = -1;
+    }
+    close(from_team[1]);
+    close(to_val[0]);
+    from_team[1] = to_val[0] = -1;
+    if (pthread_create(&relay_thread, NULL, relay_main, &rl) != 0) {
+        close(rl.in);
+        close(rl.out);
+        rl.in = rl.out = -1;   /* both runs now see end-of-file and end */
+    } else {
+        relay_started = 1;
     }
     struct sbx_run *both[2] = { sub, val };
     int first = sbx_run_wait_any(both, 2);
@@ -495,15 +572,25 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         sbx_run_wait(val, &vr);
     }
     sub = val = NULL;
+    if (relay_started) {
+        pthread_join(relay_thread, NULL);
+        relay_started = 0;
+    } else {
+        clock_gettime(CLOCK_MONOTONIC, &rl.eof);
+    }
+    if (rl.in >= 0)
+        close(rl.in);
     record_run(t, &sr, g->res);
     g->res->cpu_seconds_total += vr.cpu_seconds;
 
     char vmsg[JDG_MESSAGE_MAX] = "";
     enum jdg_verdict vv = validator_verdict(&vr, vmsg);
     enum jdg_verdict sv = verdict_of_run(&sr);
-    (void)first;
-    if (vv == JDG_WA && vr.ended_at <= sr.ended_at) {
-        t->verdict = JDG_WA;             /* rejected before the submission ended */
+    if (rl.over && sv != JDG_TLE)
+        sv = JDG_OLE;
+    double eof = (double)rl.eof.tv_sec + (double)rl.eof.tv_nsec / 1e9;
+    if (vv == JDG_WA && vr.ended_at < eof) {
+        t->verdict = JDG_WA;             /* rejected while the submission was still talking */
     } else if (sv == JDG_TLE || sv == JDG_RTE || sv == JDG_MLE || sv == JDG_OLE) {
         t->verdict = sv;
     } else if (sv == JDG_JE) {
@@ -541,6 +628,8 @@ out:
             close(to_team[i]);
         if (from_team[i] >= 0)
             close(from_team[i]);
+        if (to_val[i] >= 0)
+            close(to_val[i]);
     }
     jdg_strv_release(&sargv);
     jdg_strv_release(&vargv);
@@ -764,7 +853,7 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
     if (!cr || !res->tests)
         abort();
     int lazy = !(p->type & PRB_TYPE_SCORING) && !(opts && opts->all_tests);
-    int stop = 0;
+    int stop = 0, judge_error = 0;
     for (size_t i = 0; i < n; i++) {
         const struct prb_testcase *tc = p->cases[i];
         cr[i].verdict = PRB_VERDICT_PENDING;
@@ -784,13 +873,13 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
         if (t->verdict == JDG_JE) {
             res->verdict = JDG_JE;
             set_message(res->message, "test %s: %s", t->name, t->message);
-            stop = 1;
+            stop = judge_error = 1;
         } else if (t->verdict != JDG_AC && lazy) {
             stop = 1;
         }
     }
 
-    if (res->verdict != JDG_JE || !stop) {
+    if (!judge_error) {
         struct prb_group_result total;
         struct err aerr = { 0 };
         if (opts && opts->samples_only) {
