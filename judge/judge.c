@@ -105,12 +105,58 @@ void jdg_result_release(struct jdg_result *res)
     memset(res, 0, sizeof(*res));
 }
 
-double jdg_problem_time_limit(const struct prb_problem *p)
+#define INFER_TIME_LIMIT_S 10.0   /* what accepted submissions get while the limit is inferred */
+
+int jdg_problem_infer_time_limit(struct jdg_judge *j, const struct prb_problem *p,
+                                 const struct jdg_options *opts, double *tl, double *slowest,
+                                 struct err *err)
 {
-    double tl;
-    if (prb_problem_time_limit(p, &tl, NULL) == 0 && tl > 0)
-        return tl;
-    return 1.0;
+    struct jdg_options o = { 0 };
+    if (opts)
+        o = *opts;
+    o.time_limit = INFER_TIME_LIMIT_S;
+    o.samples_only = 0;
+    *slowest = 0;
+    char dir[JDG_PATH_MAX];
+    if (str_fmt(dir, sizeof(dir), "%s/submissions/accepted", p->root) < 0)
+        return err_set(err, ERR_LIMIT, "package path too long");
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    int judged = 0, rc = 0;
+    for (int i = 0; i < n; i++) {
+        char path[JDG_PATH_MAX];
+        char *files[JDG_MAX_FILES];
+        size_t nfiles = 0;
+        const struct jdg_language *lang = NULL;
+        if (rc == 0 && names[i]->d_name[0] != '.' &&
+            str_fmt(path, sizeof(path), "%s/%s", dir, names[i]->d_name) == 0 &&
+            jdg_source_files(j->langs, path, files, &nfiles, &lang) == 0 && lang && lang->gpus == 0) {
+            struct jdg_submission sub = { .files = (const char *const *)files, .nfiles = nfiles, .lang = lang };
+            struct jdg_result r;
+            if (jdg_submission_judge(j, p, &sub, &o, &r, err) < 0) {
+                rc = -1;
+            } else if (r.verdict != JDG_AC) {
+                rc = err_set(err, ERR_INVALID, "accepted/%s is not accepted (%s) with a %.0f s limit",
+                             names[i]->d_name, jdg_verdict_name(r.verdict), INFER_TIME_LIMIT_S);
+            } else {
+                judged++;
+                /* Compare in the problem's own terms, before the language's multiplier. */
+                if (r.time_seconds / lang->time_multiplier > *slowest)
+                    *slowest = r.time_seconds / lang->time_multiplier;
+            }
+            jdg_result_release(&r);
+        }
+        for (size_t k = 0; k < nfiles; k++)
+            free(files[k]);
+        free(names[i]);
+    }
+    free(names);
+    if (rc < 0)
+        return rc;
+    if (!judged)
+        return err_set(err, ERR_INVALID, "no time limit is given and submissions/accepted/ has no "
+                       "submission this judge can run to compute one");
+    return prb_time_limit_compute(p, *slowest, INFINITY, tl, err);
 }
 
 /* One submission being judged. */
@@ -746,6 +792,53 @@ static int prepare_checker(struct judging *g, struct err *err)
     return rc;
 }
 
+/*
+ * The package's include/default/ and include/<language>/ files go with every
+ * submission in that language (2023-07 and later): those with one of the
+ * language's extensions are compiled with it, the others (headers, data)
+ * are only placed next to it.
+ */
+static int package_includes(struct judging *g, char (*store)[JDG_PATH_MAX], const char **files,
+                            size_t *nfiles, struct err *err)
+{
+    const char *sub[2] = { "default", g->lang->id };
+    size_t used = 0;
+    if (jdg_mkdirs(g->compiled, 0755) < 0)
+        return err_sys(err, "cannot create '%s'", g->compiled);
+    for (int k = 0; k < 2; k++) {
+        char dir[JDG_PATH_MAX];
+        if (str_fmt(dir, sizeof(dir), "%s/include/%s", g->p->root, sub[k]) < 0)
+            continue;
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+            const char *name = names[i]->d_name;
+            char path[JDG_PATH_MAX];
+            struct stat st;
+            if (name[0] != '.' && str_fmt(path, sizeof(path), "%s/%s", dir, name) == 0 &&
+                stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (jdg_language_for_file(g->j->langs, name) == g->lang && *nfiles < JDG_MAX_FILES &&
+                    used < JDG_MAX_FILES) {
+                    str_fmt(store[used], JDG_PATH_MAX, "%s", path);
+                    files[(*nfiles)++] = store[used++];
+                } else {
+                    char dst[JDG_PATH_MAX];
+                    str_fmt(dst, sizeof(dst), "%s/%s", g->compiled, name);
+                    if (jdg_copy_file(path, dst, 0644, JDG_SOURCE_MAX_BYTES, err) < 0) {
+                        for (int k2 = i; k2 < n; k2++)
+                            free(names[k2]);
+                        free(names);
+                        return -1;
+                    }
+                }
+            }
+            free(names[i]);
+        }
+        free(names);
+    }
+    return 0;
+}
+
 static int language_allowed(const struct prb_problem *p, const struct jdg_language *lang)
 {
     if (!p->languages.n)
@@ -781,7 +874,15 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
         return 0;
     }
 
-    double tl = opts && opts->time_limit > 0 ? opts->time_limit : jdg_problem_time_limit(p);
+    double tl = opts ? opts->time_limit : 0;
+    if (tl <= 0 && prb_problem_time_limit(p, &tl, NULL) < 0) {
+        double slowest;
+        if (jdg_problem_infer_time_limit(j, p, opts, &tl, &slowest, err) < 0) {
+            res->verdict = JDG_JE;
+            set_message(res->message, "no time limit: %s", err ? err->msg : "cannot infer it");
+            return 0;
+        }
+    }
     int64_t mem = p->limits.memory_mib > 0 ? p->limits.memory_mib : JDG_DEFAULT_MEMORY_MIB;
     int64_t outm = p->limits.output_mib > 0 ? p->limits.output_mib : JDG_DEFAULT_OUTPUT_MIB;
     g.run_lim.time = tl * g.lang->time_multiplier;
@@ -808,8 +909,17 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
                                                                   : JDG_DEFAULT_MEMORY_MIB) << 20,
     };
     struct sbx_result cres;
-    rc = jdg_program_build(j, g.lang, sub->files, sub->nfiles, g.compiled, log, &clim, &cres,
-                           &res->cpu_seconds_total, err);
+    const char *files[JDG_MAX_FILES];
+    char (*inc)[JDG_PATH_MAX] = calloc(JDG_MAX_FILES, JDG_PATH_MAX);
+    if (!inc)
+        abort();
+    size_t nfiles = 0;
+    for (size_t i = 0; i < sub->nfiles && nfiles < JDG_MAX_FILES; i++)
+        files[nfiles++] = sub->files[i];
+    if ((rc = package_includes(&g, inc, files, &nfiles, err)) == 0)
+        rc = jdg_program_build(j, g.lang, files, nfiles, g.compiled, log, &clim, &cres,
+                               &res->cpu_seconds_total, err);
+    free(inc);
     struct buf cout;
     buf_init(&cout, JDG_COMPILE_OUTPUT_MAX);
     jdg_read_capped(log, JDG_COMPILE_OUTPUT_MAX, &cout, NULL);

@@ -74,6 +74,11 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
                                 const char *work, struct jdg_program *prog, double *cpu,
                                 struct err *err);
 void jdg_program_release(struct jdg_program *prog);
+/* A submission's source files: the file itself, or the files of a folder in
+ * one language (name order). files[] gets up to JDG_MAX_FILES strings the
+ * caller frees. */
+int jdg_source_files(const struct jdg_languages *langs, const char *path, char **files, size_t *nfiles,
+                     const struct jdg_language **lang);
 /* Fills cfg to run prog (extra args appended) in a fresh box at box_dir. */
 int jdg_program_config(const struct jdg_program *prog, const char *box_dir,
                        const struct jdg_limits *lim, const struct prb_strv *args,

@@ -337,3 +337,38 @@ int jdg_program_config(const struct jdg_program *prog, const char *box_dir,
     cfg->processes = lim->processes;
     return 0;
 }
+
+int jdg_source_files(const struct jdg_languages *langs, const char *path, char **files, size_t *nfiles,
+                     const struct jdg_language **lang)
+{
+    struct stat st;
+    *nfiles = 0;
+    *lang = NULL;
+    if (stat(path, &st) < 0)
+        return -1;
+    if (S_ISREG(st.st_mode)) {
+        files[(*nfiles)++] = strdup(path);
+        if (!files[0])
+            abort();
+        *lang = jdg_language_for_file(langs, path);
+        return 0;
+    }
+    struct dirent **names = NULL;
+    int n = scandir(path, &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        char full[JDG_PATH_MAX];
+        const struct jdg_language *l = jdg_language_for_file(langs, names[i]->d_name);
+        if (names[i]->d_name[0] != '.' && l && *nfiles < JDG_MAX_FILES &&
+            str_fmt(full, sizeof(full), "%s/%s", path, names[i]->d_name) == 0 && stat(full, &st) == 0 &&
+            S_ISREG(st.st_mode) && (!*lang || *lang == l)) {
+            files[*nfiles] = strdup(full);
+            if (!files[*nfiles])
+                abort();
+            (*nfiles)++;
+            *lang = l;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return *nfiles ? 0 : -1;
+}

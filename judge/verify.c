@@ -377,34 +377,6 @@ static void submission_release(struct submission *s)
     s->nfiles = 0;
 }
 
-/* The source files of a submission entry: the file, or a folder's files. */
-static int submission_files(struct jdg_judge *j, const char *path, struct submission *s)
-{
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return -1;
-    if (S_ISREG(st.st_mode)) {
-        s->files[s->nfiles++] = xstrdup(path);
-        s->lang = jdg_language_for_file(j->langs, path);
-        return 0;
-    }
-    struct dirent **names = NULL;
-    int n = scandir(path, &names, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        char full[JDG_PATH_MAX];
-        str_fmt(full, sizeof(full), "%s/%s", path, names[i]->d_name);
-        const struct jdg_language *l = jdg_language_for_file(j->langs, names[i]->d_name);
-        if (names[i]->d_name[0] != '.' && l && s->nfiles < JDG_MAX_FILES && stat(full, &st) == 0 &&
-            S_ISREG(st.st_mode) && (!s->lang || s->lang == l)) {
-            s->files[s->nfiles++] = xstrdup(full);
-            s->lang = l;
-        }
-        free(names[i]);
-    }
-    free(names);
-    return s->nfiles ? 0 : -1;
-}
-
 static int run_input_validators(struct jdg_judge *j, const struct prb_problem *p, const char *work,
                                 const char *cache, int *problems)
 {
@@ -534,7 +506,7 @@ static int collect_submissions(struct jdg_judge *j, const struct prb_problem *p,
                     memset(s, 0, sizeof(*s));
                     str_fmt(s->rel, sizeof(s->rel), "%s/%s", folder, name);
                     str_fmt(s->folder, sizeof(s->folder), "%s", folder);
-                    if (submission_files(j, epath, s) == 0)
+                    if (jdg_source_files(j->langs, epath, s->files, &s->nfiles, &s->lang) == 0)
                         (*n)++;
                     else
                         submission_release(s);
@@ -654,20 +626,8 @@ static int verify(const char *path, const char *langs_path, double tl_override)
     double tl = tl_override;
     struct jdg_options o = { .all_tests = 1, .cache_dir = cache };
     if (tl <= 0 && prb_problem_time_limit(p, &tl, NULL) < 0) {
-        double slowest = 0;
-        o.time_limit = 10;
-        for (size_t i = 0; i < nsubs; i++) {
-            if (strcmp(subs[i].folder, "accepted") != 0 || !subs[i].lang)
-                continue;
-            struct jdg_submission js = { .files = (const char *const *)subs[i].files, .nfiles = subs[i].nfiles,
-                                         .lang = subs[i].lang };
-            struct jdg_result r;
-            if (jdg_submission_judge(j, p, &js, &o, &r, &err) == 0 && r.verdict == JDG_AC &&
-                r.time_seconds / subs[i].lang->time_multiplier > slowest)
-                slowest = r.time_seconds / subs[i].lang->time_multiplier;
-            jdg_result_release(&r);
-        }
-        if (prb_time_limit_compute(p, slowest, INFINITY, &tl, &err) < 0) {
+        double slowest;
+        if (jdg_problem_infer_time_limit(j, p, &o, &tl, &slowest, &err) < 0) {
             printf("time limit: cannot be computed: %s\n", err.msg);
             problems++;
             goto out;

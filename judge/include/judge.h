@@ -145,10 +145,14 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
                          const struct jdg_submission *sub, const struct jdg_options *opts,
                          struct jdg_result *res, struct err *err);
 
-/* The problem's time limit in seconds: the package's, else computed from
- * the accepted submissions' slowest time (see problem verify); 1 s when it
- * must be computed and nothing says otherwise. */
-double jdg_problem_time_limit(const struct prb_problem *p);
+/* When the package gives no time limit (no limits.time_limit, no
+ * .timelimit): judges its submissions/accepted/ with a generous limit and
+ * computes the limit from the slowest test as the package format says
+ * (prb_time_limit_compute). *slowest gets that slowest time. opts may be
+ * NULL; its time_limit is ignored. */
+int jdg_problem_infer_time_limit(struct jdg_judge *j, const struct prb_problem *p,
+                                 const struct jdg_options *opts, double *tl, double *slowest,
+                                 struct err *err);
 
 /* ---- commands ---------------------------------------------------------------- */
 
