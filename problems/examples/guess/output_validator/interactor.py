@@ -20,6 +20,10 @@ MAX_LINE = 64                 # bytes; a longer line is malformed anyway
 GUESS = re.compile(rb"[1-9][0-9]{0,9}")
 
 
+def plural(guesses):
+    return "%d guess%s" % (guesses, "" if guesses == 1 else "es")
+
+
 def judge_error(msg):
     print("judge error: " + msg, file=sys.stderr)
     os._exit(1)
@@ -49,7 +53,7 @@ def main():
         line = sys.stdin.buffer.readline(MAX_LINE + 1)
         if not line:
             verdict(feedback_dir, False,
-                    "output ended after %d guesses without finding x = %d" % (guesses, x))
+                    "output ended after %s without finding x = %d" % (plural(guesses), x))
         tok = line.strip()
         if len(line) > MAX_LINE or not GUESS.fullmatch(tok):
             shown = tok[:20].decode("ascii", "backslashreplace")
@@ -73,7 +77,7 @@ def main():
     rest = sys.stdin.buffer.read(MAX_LINE)
     if rest.strip():
         verdict(feedback_dir, False, "found x = %d, but printed more after it" % x)
-    verdict(feedback_dir, True, "found x = %d in %d guesses" % (x, guesses))
+    verdict(feedback_dir, True, "found x = %d in %s" % (x, plural(guesses)))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def main():
 
     g2 = "data/secret/group2/"
     write(g2 + "01-single-big", [-BIG])
-    write(g2 + "02-over-int32", [2 * 10**9 // 1000 + 1] * 1000 + [1])
+    write(g2 + "02-over-int32", [2**31 // 1000 + 1] * 1000)
     write(g2 + "03-large-values", [nonzero(rng, BIG) for _ in range(2000)])
     write(g2 + "04-many-positive", [rng.randint(BIG // 2, BIG) for _ in range(40000)])
     write(g2 + "05-cancelling", [BIG, -BIG, BIG, -BIG, 3])
