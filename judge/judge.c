@@ -101,6 +101,9 @@ void jdg_result_release(struct jdg_result *res)
         free(res->tests[i].group);
     }
     free(res->tests);
+    for (size_t i = 0; i < res->ngroups; i++)
+        free(res->groups[i].name);
+    free(res->groups);
     free(res->compile_output);
     memset(res, 0, sizeof(*res));
 }
@@ -327,18 +330,13 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
     wpath(g, box, "checker-box");
     wpath(g, feedback, "feedback");
     wpath(g, errpath, "checker.err");
-    jdg_rmtree(feedback);
-    /* Writable by whichever uid the validator's run gets; the folder is only
-     * ever visible inside that run. */
-    mkdir(feedback, 0777);
-    chmod(feedback, 0777);
     struct prb_strv argv = { 0 };
     struct sbx_config cfg;
     struct sbx_result r;
     int testlib = g->p->checker == PRB_CHECKER_TESTLIB;
     const char *kattis_tail[] = { "/judge/input", "/judge/answer", "/judge/feedback/", NULL };
     const char *testlib_tail[] = { "/judge/input", "/judge/output", "/judge/answer", NULL };
-    if (checker_config(g, box, tc, in_path, testlib ? team_out : NULL, testlib ? NULL : feedback,
+    if (checker_config(g, box, tc, tc->in_path, testlib ? team_out : NULL, testlib ? NULL : feedback,
                        testlib ? testlib_tail : kattis_tail, &argv, &cfg, &err) < 0) {
         t->verdict = JDG_JE;
         set_message(t->message, "%s", err.msg);
@@ -404,8 +402,14 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
         cr->score = score;
         t->score = score;
     }
-    if (nextpass && t->verdict == JDG_AC && access(np, F_OK) == 0)
-        str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
+    if (nextpass && access(np, F_OK) == 0) {
+        if (t->verdict == JDG_AC) {
+            str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
+        } else if (t->verdict != JDG_JE) {
+            t->verdict = JDG_JE;   /* the spec: nextpass.in only with an accept */
+            set_message(t->message, "the output validator wrote nextpass.in but did not accept");
+        }
+    }
 }
 
 /* Copies the compiled submission into a fresh box and configures its run. */
@@ -542,9 +546,6 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
     wpath(g, feedback, "feedback");
     wpath(g, errp, "team.err");
     wpath(g, verr, "checker.err");
-    jdg_rmtree(feedback);
-    mkdir(feedback, 0777);
-    chmod(feedback, 0777);
     nextpass[0] = '\0';
 
     struct prb_strv sargv = { 0 }, vargv = { 0 };
@@ -557,7 +558,7 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
     int relay_started = 0;
     const char *tail[] = { "/judge/input", "/judge/answer", "/judge/feedback/", NULL };
     if (submission_config(g, tc, box, &sargv, &scfg, &err) < 0 ||
-        checker_config(g, vbox, tc, in_path, NULL, feedback, tail, &vargv, &vcfg, &err) < 0) {
+        checker_config(g, vbox, tc, tc->in_path, NULL, feedback, tail, &vargv, &vcfg, &err) < 0) {
         t->verdict = JDG_JE;
         set_message(t->message, "%s", err.msg);
         goto out;
@@ -635,7 +636,9 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
     if (rl.over && sv != JDG_TLE)
         sv = JDG_OLE;
     double eof = (double)rl.eof.tv_sec + (double)rl.eof.tv_nsec / 1e9;
-    if (vv == JDG_WA && vr.ended_at < eof) {
+    if (vv == JDG_JE) {
+        t->verdict = JDG_JE;             /* a broken validator is never the contestant's fault */
+    } else if (vv == JDG_WA && vr.ended_at < eof) {
         t->verdict = JDG_WA;             /* rejected while the submission was still talking */
     } else if (sv == JDG_TLE || sv == JDG_RTE || sv == JDG_MLE || sv == JDG_OLE) {
         t->verdict = sv;
@@ -666,8 +669,14 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         cr->score = score;
         t->score = score;
     }
-    if (t->verdict == JDG_AC && access(np, F_OK) == 0)
-        str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
+    if ((g->p->type & PRB_TYPE_MULTI_PASS) && access(np, F_OK) == 0) {
+        if (vv == JDG_AC && t->verdict == JDG_AC) {
+            str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
+        } else if (vv != JDG_AC) {
+            t->verdict = JDG_JE;
+            set_message(t->message, "the output validator wrote nextpass.in but did not accept");
+        }
+    }
 out:
     for (int i = 0; i < 2; i++) {
         if (to_team[i] >= 0)
@@ -691,8 +700,23 @@ static void run_case(struct judging *g, const struct prb_testcase *tc, struct jd
     int passes = multi ? (int)(g->p->limits.validation_passes > 0 ? g->p->limits.validation_passes : 2) : 1;
     if (passes > MAX_PASSES)
         passes = MAX_PASSES;
-    char in_path[JDG_PATH_MAX], next[JDG_PATH_MAX];
-    str_fmt(in_path, sizeof(in_path), "%s", tc->in_path);
+    char in_path[JDG_PATH_MAX], next[JDG_PATH_MAX], feedback[JDG_PATH_MAX];
+    /* The feedback folder lives for the whole test case: the spec keeps its
+     * files across the passes of a multi-pass problem. */
+    wpath(g, feedback, "feedback");
+    jdg_rmtree(feedback);
+    mkdir(feedback, 0777);
+    chmod(feedback, 0777);   /* writable by whichever uid the validator's run gets */
+    /* The submission reads a copy under a neutral name: through
+     * /proc/self/fd/0 it could otherwise learn the package's path and the
+     * test's name. */
+    wpath(g, in_path, "input");
+    struct err cerr = { 0 };
+    if (jdg_copy_file(tc->in_path, in_path, 0644, JDG_ANSWER_MAX_BYTES, &cerr) < 0) {
+        t->verdict = JDG_JE;
+        set_message(t->message, "cannot prepare the input: %s", cerr.msg);
+        return;
+    }
     for (int pass = 0; pass < passes; pass++) {
         if (interactive)
             run_interactive(g, tc, in_path, t, cr, next);
@@ -705,14 +729,16 @@ static void run_case(struct judging *g, const struct prb_testcase *tc, struct jd
             set_message(t->message, "the validator asked for more than %d passes", passes);
             return;
         }
-        /* The next pass reads what the validator wrote; keep it out of the
-         * feedback folder, which the next validator run starts afresh. */
+        /* The next pass reads what the validator wrote. nextpass.in leaves
+         * the feedback folder; the rest stays, opened up for the next
+         * validator run, which may get another uid. */
         char copy[JDG_PATH_MAX];
         str_fmt(copy, sizeof(copy), "%s/pass-%d.in", g->work, pass + 1);
         struct err err = { 0 };
-        if (jdg_copy_file(next, copy, 0644, JDG_ANSWER_MAX_BYTES, &err) < 0) {
+        if (jdg_copy_file(next, copy, 0644, JDG_ANSWER_MAX_BYTES, &err) < 0 || unlink(next) < 0 ||
+            jdg_open_tree(feedback, &err) < 0) {
             t->verdict = JDG_JE;
-            set_message(t->message, "%s", err.msg);
+            set_message(t->message, "%s", err.msg[0] ? err.msg : "cannot prepare the next pass");
             return;
         }
         str_fmt(in_path, sizeof(in_path), "%s", copy);
@@ -1000,13 +1026,31 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
                     res->verdict = res->tests[i].verdict;
                     break;
                 }
-        } else if (prb_problem_aggregate(p, cr, NULL, &total, &aerr) < 0) {
-            res->verdict = JDG_JE;
-            set_message(res->message, "%s", aerr.msg);
         } else {
-            res->verdict = jdg_verdict_from_prb(total.verdict);
-            res->score = total.score;
-            res->max_score = total.max_score;
+            struct prb_group_result *gr = calloc(p->n_groups ? p->n_groups : 1, sizeof(*gr));
+            if (!gr)
+                abort();
+            if (prb_problem_aggregate(p, cr, gr, &total, &aerr) < 0) {
+                res->verdict = JDG_JE;
+                set_message(res->message, "%s", aerr.msg);
+            } else {
+                res->verdict = jdg_verdict_from_prb(total.verdict);
+                res->score = total.score;
+                res->max_score = total.max_score;
+                res->groups = calloc(p->n_groups ? p->n_groups : 1, sizeof(*res->groups));
+                if (!res->groups)
+                    abort();
+                for (size_t k = 0; k < p->n_groups; k++) {
+                    struct jdg_group_result *x = &res->groups[res->ngroups++];
+                    x->name = strdup(p->groups[k]->name ? p->groups[k]->name : "");
+                    if (!x->name)
+                        abort();
+                    x->verdict = jdg_verdict_from_prb(gr[k].verdict);
+                    x->score = gr[k].score;
+                    x->max_score = gr[k].max_score;
+                }
+            }
+            free(gr);
         }
     }
     free(cr);

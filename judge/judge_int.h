@@ -49,6 +49,10 @@ int jdg_copy_tree(const char *src, const char *dst, struct err *err);
 /* Makes every file below dir root-owned and read-only to others, and removes
  * whatever is not a regular file or folder (links, fifos, sockets). */
 int jdg_seal_tree(const char *dir, struct err *err);
+/* The opposite, for a validator's feedback folder between passes: every
+ * file readable and writable by any uid (folders 0777, files 0666; the
+ * folder is only ever visible inside the validator's own runs). */
+int jdg_open_tree(const char *dir, struct err *err);
 /* Reads at most max bytes of a file; *truncated says whether there was more. */
 int jdg_read_capped(const char *path, size_t max, struct buf *out, int *truncated);
 /* Expands {files}, {main}, {memory_mib} in a command template. The result's

@@ -349,3 +349,43 @@ int jdg_hash_tree(const char *dir, const char *extra, char hex[65], struct err *
     sodium_bin2hex(hex, 65, out, sizeof(out));
     return 0;
 }
+
+static int open_at(int dirfd, const char *name, int depth, struct err *err)
+{
+    if (depth > TREE_MAX_DEPTH)
+        return err_set(err, ERR_LIMIT, "feedback folder nested too deep");
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_sys(err, "cannot open '%s'", name);
+    if (fchmod(fd, 0777) < 0) {
+        close(fd);
+        return err_sys(err, "cannot open up '%s'", name);
+    }
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return err_sys(err, "cannot read '%s'", name);
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            rc = open_at(fd, e->d_name, depth + 1, err);
+        else if (S_ISREG(st.st_mode) && fchmodat(fd, e->d_name, 0666, 0) < 0)
+            rc = err_sys(err, "cannot open up '%s'", e->d_name);
+        else if (!S_ISREG(st.st_mode))
+            unlinkat(fd, e->d_name, 0);
+    }
+    closedir(d);
+    return rc;
+}
+
+int jdg_open_tree(const char *dir, struct err *err)
+{
+    return open_at(AT_FDCWD, dir, 0, err);
+}

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 /* Verdict sets as bit masks over enum jdg_verdict. */
@@ -216,24 +217,27 @@ static int verdict_list(const struct prb_yctx *c, const struct prb_ynode *v, con
     return rc;
 }
 
-/* Reads one glob's map: its own keys, and group-scoped maps below it. */
+/* Reads one glob's map: its own keys, and group-scoped maps below it. With
+ * into >= 0, the keys given override those of out->v[into] (a default
+ * folder's rule; the others are inherited, as the spec says) instead of
+ * making a new rule. */
 static int parse_rule_map(const struct prb_yctx *c, const struct prb_ynode *m, const char *case_glob,
-                          const char *origin, struct rules *out)
+                          const char *origin, struct rules *out, ssize_t into)
 {
     if (prb_y_expect_map(c, m, "a submissions.yaml entry") < 0)
         return ERR_INVALID;
     struct rule r = { 0 };
     str_fmt(r.origin, sizeof(r.origin), "%s", origin);
-    int have = 0, rc = 0;
+    int have = 0, rc = 0, has_permitted = 0, has_required = 0;
     for (size_t i = 0; m && i + 1 < m->n && rc == 0; i += 2) {
         const char *k = m->kids[i]->str;
         const struct prb_ynode *v = m->kids[i + 1];
         if (!strcmp(k, "permitted")) {
             rc = verdict_list(c, v, k, &r.permitted);
-            have = 1;
+            have = has_permitted = 1;
         } else if (!strcmp(k, "required")) {
             rc = verdict_list(c, v, k, &r.required);
-            have = 1;
+            have = has_required = 1;
         } else if (!strcmp(k, "score")) {
             have = 1;
             r.has_score = 1;
@@ -252,12 +256,30 @@ static int parse_rule_map(const struct prb_yctx *c, const struct prb_ynode *m, c
                    !strcmp(k, "model_solution") || !strcmp(k, "use_for_time_limit")) {
             /* Metadata; the language is taken from the file extension. */
         } else if (v && v->kind == PRB_Y_MAP && !case_glob) {
-            rc = parse_rule_map(c, v, k, origin, out);
+            rc = parse_rule_map(c, v, k, origin, out, -1);
         } else {
             rc = prb_yerr(c, m->kids[i], "unknown key '%.64s'", k);
         }
     }
-    if (rc == 0 && have) {
+    if (rc == 0 && have && into >= 0) {
+        struct rule *d = &out->v[into];
+        if (has_permitted)
+            d->permitted = r.permitted;
+        if (has_required)
+            d->required = r.required;
+        if (r.has_score) {
+            d->has_score = 1;
+            d->score_lo = r.score_lo;
+            d->score_hi = r.score_hi;
+        }
+        if (r.message) {
+            free(d->message);
+            d->message = r.message;
+            r.message = NULL;
+        }
+        str_fmt(d->origin, sizeof(d->origin), "%s", origin);
+        free(r.message);
+    } else if (rc == 0 && have) {
         r.case_glob = case_glob ? xstrdup(case_glob) : NULL;
         rules_add(out, &r);
     } else {
@@ -267,13 +289,13 @@ static int parse_rule_map(const struct prb_yctx *c, const struct prb_ynode *m, c
 }
 
 /* Applies every pattern of submissions.yaml that matches rel
- * ("accepted/sum.py") to out. A pattern naming a default folder exactly
- * replaces that folder's rule (the spec's backwards-compatible form). */
+ * ("accepted/sum.py") to out. A pattern naming the submission's folder
+ * exactly amends that folder's default rule (out->v[folder_rule], or a new
+ * rule when the folder has none). */
 static int yaml_rules(const struct prb_ynode *root, const char *file, const char *rel, struct rules *out,
-                      int *replaced_default, struct err *err)
+                      ssize_t folder_rule, struct err *err)
 {
     struct prb_yctx c = { .file = file, .err = err };
-    *replaced_default = 0;
     if (!root)
         return 0;
     if (prb_y_expect_map(&c, root, "submissions.yaml") < 0)
@@ -284,11 +306,10 @@ static int yaml_rules(const struct prb_ynode *root, const char *file, const char
         const char *pattern = root->kids[i]->str;
         if (!glob_matches_or_parent(pattern, rel))
             continue;
-        if (!strcmp(pattern, folder))
-            *replaced_default = 1;
         char origin[96];
         str_fmt(origin, sizeof(origin), "submissions.yaml '%.60s'", pattern);
-        int rc = parse_rule_map(&c, root->kids[i + 1], NULL, origin, out);
+        int rc = parse_rule_map(&c, root->kids[i + 1], NULL, origin, out,
+                                !strcmp(pattern, folder) ? folder_rule : -1);
         if (rc < 0)
             return rc;
     }
@@ -340,9 +361,21 @@ static int rule_holds(const struct rule *r, const struct jdg_result *res, char *
         str_fmt(why, size, "%s: no test case got a required verdict", r->origin);
         return 0;
     }
-    if (r->has_score && (res->score < r->score_lo - 1e-9 || res->score > r->score_hi + 1e-9)) {
-        str_fmt(why, size, "%s: score %g is not in [%g, %g]", r->origin, res->score, r->score_lo, r->score_hi);
-        return 0;
+    if (r->has_score) {
+        /* Under a group's key, the score is that group's aggregated score. */
+        double score = res->score;
+        const char *what = "score";
+        for (size_t g = 0; r->case_glob && g < res->ngroups; g++)
+            if (glob_match(r->case_glob, res->groups[g].name)) {
+                score = res->groups[g].score;
+                what = res->groups[g].name;
+                break;
+            }
+        if (score < r->score_lo - 1e-9 || score > r->score_hi + 1e-9) {
+            str_fmt(why, size, "%s: %s score %g is not in [%g, %g]", r->origin, what, score, r->score_lo,
+                    r->score_hi);
+            return 0;
+        }
     }
     if (r->score_partial && !(res->score > 0 && res->score < res->max_score)) {
         str_fmt(why, size, "%s: score %g of %g is not partial", r->origin, res->score, res->max_score);
@@ -525,20 +558,19 @@ static int collect_submissions(struct jdg_judge *j, const struct prb_problem *p,
 static int rules_for(const struct submission *s, const struct prb_ynode *yaml, const char *yaml_file,
                      struct rules *rs, struct err *err)
 {
-    int replaced = 0;
-    if (yaml_rules(yaml, yaml_file, s->rel, rs, &replaced, err) < 0)
-        return -1;
-    if (!replaced) {
-        for (size_t i = 0; i < sizeof(folder_rules) / sizeof(folder_rules[0]); i++) {
-            const struct folder_rule *f = &folder_rules[i];
-            if (strcmp(f->folder, s->folder) != 0)
-                continue;
-            struct rule r = { .permitted = f->permitted, .required = f->required, .final = f->final,
-                              .exact_verdicts = f->exact, .score_partial = f->partial };
-            str_fmt(r.origin, sizeof(r.origin), "folder %s", f->folder);
-            rules_add(rs, &r);
-        }
+    ssize_t folder_rule = -1;
+    for (size_t i = 0; i < sizeof(folder_rules) / sizeof(folder_rules[0]); i++) {
+        const struct folder_rule *f = &folder_rules[i];
+        if (strcmp(f->folder, s->folder) != 0)
+            continue;
+        struct rule r = { .permitted = f->permitted, .required = f->required, .final = f->final,
+                          .exact_verdicts = f->exact, .score_partial = f->partial };
+        str_fmt(r.origin, sizeof(r.origin), "folder %s", f->folder);
+        folder_rule = (ssize_t)rs->n;
+        rules_add(rs, &r);
     }
+    if (yaml_rules(yaml, yaml_file, s->rel, rs, folder_rule, err) < 0)
+        return -1;
     unsigned tag;
     char bad[64] = "";
     if (expected_results_tag((const char *const *)s->files, s->nfiles, &tag, bad, sizeof(bad))) {

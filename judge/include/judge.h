@@ -97,6 +97,13 @@ struct jdg_test_result {
     char message[JDG_MESSAGE_MAX];  /* the checker's message, for judges only */
 };
 
+struct jdg_group_result {
+    char *name;                 /* "secret/group1" */
+    enum jdg_verdict verdict;
+    double score;
+    double max_score;
+};
+
 struct jdg_result {
     enum jdg_verdict verdict;
     double score;
@@ -107,6 +114,8 @@ struct jdg_result {
     char *compile_output;       /* capped at JDG_COMPILE_OUTPUT_MAX; "" if none */
     struct jdg_test_result *tests;  /* in judging order; lazily judged ones absent */
     size_t ntests;
+    struct jdg_group_result *groups;   /* every test data group, parents first */
+    size_t ngroups;
     char message[JDG_MESSAGE_MAX];  /* why a JE or CE happened */
 };
 

@@ -1,0 +1,3 @@
+# Correct, but the validator crashes: JE.
+a, b = map(int, input().split())
+print(a + b)

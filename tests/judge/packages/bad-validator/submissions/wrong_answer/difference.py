@@ -1,0 +1,3 @@
+# Wrong, but the validator crashes before saying so: JE, not WA.
+a, b = map(int, input().split())
+print(a - b)

@@ -1,0 +1,3 @@
+# Correct: Python's integers are exact.
+n = int(input())
+print(n * n)
