@@ -21,18 +21,7 @@
 
 int jdg_mkdirs(const char *path, mode_t mode)
 {
-    char tmp[JDG_PATH_MAX];
-    if (str_fmt(tmp, sizeof(tmp), "%s", path) < 0)
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return (mkdir(tmp, mode) < 0 && errno != EEXIST) ? -1 : 0;
+    return fs_mkdirs(path, mode);
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -135,21 +124,36 @@ int jdg_copy_tree(const char *src, const char *dst, struct err *err)
     return copy_tree_at(src, dst, 0, &count, err);
 }
 
-static int seal_at(int dirfd, const char *name, int depth, size_t *count, struct err *err)
+/* How a tree's permissions are reset: sealed (root-owned, read-only to the
+ * runs) after compiling, or opened up (any uid may write) between the passes
+ * of a multi-pass validator. Links, fifos and sockets are removed in both:
+ * whatever a run left is never followed. */
+struct tree_mode {
+    int to_root;                /* chown everything to root */
+    mode_t dir_mode;
+    mode_t file_mode;           /* for files without an execute bit */
+    mode_t exec_mode;           /* for files with one */
+};
+
+static const struct tree_mode sealed = { 1, 0755, 0644, 0755 };
+static const struct tree_mode opened = { 0, 0777, 0666, 0777 };
+
+static int reset_at(int dirfd, const char *name, int depth, size_t *count, const struct tree_mode *m,
+                    struct err *err)
 {
     if (depth > TREE_MAX_DEPTH)
-        return err_set(err, ERR_LIMIT, "compiled program nested too deep");
+        return err_set(err, ERR_LIMIT, "'%s' is nested too deep", name);
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return err_sys(err, "cannot open compiled folder '%s'", name);
-    if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0755) < 0) {
+        return err_sys(err, "cannot open '%s'", name);
+    if ((m->to_root && fchown(fd, 0, 0) < 0) || fchmod(fd, m->dir_mode) < 0) {
         close(fd);
-        return err_sys(err, "cannot seal compiled folder '%s'", name);
+        return err_sys(err, "cannot change the owner or mode of '%s'", name);
     }
     DIR *d = fdopendir(fd);
     if (!d) {
         close(fd);
-        return err_sys(err, "cannot read compiled folder '%s'", name);
+        return err_sys(err, "cannot read '%s'", name);
     }
     int rc = 0;
     struct dirent *e;
@@ -157,21 +161,20 @@ static int seal_at(int dirfd, const char *name, int depth, size_t *count, struct
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         if (++*count > TREE_MAX_ENTRIES) {
-            rc = err_set(err, ERR_LIMIT, "the compiler left more than %d files", TREE_MAX_ENTRIES);
+            rc = err_set(err, ERR_LIMIT, "more than %d files below '%s'", TREE_MAX_ENTRIES, name);
             break;
         }
         struct stat st;
         if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            rc = seal_at(fd, e->d_name, depth + 1, count, err);
+            rc = reset_at(fd, e->d_name, depth + 1, count, m, err);
         } else if (S_ISREG(st.st_mode)) {
-            /* Owned by root, never writable or set-id for the runs. */
-            if (fchownat(fd, e->d_name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 ||
-                fchmodat(fd, e->d_name, (st.st_mode & 0111) ? 0755 : 0644, 0) < 0)
-                rc = err_sys(err, "cannot seal compiled file '%s'", e->d_name);
+            if ((m->to_root && fchownat(fd, e->d_name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0) ||
+                fchmodat(fd, e->d_name, (st.st_mode & 0111) ? m->exec_mode : m->file_mode, 0) < 0)
+                rc = err_sys(err, "cannot change the owner or mode of '%s'", e->d_name);
         } else {
-            unlinkat(fd, e->d_name, 0);   /* links, fifos, sockets: not trusted */
+            unlinkat(fd, e->d_name, 0);
         }
     }
     closedir(d);
@@ -181,7 +184,7 @@ static int seal_at(int dirfd, const char *name, int depth, size_t *count, struct
 int jdg_seal_tree(const char *dir, struct err *err)
 {
     size_t count = 0;
-    return seal_at(AT_FDCWD, dir, 0, &count, err);
+    return reset_at(AT_FDCWD, dir, 0, &count, &sealed, err);
 }
 
 int jdg_read_capped(const char *path, size_t max, struct buf *out, int *truncated)
@@ -350,42 +353,8 @@ int jdg_hash_tree(const char *dir, const char *extra, char hex[65], struct err *
     return 0;
 }
 
-static int open_at(int dirfd, const char *name, int depth, struct err *err)
-{
-    if (depth > TREE_MAX_DEPTH)
-        return err_set(err, ERR_LIMIT, "feedback folder nested too deep");
-    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return err_sys(err, "cannot open '%s'", name);
-    if (fchmod(fd, 0777) < 0) {
-        close(fd);
-        return err_sys(err, "cannot open up '%s'", name);
-    }
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return err_sys(err, "cannot read '%s'", name);
-    }
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        struct stat st;
-        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-            continue;
-        if (S_ISDIR(st.st_mode))
-            rc = open_at(fd, e->d_name, depth + 1, err);
-        else if (S_ISREG(st.st_mode) && fchmodat(fd, e->d_name, 0666, 0) < 0)
-            rc = err_sys(err, "cannot open up '%s'", e->d_name);
-        else if (!S_ISREG(st.st_mode))
-            unlinkat(fd, e->d_name, 0);
-    }
-    closedir(d);
-    return rc;
-}
-
 int jdg_open_tree(const char *dir, struct err *err)
 {
-    return open_at(AT_FDCWD, dir, 0, err);
+    size_t count = 0;
+    return reset_at(AT_FDCWD, dir, 0, &count, &opened, err);
 }

@@ -32,22 +32,6 @@ static const char *const etc_prefixes[] = { "java-", "fpc-" };
  * merged /usr. */
 static const char *const root_allow[] = { "usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
 
-static int mkdir_p(const char *path)
-{
-    char tmp[SBX_PATH_MAX];
-    if (str_fmt(tmp, sizeof(tmp), "%s", path) < 0)
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return (mkdir(tmp, 0755) < 0 && errno != EEXIST) ? -1 : 0;
-}
-
 static int add_entry(struct sbx_context *ctx, struct sbx_entry *list, size_t *n, size_t max,
                      const char *host, const char *name)
 {
@@ -155,7 +139,7 @@ int sbx_context_new(const struct sbx_context_options *opts, struct sbx_context *
         rc = err_set(&e, ERR_LIMIT, "the state folder path '%.64s...' is too long", ctx->state_dir);
         goto fail;
     }
-    if (mkdir_p(ctx->root_dir) < 0 || mkdir_p(ctx->lock_dir) < 0) {
+    if (fs_mkdirs(ctx->root_dir, 0755) < 0 || fs_mkdirs(ctx->lock_dir, 0755) < 0) {
         rc = err_sys(&e, "cannot create the state folder '%s'", ctx->state_dir);
         goto fail;
     }

@@ -42,6 +42,10 @@ void err_clear(struct err *err);
  * a truncated string. Paths must check it; messages may ignore it. */
 int str_fmt(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* mkdir -p: creates path and its missing parents (parents 0755, path
+ * itself mode); an existing folder is fine. 0 or -1 with errno. */
+int fs_mkdirs(const char *path, unsigned mode);
+
 /* ---- growable buffer ---------------------------------------------------
  * Invariants: buf is always NUL-terminated (even when len == 0, once any
  * append happened, or after buf_init it points to a static ""), len never
