@@ -1,0 +1,692 @@
+/*
+ * storage.h: everything crucible serve keeps, behind one interface. All SQL
+ * lives in the engine that implements struct web_store_ops (storage_sqlite.c
+ * today; a PostgreSQL engine can fill the same table later), so routes,
+ * authentication and scoreboards never see a query. Submission sources and
+ * problem packages live beside the database in a content-addressed blob store.
+ *
+ * Conventions for every function here:
+ * - Returns 0 or a negative code (common.h's ERR_*, or WEB_STORE_* below)
+ *   and fills the optional struct err. ERR_NOTFOUND: no such row.
+ *   WEB_STORE_CONFLICT: a unique name is taken, or a job is not (or no
+ *   longer) this judge's. WEB_STORE_BUSY: another writer held the database
+ *   past the busy timeout. ERR_INVALID / ERR_LIMIT: a field broke the rules
+ *   or the size limits below (checked before any SQL runs).
+ * - Ids are positive; 0 in an id field means "none" (NULL in the database).
+ *   Times are Unix seconds, always passed in by the caller (`now`), so tests
+ *   and the server agree on one clock.
+ * - Pointers passed in are borrowed for the call; storage copies what it
+ *   keeps. Structs filled by a lookup own their char * fields: release them
+ *   with the matching *_release (structs with only arrays need none). Lists
+ *   own their rows: release with the list's *_release (on failure a list
+ *   is left empty). Lists without paging arguments fail with ERR_LIMIT past
+ *   WEB_RESULTS_MAX rows. Char arrays are always NUL-terminated.
+ * - A store is one database connection: use it from one thread at a time
+ *   (open one store per worker thread; SQLite's WAL lets them run together).
+ */
+#ifndef CRUCIBLE_WEB_STORAGE_H
+#define CRUCIBLE_WEB_STORAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/* ---- error codes beyond common.h's ---------------------------------------- */
+#define WEB_STORE_CONFLICT (-16)
+#define WEB_STORE_BUSY (-17)
+#define WEB_STORE_CORRUPT (-18)     /* a blob's content does not match its hash */
+
+/* ---- size limits ------------------------------------------------------------
+ * Every stored field has one; storage rejects a longer value with ERR_LIMIT
+ * (ERR_INVALID for a malformed one) so the HTTP layer can answer 413/400.
+ */
+#define WEB_NAME_MAX 64             /* login, problem, contest and judge host names; token names */
+#define WEB_TITLE_MAX 256           /* display names, titles, team names, test case names */
+#define WEB_EMAIL_MAX 254
+#define WEB_PASSWORD_HASH_MAX 255   /* crypto_pwhash_str() writes at most 127 */
+#define WEB_HASH_HEX 64             /* BLAKE2b-256 as lowercase hex */
+#define WEB_TOKEN_HEX 64            /* session, API and judge tokens: 32 random bytes as hex */
+#define WEB_LANG_MAX 32             /* a language id, as judge.h's JDG_LANG_ID_MAX */
+#define WEB_LANGUAGES_MAX 1024      /* a contest's allowed languages, "c,cpp,python3" */
+#define WEB_FILENAME_MAX 128        /* a submission's file name */
+#define WEB_VERDICT_MAX 15          /* "AC", "WA", ... */
+#define WEB_LABEL_MAX 16            /* "A", "B2" */
+#define WEB_COLOR_MAX 32            /* "#ff8800" or a CSS name */
+#define WEB_ADDRESS_MAX 64          /* a client address as text */
+#define WEB_CODE_MAX 64             /* a registration or invitation code */
+#define WEB_SETTING_MAX (16 << 10)  /* one setting's value; keys are names */
+#define WEB_TEXT_MAX (64 << 10)     /* clarification text, audit details */
+#define WEB_JSON_MAX (64 << 10)     /* a judge host's capabilities */
+#define WEB_MESSAGE_MAX 512         /* a test result's message, as judge.h's */
+#define WEB_TESTS_MAX 100000        /* test results in one judging */
+#define WEB_LIST_MAX 1000           /* rows in one page of a paged list */
+#define WEB_RESULTS_MAX 1000000     /* submissions in one contest's results */
+#define WEB_LEASE_MAX 86400         /* the longest lease a judge may take, seconds */
+
+/* ---- enumerations (stored as their names) ----------------------------------- */
+enum web_role { WEB_ROLE_ADMIN, WEB_ROLE_ORGANIZER, WEB_ROLE_TEACHER, WEB_ROLE_CONTESTANT, WEB_ROLE_JUDGE };
+enum web_contest_role { WEB_CROLE_JURY, WEB_CROLE_PARTICIPANT };
+enum web_registration { WEB_REG_ADMIN, WEB_REG_OPEN, WEB_REG_CODE };  /* admin-created only, open, by code */
+enum web_rules { WEB_RULES_ICPC, WEB_RULES_IOI, WEB_RULES_OI };
+enum web_clar_kind { WEB_CLAR_QUESTION, WEB_CLAR_ANSWER, WEB_CLAR_ANNOUNCEMENT };
+enum web_sub_status { WEB_SUB_QUEUED, WEB_SUB_JUDGING, WEB_SUB_JUDGED };
+enum web_login_scope { WEB_LOGIN_ACCOUNT, WEB_LOGIN_ADDRESS };
+
+/* Names ("admin", "jury", "icpc", "queued", ...) are borrowed static strings;
+ * the parsers return ERR_INVALID for an unknown name. */
+const char *web_role_name(enum web_role v);
+int web_role_parse(const char *s, enum web_role *out);
+const char *web_contest_role_name(enum web_contest_role v);
+int web_contest_role_parse(const char *s, enum web_contest_role *out);
+const char *web_registration_name(enum web_registration v);
+int web_registration_parse(const char *s, enum web_registration *out);
+const char *web_rules_name(enum web_rules v);
+int web_rules_parse(const char *s, enum web_rules *out);
+const char *web_clar_kind_name(enum web_clar_kind v);
+int web_clar_kind_parse(const char *s, enum web_clar_kind *out);
+const char *web_sub_status_name(enum web_sub_status v);
+int web_sub_status_parse(const char *s, enum web_sub_status *out);
+
+/* ---- rows ---------------------------------------------------------------------- */
+
+struct web_user {
+    int64_t id;
+    char name[WEB_NAME_MAX + 1];            /* unique ignoring case; [A-Za-z0-9._-] */
+    char display_name[WEB_TITLE_MAX + 1];
+    char email[WEB_EMAIL_MAX + 1];          /* "" when none */
+    char password_hash[WEB_PASSWORD_HASH_MAX + 1];  /* crypto_pwhash_str(); "" = no password login */
+    enum web_role role;
+    int disabled;
+    int64_t created_at;
+};
+
+struct web_session {
+    int64_t id;
+    int64_t user_id;
+    int64_t created_at;
+    int64_t expires_at;
+    char address[WEB_ADDRESS_MAX + 1];      /* where it logged in from */
+};
+
+struct web_api_token {
+    int64_t id;
+    int64_t user_id;
+    char name[WEB_NAME_MAX + 1];            /* what the owner calls it, "ci-upload" */
+    int64_t created_at;
+    int64_t expires_at;                     /* 0: never */
+};
+
+struct web_judge_host {
+    int64_t id;
+    char name[WEB_NAME_MAX + 1];            /* unique */
+    int enabled;
+    int64_t created_at;
+    int64_t last_heartbeat;                 /* 0: never seen */
+    int64_t current_judging_id;             /* 0: idle */
+    char *capabilities;                     /* JSON object text; owned; never NULL once filled */
+};
+
+struct web_audit_entry {
+    int64_t id;
+    int64_t at;
+    int64_t actor_user_id;                  /* 0: the system */
+    char address[WEB_ADDRESS_MAX + 1];
+    char action[WEB_NAME_MAX + 1];          /* "contest.update" */
+    char target[WEB_TITLE_MAX + 1];         /* "contest 3" */
+    char *detail;                           /* free text or JSON; owned; may be NULL on input */
+};
+
+struct web_problem {
+    int64_t id;
+    char short_name[WEB_NAME_MAX + 1];      /* unique ignoring case; [A-Za-z0-9._-] */
+    char title[WEB_TITLE_MAX + 1];
+    char package_hash[WEB_HASH_HEX + 1];    /* the package's blob */
+    double time_limit;                      /* seconds, > 0 */
+    int64_t memory_limit;                   /* bytes, > 0 */
+    char type[WEB_NAME_MAX + 1];            /* "pass-fail", "scoring", "interactive", ... */
+    int published;                          /* listed in the practice archive */
+    int64_t created_by;                     /* user id; 0 none */
+    int64_t created_at;
+};
+
+struct web_contest {
+    int64_t id;
+    char short_name[WEB_NAME_MAX + 1];      /* unique ignoring case; [A-Za-z0-9._-] */
+    char title[WEB_TITLE_MAX + 1];
+    int64_t start_time;
+    int64_t duration;                       /* seconds, > 0 */
+    int64_t freeze;                         /* the board freezes this many seconds before the end; 0 never */
+    int unfrozen;                           /* the jury lifted the freeze */
+    int is_public;                          /* listed and visible without registration */
+    enum web_registration registration;
+    char registration_code[WEB_CODE_MAX + 1];   /* WEB_REG_CODE's code */
+    int team_mode;                          /* 0: individuals, 1: teams */
+    enum web_rules rules;
+    int64_t penalty_minutes;                /* per rejected try, ICPC */
+    char languages[WEB_LANGUAGES_MAX + 1];  /* comma-separated language ids; "" all */
+    int64_t max_submissions;                /* per participant and problem; 0 unlimited */
+    int64_t submission_interval;            /* seconds between one participant's submissions; 0 */
+    int64_t created_by;
+    int64_t created_at;
+};
+
+struct web_contest_problem {
+    int64_t contest_id;
+    int64_t problem_id;
+    char label[WEB_LABEL_MAX + 1];          /* unique in the contest */
+    char color[WEB_COLOR_MAX + 1];          /* "" none */
+    double points;                          /* IOI/OI weight; 1 in ICPC */
+    int64_t ordinal;                        /* display order */
+};
+
+struct web_team {
+    int64_t id;
+    int64_t contest_id;
+    char name[WEB_TITLE_MAX + 1];           /* unique in the contest */
+    int64_t created_at;
+};
+
+/* A user's place in one contest. Team membership is a participant's team_id:
+ * a user is in at most one team per contest. */
+struct web_participant {
+    int64_t contest_id;
+    int64_t user_id;
+    enum web_contest_role role;
+    int64_t team_id;                        /* 0: none (individual contests, jury) */
+    int64_t registered_at;
+};
+
+struct web_clarification {
+    int64_t id;
+    int64_t contest_id;
+    int64_t problem_id;                     /* 0: general */
+    enum web_clar_kind kind;
+    int64_t from_user_id;                   /* 0: the jury */
+    int64_t to_user_id;                     /* 0: everyone */
+    int64_t team_id;                        /* the asking or addressed team; 0 none */
+    int64_t reply_to;                       /* the question an answer answers; 0 none */
+    int64_t created_at;
+    char *text;                             /* owned; at most WEB_TEXT_MAX */
+};
+
+struct web_submission {
+    int64_t id;
+    int64_t user_id;
+    int64_t team_id;                        /* 0: none */
+    int64_t contest_id;                     /* 0: practice */
+    int64_t problem_id;
+    char language[WEB_LANG_MAX + 1];
+    char filename[WEB_FILENAME_MAX + 1];    /* "sum.cpp" */
+    char source_hash[WEB_HASH_HEX + 1];     /* the source's blob */
+    int64_t source_size;
+    int64_t submitted_at;
+    enum web_sub_status status;             /* set by storage: queued on create */
+    int ignored;                            /* judged, but left off scoreboards */
+};
+
+/* One judging of a submission. A rejudge marks every earlier judging invalid
+ * and queues the submission again; the next claim starts a new one. At most
+ * one judging of a submission is valid: the one in effect or in progress. */
+struct web_judging {
+    int64_t id;
+    int64_t submission_id;
+    int64_t judge_host_id;
+    int64_t started_at;
+    int64_t lease_expires;
+    int64_t finished_at;                    /* 0: not finished */
+    char verdict[WEB_VERDICT_MAX + 1];      /* "" until finished */
+    double score;
+    double time_seconds;
+    int64_t memory_bytes;
+    char compile_output_hash[WEB_HASH_HEX + 1];  /* blob; "" none */
+    int valid;
+};
+
+/* On input to web_store_job_complete the strings are borrowed; in a list
+ * from web_store_judging_tests they are owned by the list. */
+struct web_test_result {
+    int64_t ordinal;                        /* 0-based judging order */
+    char *name;                             /* "secret/group1/03"; at most WEB_TITLE_MAX */
+    char verdict[WEB_VERDICT_MAX + 1];
+    double time_seconds;
+    double wall_seconds;
+    int64_t memory_bytes;
+    double score;
+    char *message;                          /* for the jury only; NULL or at most WEB_MESSAGE_MAX */
+};
+
+struct web_judging_result {
+    const char *verdict;
+    double score;
+    double time_seconds;
+    int64_t memory_bytes;
+    const char *compile_output_hash;        /* NULL or "" none */
+    const struct web_test_result *tests;
+    size_t ntests;                          /* at most WEB_TESTS_MAX */
+};
+
+/* What a judge needs to start: filled by web_store_job_claim. */
+struct web_job {
+    int64_t judging_id;
+    int64_t submission_id;
+    int64_t problem_id;
+    int64_t contest_id;
+    char language[WEB_LANG_MAX + 1];
+    char filename[WEB_FILENAME_MAX + 1];
+    char source_hash[WEB_HASH_HEX + 1];
+    int64_t source_size;
+    char package_hash[WEB_HASH_HEX + 1];
+    double time_limit;
+    int64_t memory_limit;
+    int64_t lease_expires;
+};
+
+/* One contest submission as a scoreboard sees it. */
+struct web_contest_result {
+    int64_t submission_id;
+    int64_t user_id;
+    int64_t team_id;
+    int64_t problem_id;
+    int64_t submitted_at;
+    enum web_sub_status status;
+    char verdict[WEB_VERDICT_MAX + 1];      /* the valid finished judging's; "" pending */
+    double score;
+};
+
+/* Filters for web_store_submission_list and _count; zero fields match all. */
+struct web_submission_filter {
+    int64_t contest_id;                     /* -1: practice only */
+    int64_t user_id;
+    int64_t team_id;
+    int64_t problem_id;
+    int status;                             /* -1 any, else an enum web_sub_status */
+    int64_t before_id;                      /* paging: ids below this; 0 from the newest */
+    size_t limit;                           /* at most WEB_LIST_MAX; 0 means WEB_LIST_MAX */
+};
+
+/* Lists: v has n rows; release with the matching function (NULL-safe). */
+#define WEB_LIST(type) struct type##_list { struct type *v; size_t n; }
+WEB_LIST(web_user);
+WEB_LIST(web_api_token);
+WEB_LIST(web_judge_host);
+WEB_LIST(web_audit_entry);
+WEB_LIST(web_problem);
+WEB_LIST(web_contest);
+WEB_LIST(web_contest_problem);
+WEB_LIST(web_team);
+WEB_LIST(web_participant);
+WEB_LIST(web_clarification);
+WEB_LIST(web_submission);
+WEB_LIST(web_judging);
+WEB_LIST(web_test_result);
+WEB_LIST(web_contest_result);
+#undef WEB_LIST
+
+void web_judge_host_release(struct web_judge_host *h);
+void web_audit_entry_release(struct web_audit_entry *e);
+void web_clarification_release(struct web_clarification *c);
+void web_user_list_release(struct web_user_list *l);
+void web_api_token_list_release(struct web_api_token_list *l);
+void web_judge_host_list_release(struct web_judge_host_list *l);
+void web_audit_entry_list_release(struct web_audit_entry_list *l);
+void web_problem_list_release(struct web_problem_list *l);
+void web_contest_list_release(struct web_contest_list *l);
+void web_contest_problem_list_release(struct web_contest_problem_list *l);
+void web_team_list_release(struct web_team_list *l);
+void web_participant_list_release(struct web_participant_list *l);
+void web_clarification_list_release(struct web_clarification_list *l);
+void web_submission_list_release(struct web_submission_list *l);
+void web_judging_list_release(struct web_judging_list *l);
+void web_test_result_list_release(struct web_test_result_list *l);
+void web_contest_result_list_release(struct web_contest_result_list *l);
+
+/* ---- the engine interface -------------------------------------------------------
+ * An engine fills one static struct web_store_ops. Callers never use it
+ * directly: they call the web_store_* functions below, which check every
+ * argument against the limits above, generate and hash tokens, and then call
+ * the engine, so an engine receives only valid input and never sees a raw
+ * token (only its BLAKE2b-256 hex hash). Each entry has the meaning of the
+ * web_store_* function of the same name.
+ */
+struct web_store;
+
+struct web_store_ops {
+    const char *name;                       /* "sqlite" */
+    void (*close)(struct web_store *s);
+    int (*schema_version)(struct web_store *s, int64_t *out, struct err *err);
+    int (*check)(struct web_store *s, struct err *err);
+    int (*tx_begin)(struct web_store *s, struct err *err);
+    int (*tx_commit)(struct web_store *s, struct err *err);
+    int (*tx_rollback)(struct web_store *s, struct err *err);
+
+    int (*setting_get)(struct web_store *s, const char *key, char **value, struct err *err);
+    int (*setting_set)(struct web_store *s, const char *key, const char *value, struct err *err);
+
+    int (*user_create)(struct web_store *s, struct web_user *u, struct err *err);
+    int (*user_by_id)(struct web_store *s, int64_t id, struct web_user *out, struct err *err);
+    int (*user_by_name)(struct web_store *s, const char *name, struct web_user *out, struct err *err);
+    int (*user_update)(struct web_store *s, const struct web_user *u, struct err *err);
+    int (*user_list)(struct web_store *s, int64_t after_id, size_t limit, struct web_user_list *out,
+                     struct err *err);
+
+    int (*session_create)(struct web_store *s, const char *token_hash, const struct web_session *in,
+                          int64_t *id, struct err *err);
+    int (*session_lookup)(struct web_store *s, const char *token_hash, int64_t now, struct web_session *out,
+                          struct err *err);
+    int (*session_delete)(struct web_store *s, const char *token_hash, struct err *err);
+    int (*session_delete_user)(struct web_store *s, int64_t user_id, struct err *err);
+    int (*session_purge)(struct web_store *s, int64_t now, int64_t *removed, struct err *err);
+
+    int (*apitoken_create)(struct web_store *s, const char *token_hash, const struct web_api_token *in,
+                           int64_t *id, struct err *err);
+    int (*apitoken_lookup)(struct web_store *s, const char *token_hash, int64_t now,
+                           struct web_api_token *out, struct err *err);
+    int (*apitoken_list)(struct web_store *s, int64_t user_id, struct web_api_token_list *out,
+                         struct err *err);
+    int (*apitoken_revoke)(struct web_store *s, int64_t user_id, int64_t id, struct err *err);
+
+    int (*login_failure_add)(struct web_store *s, enum web_login_scope scope, const char *key, int64_t now,
+                             int64_t window, int64_t *count, struct err *err);
+    int (*login_failure_count)(struct web_store *s, enum web_login_scope scope, const char *key,
+                               int64_t now, int64_t window, int64_t *count, struct err *err);
+    int (*login_failure_clear)(struct web_store *s, enum web_login_scope scope, const char *key,
+                               struct err *err);
+
+    int (*audit_add)(struct web_store *s, const struct web_audit_entry *e, int64_t *id, struct err *err);
+    int (*audit_list)(struct web_store *s, int64_t before_id, size_t limit, struct web_audit_entry_list *out,
+                      struct err *err);
+
+    int (*judge_host_create)(struct web_store *s, const char *token_hash, struct web_judge_host *h,
+                             struct err *err);
+    int (*judge_host_by_id)(struct web_store *s, int64_t id, struct web_judge_host *out, struct err *err);
+    int (*judge_host_by_token)(struct web_store *s, const char *token_hash, struct web_judge_host *out,
+                               struct err *err);
+    int (*judge_host_update)(struct web_store *s, const struct web_judge_host *h, struct err *err);
+    int (*judge_host_list)(struct web_store *s, struct web_judge_host_list *out, struct err *err);
+    int (*judge_host_heartbeat)(struct web_store *s, int64_t id, int64_t now, struct err *err);
+
+    int (*problem_create)(struct web_store *s, struct web_problem *p, struct err *err);
+    int (*problem_by_id)(struct web_store *s, int64_t id, struct web_problem *out, struct err *err);
+    int (*problem_by_name)(struct web_store *s, const char *short_name, struct web_problem *out,
+                           struct err *err);
+    int (*problem_update)(struct web_store *s, const struct web_problem *p, struct err *err);
+    int (*problem_list)(struct web_store *s, int published_only, int64_t after_id, size_t limit,
+                        struct web_problem_list *out, struct err *err);
+
+    int (*contest_create)(struct web_store *s, struct web_contest *c, struct err *err);
+    int (*contest_by_id)(struct web_store *s, int64_t id, struct web_contest *out, struct err *err);
+    int (*contest_by_name)(struct web_store *s, const char *short_name, struct web_contest *out,
+                           struct err *err);
+    int (*contest_update)(struct web_store *s, const struct web_contest *c, struct err *err);
+    int (*contest_list)(struct web_store *s, int64_t after_id, size_t limit, struct web_contest_list *out,
+                        struct err *err);
+    int (*contest_problem_put)(struct web_store *s, const struct web_contest_problem *cp, struct err *err);
+    int (*contest_problem_remove)(struct web_store *s, int64_t contest_id, int64_t problem_id,
+                                  struct err *err);
+    int (*contest_problems)(struct web_store *s, int64_t contest_id, struct web_contest_problem_list *out,
+                            struct err *err);
+
+    int (*team_create)(struct web_store *s, struct web_team *t, struct err *err);
+    int (*team_by_id)(struct web_store *s, int64_t id, struct web_team *out, struct err *err);
+    int (*teams_of_contest)(struct web_store *s, int64_t contest_id, struct web_team_list *out,
+                            struct err *err);
+    int (*participant_put)(struct web_store *s, const struct web_participant *p, struct err *err);
+    int (*participant_get)(struct web_store *s, int64_t contest_id, int64_t user_id,
+                           struct web_participant *out, struct err *err);
+    int (*participant_remove)(struct web_store *s, int64_t contest_id, int64_t user_id, struct err *err);
+    int (*participants)(struct web_store *s, int64_t contest_id, int64_t team_id,
+                        struct web_participant_list *out, struct err *err);
+
+    int (*clarification_create)(struct web_store *s, struct web_clarification *c, struct err *err);
+    int (*clarification_by_id)(struct web_store *s, int64_t id, struct web_clarification *out,
+                               struct err *err);
+    int (*clarifications_for)(struct web_store *s, int64_t contest_id, int64_t user_id, int64_t team_id,
+                              struct web_clarification_list *out, struct err *err);
+
+    int (*submission_create)(struct web_store *s, struct web_submission *sub, struct err *err);
+    int (*submission_by_id)(struct web_store *s, int64_t id, struct web_submission *out, struct err *err);
+    int (*submission_list)(struct web_store *s, const struct web_submission_filter *f,
+                           struct web_submission_list *out, struct err *err);
+    int (*submission_count)(struct web_store *s, const struct web_submission_filter *f, int64_t *count,
+                            struct err *err);
+    int (*submission_set_ignored)(struct web_store *s, int64_t id, int ignored, struct err *err);
+    int (*contest_results)(struct web_store *s, int64_t contest_id, struct web_contest_result_list *out,
+                           struct err *err);
+
+    int (*judging_by_id)(struct web_store *s, int64_t id, struct web_judging *out, struct err *err);
+    int (*judgings_of_submission)(struct web_store *s, int64_t submission_id, struct web_judging_list *out,
+                                  struct err *err);
+    int (*judging_tests)(struct web_store *s, int64_t judging_id, struct web_test_result_list *out,
+                         struct err *err);
+
+    int (*job_claim)(struct web_store *s, int64_t judge_id, int64_t lease_seconds, int64_t now,
+                     struct web_job *out, struct err *err);
+    int (*job_heartbeat)(struct web_store *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
+                         int64_t now, struct err *err);
+    int (*job_complete)(struct web_store *s, int64_t judge_id, int64_t judging_id,
+                        const struct web_judging_result *res, int64_t now, struct err *err);
+    int (*job_expire)(struct web_store *s, int64_t now, int64_t *expired, struct err *err);
+    int (*rejudge)(struct web_store *s, int64_t submission_id, struct err *err);
+};
+
+/* ---- opening ---------------------------------------------------------------------- */
+
+/* Creates data_dir (and data_dir/blobs) if missing, opens or creates
+ * data_dir/crucible.db in WAL mode with foreign keys on and a busy timeout,
+ * and applies the schema migrations it lacks, each in its own transaction
+ * recorded in schema_version. A database whose schema is newer than this
+ * build knows is ERR_UNSUPPORTED. *out is the caller's: web_store_close(). */
+int web_store_open(const char *data_dir, struct web_store **out, struct err *err);
+void web_store_close(struct web_store *s);                  /* NULL-safe */
+const char *web_store_data_dir(const struct web_store *s);  /* borrowed */
+const char *web_store_engine(const struct web_store *s);    /* "sqlite"; borrowed */
+int web_store_schema_version(struct web_store *s, int64_t *out, struct err *err);
+/* The engine's own consistency check (PRAGMA integrity_check, foreign keys). */
+int web_store_check(struct web_store *s, struct err *err);
+
+/* Groups several calls into one atomic write (a CSV import). Calls inside
+ * that need their own transaction (job_claim, job_complete, ...) nest in it.
+ * Not nestable itself: a second begin is ERR_INVALID. */
+int web_store_tx_begin(struct web_store *s, struct err *err);
+int web_store_tx_commit(struct web_store *s, struct err *err);
+int web_store_tx_rollback(struct web_store *s, struct err *err);
+
+/* ---- settings: installation-wide key/value pairs ------------------------------------
+ * Known keys: "registration" (web_registration_name: admin, open, code) and
+ * "registration_code". Keys are names; *value is the caller's (free()). */
+int web_store_setting_get(struct web_store *s, const char *key, char **value, struct err *err);
+int web_store_setting_set(struct web_store *s, const char *key, const char *value, struct err *err);
+
+/* ---- accounts -------------------------------------------------------------------------
+ * Passwords arrive already hashed (crypto_pwhash_str by the caller).
+ * Create fills u->id; update writes every field but name and created_at. */
+int web_store_user_create(struct web_store *s, struct web_user *u, struct err *err);
+int web_store_user_by_id(struct web_store *s, int64_t id, struct web_user *out, struct err *err);
+int web_store_user_by_name(struct web_store *s, const char *name, struct web_user *out, struct err *err);
+int web_store_user_update(struct web_store *s, const struct web_user *u, struct err *err);
+/* Ordered by id, ids above after_id; limit 0 means WEB_LIST_MAX. */
+int web_store_user_list(struct web_store *s, int64_t after_id, size_t limit, struct web_user_list *out,
+                        struct err *err);
+
+/* ---- sessions and tokens ----------------------------------------------------------------
+ * Tokens are 64 lowercase hex characters from randombytes_buf. Storage keeps
+ * only BLAKE2b-256 of each (web_token_hash), so a leaked database lets nobody
+ * in. Creating writes the token to token[WEB_TOKEN_HEX + 1]: show it once.
+ * A malformed token looks up as ERR_NOTFOUND, like an unknown one. */
+int web_store_session_create(struct web_store *s, int64_t user_id, const char *address, int64_t now,
+                             int64_t ttl_seconds, char token[WEB_TOKEN_HEX + 1], struct err *err);
+/* ERR_NOTFOUND unless the session exists, expires after now, and its user
+ * is not disabled (so disabling a user logs them out; API tokens alike). */
+int web_store_session_lookup(struct web_store *s, const char *token, int64_t now, struct web_session *out,
+                             struct err *err);
+int web_store_session_delete(struct web_store *s, const char *token, struct err *err);  /* log out */
+int web_store_session_delete_user(struct web_store *s, int64_t user_id, struct err *err);  /* everywhere */
+int web_store_session_purge(struct web_store *s, int64_t now, int64_t *removed, struct err *err);
+
+/* expires_at 0: never. *id (optional) is the token's id, for revoking. */
+int web_store_apitoken_create(struct web_store *s, int64_t user_id, const char *name, int64_t now,
+                              int64_t expires_at, char token[WEB_TOKEN_HEX + 1], int64_t *id,
+                              struct err *err);
+int web_store_apitoken_lookup(struct web_store *s, const char *token, int64_t now,
+                              struct web_api_token *out, struct err *err);
+int web_store_apitoken_list(struct web_store *s, int64_t user_id, struct web_api_token_list *out,
+                            struct err *err);
+/* Only user_id's own token; user_id 0 revokes anyone's (admins). */
+int web_store_apitoken_revoke(struct web_store *s, int64_t user_id, int64_t id, struct err *err);
+
+/* Hashes a token as storage does: out gets 64 hex characters. */
+void web_token_hash(const char *token, char out[WEB_HASH_HEX + 1]);
+
+/* ---- login rate limiting ------------------------------------------------------------------
+ * One failure counter per account name and per client address, over a
+ * window: a failure more than `window` seconds after the counter's first one
+ * starts a new count. The caller decides the thresholds. */
+int web_store_login_failure_add(struct web_store *s, enum web_login_scope scope, const char *key,
+                                int64_t now, int64_t window, int64_t *count, struct err *err);
+int web_store_login_failure_count(struct web_store *s, enum web_login_scope scope, const char *key,
+                                  int64_t now, int64_t window, int64_t *count, struct err *err);
+int web_store_login_failure_clear(struct web_store *s, enum web_login_scope scope, const char *key,
+                                  struct err *err);
+
+/* ---- audit log of organizer and admin actions -------------------------------------------- */
+int web_store_audit_add(struct web_store *s, const struct web_audit_entry *e, int64_t *id, struct err *err);
+/* Newest first, ids below before_id (0: from the newest). */
+int web_store_audit_list(struct web_store *s, int64_t before_id, size_t limit,
+                         struct web_audit_entry_list *out, struct err *err);
+
+/* ---- judge hosts ---------------------------------------------------------------------------
+ * Create fills h->id and writes the host's token (its password) to token.
+ * h->capabilities: JSON text, NULL meaning "{}". Update writes enabled and
+ * capabilities. */
+int web_store_judge_host_create(struct web_store *s, struct web_judge_host *h, char token[WEB_TOKEN_HEX + 1],
+                                struct err *err);
+int web_store_judge_host_by_id(struct web_store *s, int64_t id, struct web_judge_host *out, struct err *err);
+/* ERR_NOTFOUND also for a disabled host. */
+int web_store_judge_host_by_token(struct web_store *s, const char *token, struct web_judge_host *out,
+                                  struct err *err);
+int web_store_judge_host_update(struct web_store *s, const struct web_judge_host *h, struct err *err);
+int web_store_judge_host_list(struct web_store *s, struct web_judge_host_list *out, struct err *err);
+int web_store_judge_host_heartbeat(struct web_store *s, int64_t id, int64_t now, struct err *err);
+
+/* ---- problems and contests ------------------------------------------------------------------
+ * Create fills the id; update writes every field but the id, short name,
+ * created_by and created_at. */
+int web_store_problem_create(struct web_store *s, struct web_problem *p, struct err *err);
+int web_store_problem_by_id(struct web_store *s, int64_t id, struct web_problem *out, struct err *err);
+int web_store_problem_by_name(struct web_store *s, const char *short_name, struct web_problem *out,
+                              struct err *err);
+int web_store_problem_update(struct web_store *s, const struct web_problem *p, struct err *err);
+int web_store_problem_list(struct web_store *s, int published_only, int64_t after_id, size_t limit,
+                           struct web_problem_list *out, struct err *err);
+
+int web_store_contest_create(struct web_store *s, struct web_contest *c, struct err *err);
+int web_store_contest_by_id(struct web_store *s, int64_t id, struct web_contest *out, struct err *err);
+int web_store_contest_by_name(struct web_store *s, const char *short_name, struct web_contest *out,
+                              struct err *err);
+int web_store_contest_update(struct web_store *s, const struct web_contest *c, struct err *err);
+int web_store_contest_list(struct web_store *s, int64_t after_id, size_t limit, struct web_contest_list *out,
+                           struct err *err);
+/* Adds the problem to the contest or replaces its label, color, points, order. */
+int web_store_contest_problem_put(struct web_store *s, const struct web_contest_problem *cp, struct err *err);
+int web_store_contest_problem_remove(struct web_store *s, int64_t contest_id, int64_t problem_id,
+                                     struct err *err);
+/* In display order. */
+int web_store_contest_problems(struct web_store *s, int64_t contest_id, struct web_contest_problem_list *out,
+                               struct err *err);
+
+/* ---- teams and participants ------------------------------------------------------------------ */
+int web_store_team_create(struct web_store *s, struct web_team *t, struct err *err);
+int web_store_team_by_id(struct web_store *s, int64_t id, struct web_team *out, struct err *err);
+int web_store_teams_of_contest(struct web_store *s, int64_t contest_id, struct web_team_list *out,
+                               struct err *err);
+/* Registers the user in the contest or changes their role and team. A team
+ * must belong to the same contest (ERR_INVALID otherwise). */
+int web_store_participant_put(struct web_store *s, const struct web_participant *p, struct err *err);
+int web_store_participant_get(struct web_store *s, int64_t contest_id, int64_t user_id,
+                              struct web_participant *out, struct err *err);
+int web_store_participant_remove(struct web_store *s, int64_t contest_id, int64_t user_id, struct err *err);
+/* A contest's participants, or with team_id > 0 that team's members; by user id. */
+int web_store_participants(struct web_store *s, int64_t contest_id, int64_t team_id,
+                           struct web_participant_list *out, struct err *err);
+
+/* ---- clarifications ---------------------------------------------------------------------------
+ * Create fills c->id. A list for user_id 0 is the jury's (everything);
+ * for a user it holds announcements, messages to everyone, what the user
+ * (or, with team_id > 0, their team) sent, and what was sent to them. Oldest first. */
+int web_store_clarification_create(struct web_store *s, struct web_clarification *c, struct err *err);
+int web_store_clarification_by_id(struct web_store *s, int64_t id, struct web_clarification *out,
+                                  struct err *err);
+int web_store_clarifications_for(struct web_store *s, int64_t contest_id, int64_t user_id, int64_t team_id,
+                                 struct web_clarification_list *out, struct err *err);
+
+/* ---- submissions ------------------------------------------------------------------------------
+ * Create fills sub->id and sets sub->status to queued: the submission is
+ * on the judges' queue from the moment it is committed. */
+int web_store_submission_create(struct web_store *s, struct web_submission *sub, struct err *err);
+int web_store_submission_by_id(struct web_store *s, int64_t id, struct web_submission *out, struct err *err);
+/* Newest first. */
+int web_store_submission_list(struct web_store *s, const struct web_submission_filter *f,
+                              struct web_submission_list *out, struct err *err);
+/* Counts every match (limit and before_id are ignored). */
+int web_store_submission_count(struct web_store *s, const struct web_submission_filter *f, int64_t *count,
+                               struct err *err);
+int web_store_submission_set_ignored(struct web_store *s, int64_t id, int ignored, struct err *err);
+/* A contest's submissions that are not ignored, oldest first, each with its
+ * valid judging's verdict: what a scoreboard is computed from. */
+int web_store_contest_results(struct web_store *s, int64_t contest_id, struct web_contest_result_list *out,
+                              struct err *err);
+
+int web_store_judging_by_id(struct web_store *s, int64_t id, struct web_judging *out, struct err *err);
+/* Every judging of the submission, valid or not, oldest first. */
+int web_store_judgings_of_submission(struct web_store *s, int64_t submission_id, struct web_judging_list *out,
+                                     struct err *err);
+/* In judging order. */
+int web_store_judging_tests(struct web_store *s, int64_t judging_id, struct web_test_result_list *out,
+                            struct err *err);
+
+/* ---- the judging queue ---------------------------------------------------------------------------
+ * How this works: a submission is queued until a judge claims it. A claim
+ * runs in one write transaction (BEGIN IMMEDIATE, so two judges' claims are
+ * serialised and never see the same queued row): it first puts back jobs
+ * whose lease has expired, then takes the oldest queued submission, marks it
+ * judging and starts a valid judging owned by the judge with a lease until
+ * now + lease_seconds. The judge renews the lease with heartbeats while it
+ * works. Only the judge holding an unexpired lease on a valid, unfinished
+ * judging may heartbeat or complete it; completing finishes it once and marks
+ * the submission judged. job_expire invalidates judgings whose lease ran out
+ * and queues their submissions again; a rejudge does the same for one
+ * submission at any time. Invalid judgings stay as history.
+ */
+/* ERR_NOTFOUND: nothing queued. ERR_INVALID: no such enabled judge host. */
+int web_store_job_claim(struct web_store *s, int64_t judge_id, int64_t lease_seconds, int64_t now,
+                        struct web_job *out, struct err *err);
+/* Extends the lease to now + lease_seconds. WEB_STORE_CONFLICT: the lease is lost. */
+int web_store_job_heartbeat(struct web_store *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
+                            int64_t now, struct err *err);
+/* WEB_STORE_CONFLICT: not the holder, the lease expired, rejudged, or already complete. */
+int web_store_job_complete(struct web_store *s, int64_t judge_id, int64_t judging_id,
+                           const struct web_judging_result *res, int64_t now, struct err *err);
+/* *expired (optional): how many jobs went back on the queue. */
+int web_store_job_expire(struct web_store *s, int64_t now, int64_t *expired, struct err *err);
+int web_store_rejudge(struct web_store *s, int64_t submission_id, struct err *err);
+
+/* ---- content-addressed blobs ------------------------------------------------------------------------
+ * Sources, packages and compile outputs live at data_dir/blobs/ab/cdef...,
+ * named by the BLAKE2b-256 of their content in lowercase hex. A put writes a
+ * temporary file in the same folder, syncs it and renames it into place, so
+ * a reader sees the whole blob or none; putting an existing blob again is
+ * cheap. A get re-hashes what it reads: a mismatch is WEB_STORE_CORRUPT. */
+int web_blob_put(struct web_store *s, const void *data, size_t len, char hex[WEB_HASH_HEX + 1],
+                 struct err *err);
+/* Copies fd to EOF; ERR_LIMIT past max_bytes (nothing is kept then). */
+int web_blob_put_fd(struct web_store *s, int fd, uint64_t max_bytes, char hex[WEB_HASH_HEX + 1],
+                    struct err *err);
+/* Appends the blob to out (ERR_LIMIT past out's cap); ERR_NOTFOUND if absent. */
+int web_blob_get(struct web_store *s, const char *hex, struct buf *out, struct err *err);
+/* The blob's path, for sending a file as is (unverified). ERR_INVALID for a malformed hash. */
+int web_blob_path(struct web_store *s, const char *hex, char *out, size_t size, struct err *err);
+/* 1 if hex is 64 lowercase hex characters. */
+int web_hash_valid(const char *hex);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * storage_int.h: what a storage engine shares with storage.c. An engine's
+ * handle begins with struct web_store, so storage.c can reach the ops table
+ * and the data folder of any engine.
+ */
+#ifndef CRUCIBLE_WEB_STORAGE_INT_H
+#define CRUCIBLE_WEB_STORAGE_INT_H
+
+#include "storage.h"
+
+struct web_store {
+    const struct web_store_ops *ops;
+    char *data_dir;                 /* owned; freed by the engine's close */
+};
+
+/* Opens data_dir/crucible.db; data_dir exists. On success *out's data_dir
+ * is a copy of data_dir. */
+int web_store_sqlite_open(const char *data_dir, struct web_store **out, struct err *err);
+
+/* Room for one more row in a list being filled: grows *v (abort on OOM) and
+ * returns the new, zeroed row. */
+void *web_list_push(void *v_ptr, size_t *n, size_t *alloc, size_t elem);
+
+#endif

@@ -1,0 +1,2180 @@
+/*
+ * storage_sqlite.c: the SQLite engine behind storage.h. It holds every SQL
+ * statement Crucible runs: the schema migrations, and one cached prepared
+ * statement per query, with bound parameters only. storage.c has checked
+ * every argument before a function here runs.
+ */
+#include "storage_int.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- schema migrations ----------------------------------------------------------
+ * How this works: schema_version records each migration applied (version,
+ * when, what). At open, each migration newer than the recorded maximum runs
+ * in its own BEGIN IMMEDIATE transaction together with its schema_version
+ * row, so a crash or a failing statement leaves the schema as it was, and two
+ * servers starting at once apply it once. Migrations are never edited once
+ * released: a change to the schema is a new entry at the end of the list
+ * (foreign keys are on while it runs: rebuild a table the way SQLite's
+ * "ALTER TABLE" page describes). A database that records a version beyond
+ * the list is refused, since this build would misread it.
+ */
+struct migration {
+    int64_t version;
+    const char *description;
+    const char *sql;
+};
+
+static const struct migration migrations[] = {
+    { 1, "initial schema",
+      "CREATE TABLE settings (\n"
+      "    key TEXT PRIMARY KEY,\n"
+      "    value TEXT NOT NULL\n"
+      ");\n"
+      "CREATE TABLE users (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+      "    display_name TEXT NOT NULL,\n"
+      "    email TEXT NOT NULL DEFAULT '',\n"
+      "    password_hash TEXT NOT NULL DEFAULT '',\n"
+      "    role TEXT NOT NULL CHECK (role IN ('admin', 'organizer', 'teacher', 'contestant', 'judge')),\n"
+      "    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+      "    created_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE TABLE sessions (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    token_hash TEXT NOT NULL UNIQUE,\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    expires_at INTEGER NOT NULL,\n"
+      "    address TEXT NOT NULL DEFAULT ''\n"
+      ");\n"
+      "CREATE INDEX sessions_user ON sessions(user_id);\n"
+      "CREATE INDEX sessions_expiry ON sessions(expires_at);\n"
+      "CREATE TABLE api_tokens (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    name TEXT NOT NULL,\n"
+      "    token_hash TEXT NOT NULL UNIQUE,\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    expires_at INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX api_tokens_user ON api_tokens(user_id);\n"
+      "CREATE TABLE login_failures (\n"
+      "    scope TEXT NOT NULL CHECK (scope IN ('account', 'address')),\n"
+      "    key TEXT NOT NULL,\n"
+      "    window_start INTEGER NOT NULL,\n"
+      "    count INTEGER NOT NULL,\n"
+      "    PRIMARY KEY (scope, key)\n"
+      ");\n"
+      "CREATE TABLE audit_log (\n"
+      "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+      "    at INTEGER NOT NULL,\n"
+      "    actor_user_id INTEGER REFERENCES users(id),\n"
+      "    address TEXT NOT NULL DEFAULT '',\n"
+      "    action TEXT NOT NULL,\n"
+      "    target TEXT NOT NULL DEFAULT '',\n"
+      "    detail TEXT\n"
+      ");\n"
+      "CREATE TABLE judge_hosts (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+      "    token_hash TEXT NOT NULL UNIQUE,\n"
+      "    enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    last_heartbeat INTEGER NOT NULL DEFAULT 0,\n"
+      "    capabilities TEXT NOT NULL DEFAULT '{}',\n"
+      "    current_judging_id INTEGER REFERENCES judgings(id)\n"
+      ");\n"
+      "CREATE TABLE problems (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    short_name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+      "    title TEXT NOT NULL,\n"
+      "    package_hash TEXT NOT NULL,\n"
+      "    time_limit REAL NOT NULL CHECK (time_limit > 0),\n"
+      "    memory_limit INTEGER NOT NULL CHECK (memory_limit > 0),\n"
+      "    type TEXT NOT NULL,\n"
+      "    published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),\n"
+      "    created_by INTEGER REFERENCES users(id),\n"
+      "    created_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE TABLE contests (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    short_name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+      "    title TEXT NOT NULL,\n"
+      "    start_time INTEGER NOT NULL,\n"
+      "    duration INTEGER NOT NULL CHECK (duration > 0),\n"
+      "    freeze INTEGER NOT NULL DEFAULT 0 CHECK (freeze >= 0),\n"
+      "    unfrozen INTEGER NOT NULL DEFAULT 0 CHECK (unfrozen IN (0, 1)),\n"
+      "    is_public INTEGER NOT NULL DEFAULT 0 CHECK (is_public IN (0, 1)),\n"
+      "    registration TEXT NOT NULL CHECK (registration IN ('admin', 'open', 'code')),\n"
+      "    registration_code TEXT NOT NULL DEFAULT '',\n"
+      "    team_mode INTEGER NOT NULL DEFAULT 0 CHECK (team_mode IN (0, 1)),\n"
+      "    rules TEXT NOT NULL CHECK (rules IN ('icpc', 'ioi', 'oi')),\n"
+      "    penalty_minutes INTEGER NOT NULL DEFAULT 20,\n"
+      "    languages TEXT NOT NULL DEFAULT '',\n"
+      "    max_submissions INTEGER NOT NULL DEFAULT 0,\n"
+      "    submission_interval INTEGER NOT NULL DEFAULT 0,\n"
+      "    created_by INTEGER REFERENCES users(id),\n"
+      "    created_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE TABLE contest_problems (\n"
+      "    contest_id INTEGER NOT NULL REFERENCES contests(id),\n"
+      "    problem_id INTEGER NOT NULL REFERENCES problems(id),\n"
+      "    label TEXT NOT NULL,\n"
+      "    color TEXT NOT NULL DEFAULT '',\n"
+      "    points REAL NOT NULL DEFAULT 1,\n"
+      "    ordinal INTEGER NOT NULL DEFAULT 0,\n"
+      "    PRIMARY KEY (contest_id, problem_id),\n"
+      "    UNIQUE (contest_id, label)\n"
+      ");\n"
+      "CREATE TABLE teams (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    contest_id INTEGER NOT NULL REFERENCES contests(id),\n"
+      "    name TEXT NOT NULL,\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    UNIQUE (contest_id, name),\n"
+      "    UNIQUE (id, contest_id)\n"
+      ");\n"
+      /* The composite key keeps a participant's team in the same contest. */
+      "CREATE TABLE contest_participants (\n"
+      "    contest_id INTEGER NOT NULL REFERENCES contests(id),\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    role TEXT NOT NULL CHECK (role IN ('jury', 'participant')),\n"
+      "    team_id INTEGER,\n"
+      "    registered_at INTEGER NOT NULL,\n"
+      "    PRIMARY KEY (contest_id, user_id),\n"
+      "    FOREIGN KEY (team_id, contest_id) REFERENCES teams(id, contest_id)\n"
+      ");\n"
+      "CREATE INDEX contest_participants_team ON contest_participants(team_id);\n"
+      "CREATE TABLE clarifications (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    contest_id INTEGER NOT NULL REFERENCES contests(id),\n"
+      "    problem_id INTEGER REFERENCES problems(id),\n"
+      "    kind TEXT NOT NULL CHECK (kind IN ('question', 'answer', 'announcement')),\n"
+      "    from_user_id INTEGER REFERENCES users(id),\n"
+      "    to_user_id INTEGER REFERENCES users(id),\n"
+      "    team_id INTEGER REFERENCES teams(id),\n"
+      "    reply_to INTEGER REFERENCES clarifications(id),\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    text TEXT NOT NULL\n"
+      ");\n"
+      "CREATE INDEX clarifications_contest ON clarifications(contest_id, id);\n"
+      "CREATE TABLE submissions (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    team_id INTEGER REFERENCES teams(id),\n"
+      "    contest_id INTEGER REFERENCES contests(id),\n"
+      "    problem_id INTEGER NOT NULL REFERENCES problems(id),\n"
+      "    language TEXT NOT NULL,\n"
+      "    filename TEXT NOT NULL,\n"
+      "    source_hash TEXT NOT NULL,\n"
+      "    source_size INTEGER NOT NULL,\n"
+      "    submitted_at INTEGER NOT NULL,\n"
+      "    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'judging', 'judged')),\n"
+      "    ignored INTEGER NOT NULL DEFAULT 0 CHECK (ignored IN (0, 1))\n"
+      ");\n"
+      "CREATE INDEX submissions_queued ON submissions(id) WHERE status = 'queued';\n"
+      "CREATE INDEX submissions_contest ON submissions(contest_id, submitted_at);\n"
+      "CREATE INDEX submissions_user ON submissions(user_id, id);\n"
+      "CREATE TABLE judgings (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    submission_id INTEGER NOT NULL REFERENCES submissions(id),\n"
+      "    judge_host_id INTEGER NOT NULL REFERENCES judge_hosts(id),\n"
+      "    started_at INTEGER NOT NULL,\n"
+      "    lease_expires INTEGER NOT NULL,\n"
+      "    finished_at INTEGER,\n"
+      "    verdict TEXT,\n"
+      "    score REAL NOT NULL DEFAULT 0,\n"
+      "    time_seconds REAL NOT NULL DEFAULT 0,\n"
+      "    memory_bytes INTEGER NOT NULL DEFAULT 0,\n"
+      "    compile_output_hash TEXT,\n"
+      "    valid INTEGER NOT NULL DEFAULT 1 CHECK (valid IN (0, 1))\n"
+      ");\n"
+      "CREATE INDEX judgings_submission ON judgings(submission_id, id);\n"
+      /* The queue's invariant, kept by the database itself. */
+      "CREATE UNIQUE INDEX judgings_one_valid ON judgings(submission_id) WHERE valid = 1;\n"
+      "CREATE INDEX judgings_leases ON judgings(lease_expires) WHERE valid = 1 AND finished_at IS NULL;\n"
+      "CREATE TABLE judging_tests (\n"
+      "    judging_id INTEGER NOT NULL REFERENCES judgings(id),\n"
+      "    ordinal INTEGER NOT NULL,\n"
+      "    name TEXT NOT NULL,\n"
+      "    verdict TEXT NOT NULL,\n"
+      "    time_seconds REAL NOT NULL,\n"
+      "    wall_seconds REAL NOT NULL,\n"
+      "    memory_bytes INTEGER NOT NULL,\n"
+      "    score REAL NOT NULL,\n"
+      "    message TEXT,\n"
+      "    PRIMARY KEY (judging_id, ordinal)\n"
+      ") WITHOUT ROWID;\n" },
+};
+
+#define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* ---- statements ------------------------------------------------------------------
+ * Every query, by name. Each is prepared once per connection on first use,
+ * kept, and reset after every use.
+ */
+#define USER_COLS "id, name, display_name, email, password_hash, role, disabled, created_at"
+#define SESSION_COLS "s.id, s.user_id, s.created_at, s.expires_at, s.address"
+#define TOKEN_COLS "t.id, t.user_id, t.name, t.created_at, t.expires_at"
+#define HOST_COLS "id, name, enabled, created_at, last_heartbeat, current_judging_id, capabilities"
+#define AUDIT_COLS "id, at, actor_user_id, address, action, target, detail"
+#define PROBLEM_COLS "id, short_name, title, package_hash, time_limit, memory_limit, type, published, " \
+                     "created_by, created_at"
+#define CONTEST_COLS "id, short_name, title, start_time, duration, freeze, unfrozen, is_public, registration, " \
+                     "registration_code, team_mode, rules, penalty_minutes, languages, max_submissions, " \
+                     "submission_interval, created_by, created_at"
+#define CP_COLS "contest_id, problem_id, label, color, points, ordinal"
+#define TEAM_COLS "id, contest_id, name, created_at"
+#define PART_COLS "contest_id, user_id, role, team_id, registered_at"
+#define CLAR_COLS "id, contest_id, problem_id, kind, from_user_id, to_user_id, team_id, reply_to, created_at, text"
+#define SUB_COLS "id, user_id, team_id, contest_id, problem_id, language, filename, source_hash, source_size, " \
+                 "submitted_at, status, ignored"
+#define JUDGING_COLS "id, submission_id, judge_host_id, started_at, lease_expires, finished_at, verdict, score, " \
+                     "time_seconds, memory_bytes, compile_output_hash, valid"
+#define TEST_COLS "ordinal, name, verdict, time_seconds, wall_seconds, memory_bytes, score, message"
+
+/* ?1 contest (0 any, -1 practice), ?2 user, ?3 team, ?4 problem, ?5 status ('' any), ?6 before id. */
+#define SUB_FILTER \
+    "(?1 = 0 OR (?1 = -1 AND contest_id IS NULL) OR contest_id = ?1) AND (?2 = 0 OR user_id = ?2) " \
+    "AND (?3 = 0 OR team_id = ?3) AND (?4 = 0 OR problem_id = ?4) AND (?5 = '' OR status = ?5) " \
+    "AND (?6 = 0 OR id < ?6)"
+
+/* A lease that ran out: its valid, unfinished judging with lease_expires <= ?1. */
+#define EXPIRED_JUDGINGS "SELECT id FROM judgings WHERE valid = 1 AND finished_at IS NULL AND lease_expires <= ?1"
+
+#define STATEMENTS(X) \
+    X(BEGIN, "BEGIN IMMEDIATE") \
+    X(COMMIT, "COMMIT") \
+    X(ROLLBACK, "ROLLBACK") \
+    X(SAVEPOINT, "SAVEPOINT store_inner") \
+    X(RELEASE, "RELEASE store_inner") \
+    X(ROLLBACK_TO, "ROLLBACK TO store_inner") \
+    X(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_version") \
+    X(SETTING_GET, "SELECT value FROM settings WHERE key = ?1") \
+    X(SETTING_SET, "INSERT INTO settings (key, value) VALUES (?1, ?2) " \
+                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value") \
+    X(USER_INSERT, "INSERT INTO users (name, display_name, email, password_hash, role, disabled, created_at) " \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+    X(USER_BY_ID, "SELECT " USER_COLS " FROM users WHERE id = ?1") \
+    X(USER_BY_NAME, "SELECT " USER_COLS " FROM users WHERE name = ?1") \
+    X(USER_UPDATE, "UPDATE users SET display_name = ?2, email = ?3, password_hash = ?4, role = ?5, " \
+                   "disabled = ?6 WHERE id = ?1") \
+    X(USER_LIST, "SELECT " USER_COLS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2") \
+    X(SESSION_INSERT, "INSERT INTO sessions (user_id, token_hash, created_at, expires_at, address) " \
+                      "VALUES (?1, ?2, ?3, ?4, ?5)") \
+    X(SESSION_LOOKUP, "SELECT " SESSION_COLS " FROM sessions s JOIN users u ON u.id = s.user_id " \
+                      "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0") \
+    X(SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1") \
+    X(SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1") \
+    X(SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1") \
+    X(TOKEN_INSERT, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) " \
+                    "VALUES (?1, ?2, ?3, ?4, ?5)") \
+    X(TOKEN_LOOKUP, "SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id " \
+                    "WHERE t.token_hash = ?1 AND (t.expires_at = 0 OR t.expires_at > ?2) AND u.disabled = 0") \
+    X(TOKEN_LIST, "SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.user_id = ?1 ORDER BY t.id") \
+    X(TOKEN_REVOKE, "DELETE FROM api_tokens WHERE id = ?2 AND (?1 = 0 OR user_id = ?1)") \
+    X(LOGIN_ADD, "INSERT INTO login_failures (scope, key, window_start, count) VALUES (?1, ?2, ?3, 1) " \
+                 "ON CONFLICT (scope, key) DO UPDATE SET " \
+                 "count = CASE WHEN window_start <= ?3 - ?4 THEN 1 ELSE count + 1 END, " \
+                 "window_start = CASE WHEN window_start <= ?3 - ?4 THEN ?3 ELSE window_start END " \
+                 "RETURNING count") \
+    X(LOGIN_COUNT, "SELECT CASE WHEN window_start <= ?3 - ?4 THEN 0 ELSE count END FROM login_failures " \
+                   "WHERE scope = ?1 AND key = ?2") \
+    X(LOGIN_CLEAR, "DELETE FROM login_failures WHERE scope = ?1 AND key = ?2") \
+    X(AUDIT_INSERT, "INSERT INTO audit_log (at, actor_user_id, address, action, target, detail) " \
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit_log WHERE (?1 = 0 OR id < ?1) ORDER BY id DESC LIMIT ?2") \
+    X(HOST_INSERT, "INSERT INTO judge_hosts (name, token_hash, enabled, created_at, capabilities) " \
+                   "VALUES (?1, ?2, ?3, ?4, ?5)") \
+    X(HOST_BY_ID, "SELECT " HOST_COLS " FROM judge_hosts WHERE id = ?1") \
+    X(HOST_BY_TOKEN, "SELECT " HOST_COLS " FROM judge_hosts WHERE token_hash = ?1 AND enabled = 1") \
+    X(HOST_UPDATE, "UPDATE judge_hosts SET enabled = ?2, capabilities = ?3 WHERE id = ?1") \
+    X(HOST_LIST, "SELECT " HOST_COLS " FROM judge_hosts ORDER BY id") \
+    X(HOST_HEARTBEAT, "UPDATE judge_hosts SET last_heartbeat = ?2 WHERE id = ?1") \
+    X(HOST_CLAIMING, "UPDATE judge_hosts SET last_heartbeat = ?2 WHERE id = ?1 AND enabled = 1") \
+    X(HOST_SET_JOB, "UPDATE judge_hosts SET current_judging_id = ?2 WHERE id = ?1") \
+    X(HOST_DONE, "UPDATE judge_hosts SET current_judging_id = NULL, last_heartbeat = ?3 " \
+                 "WHERE id = ?1 AND current_judging_id = ?2") \
+    X(PROBLEM_INSERT, "INSERT INTO problems (short_name, title, package_hash, time_limit, memory_limit, type, " \
+                      "published, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+    X(PROBLEM_BY_ID, "SELECT " PROBLEM_COLS " FROM problems WHERE id = ?1") \
+    X(PROBLEM_BY_NAME, "SELECT " PROBLEM_COLS " FROM problems WHERE short_name = ?1") \
+    X(PROBLEM_UPDATE, "UPDATE problems SET title = ?2, package_hash = ?3, time_limit = ?4, memory_limit = ?5, " \
+                      "type = ?6, published = ?7 WHERE id = ?1") \
+    X(PROBLEM_LIST, "SELECT " PROBLEM_COLS " FROM problems WHERE (?1 = 0 OR published = 1) AND id > ?2 " \
+                    "ORDER BY id LIMIT ?3") \
+    X(CONTEST_INSERT, "INSERT INTO contests (short_name, title, start_time, duration, freeze, unfrozen, " \
+                      "is_public, registration, registration_code, team_mode, rules, penalty_minutes, " \
+                      "languages, max_submissions, submission_interval, created_by, created_at) " \
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)") \
+    X(CONTEST_BY_ID, "SELECT " CONTEST_COLS " FROM contests WHERE id = ?1") \
+    X(CONTEST_BY_NAME, "SELECT " CONTEST_COLS " FROM contests WHERE short_name = ?1") \
+    X(CONTEST_UPDATE, "UPDATE contests SET title = ?2, start_time = ?3, duration = ?4, freeze = ?5, " \
+                      "unfrozen = ?6, is_public = ?7, registration = ?8, registration_code = ?9, " \
+                      "team_mode = ?10, rules = ?11, penalty_minutes = ?12, languages = ?13, " \
+                      "max_submissions = ?14, submission_interval = ?15 WHERE id = ?1") \
+    X(CONTEST_LIST, "SELECT " CONTEST_COLS " FROM contests WHERE id > ?1 ORDER BY id LIMIT ?2") \
+    X(CP_PUT, "INSERT INTO contest_problems (" CP_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) " \
+              "ON CONFLICT (contest_id, problem_id) DO UPDATE SET label = excluded.label, " \
+              "color = excluded.color, points = excluded.points, ordinal = excluded.ordinal") \
+    X(CP_REMOVE, "DELETE FROM contest_problems WHERE contest_id = ?1 AND problem_id = ?2") \
+    X(CP_LIST, "SELECT " CP_COLS " FROM contest_problems WHERE contest_id = ?1 ORDER BY ordinal, label") \
+    X(TEAM_INSERT, "INSERT INTO teams (contest_id, name, created_at) VALUES (?1, ?2, ?3)") \
+    X(TEAM_BY_ID, "SELECT " TEAM_COLS " FROM teams WHERE id = ?1") \
+    X(TEAM_LIST, "SELECT " TEAM_COLS " FROM teams WHERE contest_id = ?1 ORDER BY id") \
+    X(PART_PUT, "INSERT INTO contest_participants (" PART_COLS ") VALUES (?1, ?2, ?3, ?4, ?5) " \
+                "ON CONFLICT (contest_id, user_id) DO UPDATE SET role = excluded.role, " \
+                "team_id = excluded.team_id") \
+    X(PART_GET, "SELECT " PART_COLS " FROM contest_participants WHERE contest_id = ?1 AND user_id = ?2") \
+    X(PART_REMOVE, "DELETE FROM contest_participants WHERE contest_id = ?1 AND user_id = ?2") \
+    X(PART_LIST, "SELECT " PART_COLS " FROM contest_participants WHERE contest_id = ?1 " \
+                 "AND (?2 = 0 OR team_id = ?2) ORDER BY user_id") \
+    X(CLAR_INSERT, "INSERT INTO clarifications (contest_id, problem_id, kind, from_user_id, to_user_id, " \
+                   "team_id, reply_to, created_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+    X(CLAR_BY_ID, "SELECT " CLAR_COLS " FROM clarifications WHERE id = ?1") \
+    X(CLAR_FOR, "SELECT " CLAR_COLS " FROM clarifications WHERE contest_id = ?1 AND (?2 = 0 " \
+                "OR kind = 'announcement' OR (kind = 'answer' AND to_user_id IS NULL) " \
+                "OR from_user_id = ?2 OR to_user_id = ?2 OR (?3 > 0 AND team_id = ?3)) ORDER BY id") \
+    X(SUB_INSERT, "INSERT INTO submissions (user_id, team_id, contest_id, problem_id, language, filename, " \
+                  "source_hash, source_size, submitted_at, status, ignored) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10)") \
+    X(SUB_BY_ID, "SELECT " SUB_COLS " FROM submissions WHERE id = ?1") \
+    X(SUB_LIST, "SELECT " SUB_COLS " FROM submissions WHERE " SUB_FILTER " ORDER BY id DESC LIMIT ?7") \
+    X(SUB_COUNT, "SELECT count(*) FROM submissions WHERE " SUB_FILTER) \
+    X(SUB_IGNORE, "UPDATE submissions SET ignored = ?2 WHERE id = ?1") \
+    X(RESULTS, "SELECT s.id, s.user_id, s.team_id, s.problem_id, s.submitted_at, s.status, j.verdict, j.score " \
+               "FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id AND j.valid = 1 " \
+               "AND j.finished_at IS NOT NULL WHERE s.contest_id = ?1 AND s.ignored = 0 " \
+               "ORDER BY s.submitted_at, s.id") \
+    X(JUDGING_BY_ID, "SELECT " JUDGING_COLS " FROM judgings WHERE id = ?1") \
+    X(JUDGINGS_OF, "SELECT " JUDGING_COLS " FROM judgings WHERE submission_id = ?1 ORDER BY id") \
+    X(TESTS_OF, "SELECT " TEST_COLS " FROM judging_tests WHERE judging_id = ?1 ORDER BY ordinal") \
+    X(EXPIRE_SUBS, "UPDATE submissions SET status = 'queued' WHERE id IN " \
+                   "(SELECT submission_id FROM judgings WHERE valid = 1 AND finished_at IS NULL " \
+                   "AND lease_expires <= ?1)") \
+    X(EXPIRE_HOSTS, "UPDATE judge_hosts SET current_judging_id = NULL WHERE current_judging_id IN (" \
+                    EXPIRED_JUDGINGS ")") \
+    X(EXPIRE_JUDGINGS, "UPDATE judgings SET valid = 0 WHERE id IN (" EXPIRED_JUDGINGS ")") \
+    X(QUEUE_HEAD, "SELECT s.id, s.problem_id, s.contest_id, s.language, s.filename, s.source_hash, " \
+                  "s.source_size, p.package_hash, p.time_limit, p.memory_limit FROM submissions s " \
+                  "JOIN problems p ON p.id = s.problem_id WHERE s.status = 'queued' ORDER BY s.id LIMIT 1") \
+    X(JUDGING_START, "INSERT INTO judgings (submission_id, judge_host_id, started_at, lease_expires, valid) " \
+                     "VALUES (?1, ?2, ?3, ?4, 1)") \
+    X(SUB_STATUS, "UPDATE submissions SET status = ?2 WHERE id = ?1") \
+    X(LEASE_RENEW, "UPDATE judgings SET lease_expires = ?4 WHERE id = ?1 AND judge_host_id = ?2 " \
+                   "AND valid = 1 AND finished_at IS NULL AND lease_expires > ?3") \
+    X(LEASE_STATE, "SELECT judge_host_id, valid, finished_at, lease_expires FROM judgings WHERE id = ?1") \
+    X(JUDGING_FINISH, "UPDATE judgings SET finished_at = ?3, verdict = ?4, score = ?5, time_seconds = ?6, " \
+                      "memory_bytes = ?7, compile_output_hash = ?8 WHERE id = ?1 AND judge_host_id = ?2 " \
+                      "AND valid = 1 AND finished_at IS NULL AND lease_expires > ?3") \
+    X(TEST_INSERT, "INSERT INTO judging_tests (judging_id, " TEST_COLS ") " \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+    X(SUB_JUDGED, "UPDATE submissions SET status = 'judged' WHERE id = " \
+                  "(SELECT submission_id FROM judgings WHERE id = ?1)") \
+    X(REJUDGE_SUB, "UPDATE submissions SET status = 'queued' WHERE id = ?1") \
+    X(REJUDGE_HOSTS, "UPDATE judge_hosts SET current_judging_id = NULL WHERE current_judging_id IN " \
+                     "(SELECT id FROM judgings WHERE submission_id = ?1 AND valid = 1)") \
+    X(REJUDGE_JUDGINGS, "UPDATE judgings SET valid = 0 WHERE submission_id = ?1 AND valid = 1")
+
+enum stmt_id {
+#define X(id, sql) ST_##id,
+    STATEMENTS(X)
+#undef X
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+#define X(id, sql) [ST_##id] = sql,
+    STATEMENTS(X)
+#undef X
+};
+
+struct sq {
+    struct web_store base;          /* first: storage.c sees a struct web_store */
+    sqlite3 *db;
+    sqlite3_stmt *stmts[ST_COUNT];  /* owned; prepared on first use */
+    int user_tx;                    /* inside web_store_tx_begin */
+};
+
+static struct sq *SQ(struct web_store *s)
+{
+    return (struct sq *)s;
+}
+
+#define TRY(expr) do { int try_rc_ = (expr); if (try_rc_ < 0) return try_rc_; } while (0)
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+/* Maps an SQLite result code to ours; call before the statement is reset. */
+static int sql_error(struct sq *s, int rc, const char *what, struct err *err)
+{
+    switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return err_set(err, WEB_STORE_CONFLICT, "%s: already exists", what);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return err_set(err, ERR_INVALID, "%s: refers to a missing row", what);
+    default:
+        break;
+    }
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        return err_set(err, ERR_INVALID, "%s: %s", what, sqlite3_errmsg(s->db));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return err_set(err, WEB_STORE_BUSY, "%s: the database is busy", what);
+    default:
+        return err_set(err, ERR_SYSTEM, "%s: %s", what, sqlite3_errmsg(s->db));
+    }
+}
+
+static int prep(struct sq *s, enum stmt_id id, sqlite3_stmt **out, struct err *err)
+{
+    *out = NULL;
+    if (!s->stmts[id]) {
+        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmts[id], NULL);
+        if (rc != SQLITE_OK) {
+            s->stmts[id] = NULL;
+            return sql_error(s, rc, "cannot prepare a query", err);
+        }
+    }
+    *out = s->stmts[id];
+    return 0;
+}
+
+static void finish(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Runs st to completion, ignoring rows, then resets it. */
+static int step_done(struct sq *s, sqlite3_stmt *st, const char *what, struct err *err)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    int out = rc == SQLITE_DONE ? 0 : sql_error(s, rc, what, err);
+    finish(st);
+    return out;
+}
+
+/* Runs a statement that has no parameters. */
+static int run(struct sq *s, enum stmt_id id, const char *what, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, id, &st, err));
+    return step_done(s, st, what, err);
+}
+
+static int changes(struct sq *s)
+{
+    return sqlite3_changes(s->db);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+    sqlite3_bind_int64(st, i, v);
+}
+
+/* 0 is "none": NULL in the database. */
+static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int64_t col_i64(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_int64(st, i);
+}
+
+static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
+}
+
+#define COL_COPY(st, i, arr) col_copy(st, i, arr, sizeof(arr))
+
+/* A heap copy of a text column; NULL for NULL. */
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    char *p = malloc(n + 1);
+    if (!p)
+        abort();
+    memcpy(p, t, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* An enumeration stored by name. The schema's CHECKs keep names valid. */
+static int col_enum(sqlite3_stmt *st, int i, int (*parse)(const char *, void *))
+{
+    int v = 0;
+    parse((const char *)sqlite3_column_text(st, i), &v);
+    return v;
+}
+
+#define ENUM_PARSER(fn, type) \
+    static int fn##_any(const char *s, void *out) \
+    { \
+        enum type v; \
+        if (!s || web_##fn##_parse(s, &v) < 0) \
+            return ERR_INVALID; \
+        *(int *)out = (int)v; \
+        return 0; \
+    }
+
+ENUM_PARSER(role, web_role)
+ENUM_PARSER(contest_role, web_contest_role)
+ENUM_PARSER(registration, web_registration)
+ENUM_PARSER(rules, web_rules)
+ENUM_PARSER(clar_kind, web_clar_kind)
+ENUM_PARSER(sub_status, web_sub_status)
+
+typedef void (*row_reader)(sqlite3_stmt *st, void *row);
+
+/* Reads the one row st yields into row; ERR_NOTFOUND without one. */
+static int fetch_one(struct sq *s, sqlite3_stmt *st, row_reader rd, void *row, const char *notfound,
+                     struct err *err)
+{
+    int rc = sqlite3_step(st);
+    int out;
+    if (rc == SQLITE_ROW) {
+        rd(st, row);
+        out = 0;
+    } else if (rc == SQLITE_DONE) {
+        out = err_set(err, ERR_NOTFOUND, "%s", notfound);
+    } else {
+        out = sql_error(s, rc, "cannot read", err);
+    }
+    finish(st);
+    return out;
+}
+
+/* Appends every row st yields to a list (v_ptr points at its v). */
+static int fetch_all(struct sq *s, sqlite3_stmt *st, row_reader rd, void *v_ptr, size_t *n, size_t elem,
+                     struct err *err)
+{
+    size_t alloc = 0;
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n >= WEB_RESULTS_MAX) {
+            out = err_set(err, ERR_LIMIT, "more than %d rows", WEB_RESULTS_MAX);
+            break;
+        }
+        rd(st, web_list_push(v_ptr, n, &alloc, elem));
+    }
+    if (out == 0 && rc != SQLITE_DONE)
+        out = sql_error(s, rc, "cannot read", err);
+    finish(st);
+    return out;
+}
+
+#define FETCH_LIST(s, st, rd, list, release, err) \
+    do { \
+        int fl_rc_ = fetch_all(s, st, rd, &(list)->v, &(list)->n, sizeof(*(list)->v), err); \
+        if (fl_rc_ < 0) \
+            release(list); \
+        return fl_rc_; \
+    } while (0)
+
+/* A write transaction: BEGIN IMMEDIATE takes the write lock at once, so a
+ * transaction never fails halfway for want of it; inside a caller's
+ * web_store_tx_begin it is a savepoint instead. */
+static int wtx_begin(struct sq *s, struct err *err)
+{
+    return run(s, s->user_tx ? ST_SAVEPOINT : ST_BEGIN, "cannot start a transaction", err);
+}
+
+static int wtx_commit(struct sq *s, struct err *err)
+{
+    return run(s, s->user_tx ? ST_RELEASE : ST_COMMIT, "cannot commit", err);
+}
+
+static void wtx_rollback(struct sq *s)
+{
+    if (s->user_tx) {
+        run(s, ST_ROLLBACK_TO, "rollback", NULL);
+        run(s, ST_RELEASE, "rollback", NULL);
+    } else if (!sqlite3_get_autocommit(s->db)) {
+        run(s, ST_ROLLBACK, "rollback", NULL);
+    }
+}
+
+/* Runs a script of statements without parameters (migrations, pragmas). */
+static int exec_script(struct sq *s, const char *sql, const char *what, struct err *err)
+{
+    const char *p = sql;
+    while (*p) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        int rc = sqlite3_prepare_v2(s->db, p, -1, &st, &tail);
+        if (rc != SQLITE_OK)
+            return sql_error(s, rc, what, err);
+        if (!st)                    /* whitespace or a comment */
+            break;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        int out = rc == SQLITE_DONE ? 0 : sql_error(s, rc, what, err);
+        sqlite3_finalize(st);
+        if (out < 0)
+            return out;
+        p = tail;
+    }
+    return 0;
+}
+
+/* One text value from a parameterless query (PRAGMA journal_mode). */
+static int query_text(struct sq *s, const char *sql, char *out, size_t size, struct err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sql_error(s, rc, sql, err);
+    rc = sqlite3_step(st);
+    int res = 0;
+    if (rc == SQLITE_ROW)
+        col_copy(st, 0, out, size);
+    else
+        res = rc == SQLITE_DONE ? err_set(err, ERR_SYSTEM, "'%s' returned nothing", sql) : sql_error(s, rc, sql, err);
+    sqlite3_finalize(st);
+    return res;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------ */
+
+static void sq_close(struct web_store *base)
+{
+    struct sq *s = SQ(base);
+    if (s->user_tx)
+        run(s, ST_ROLLBACK, "rollback", NULL);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    sqlite3_close(s->db);
+    free(s->base.data_dir);
+    free(s);
+}
+
+static int sq_schema_version(struct web_store *base, int64_t *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SCHEMA_VERSION, &st, err));
+    int rc = sqlite3_step(st);
+    int res = 0;
+    if (rc == SQLITE_ROW)
+        *out = col_i64(st, 0);
+    else
+        res = sql_error(s, rc, "cannot read the schema version", err);
+    finish(st);
+    return res;
+}
+
+/* Applies one migration and records it, atomically; a no-op if another
+ * server applied it while we waited for the write lock. */
+static int apply_migration(struct sq *s, const struct migration *m, struct err *err)
+{
+    char what[128];
+    int64_t current;
+    sqlite3_stmt *st = NULL;
+    int rc;
+    snprintf(what, sizeof(what), "schema migration %lld (%s)", (long long)m->version, m->description);
+    TRY(wtx_begin(s, err));
+    if ((rc = sq_schema_version(&s->base, &current, err)) < 0)
+        goto out;
+    if (current >= m->version)
+        goto out;
+    if ((rc = exec_script(s, m->sql, what, err)) < 0)
+        goto out;
+    rc = sqlite3_prepare_v2(s->db, "INSERT INTO schema_version (version, applied_at, description) "
+                                   "VALUES (?1, CAST(strftime('%s', 'now') AS INTEGER), ?2)", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = sql_error(s, rc, what, err);
+        goto out;
+    }
+    bind_i64(st, 1, m->version);
+    bind_text(st, 2, m->description);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_DONE ? 0 : sql_error(s, rc, what, err);
+    if (rc == 0)
+        rc = wtx_commit(s, err);
+out:
+    sqlite3_finalize(st);
+    if (rc < 0 || !sqlite3_get_autocommit(s->db))
+        wtx_rollback(s);
+    return rc;
+}
+
+static int migrate(struct sq *s, const char *path, struct err *err)
+{
+    int64_t current;
+    TRY(exec_script(s, "CREATE TABLE IF NOT EXISTS schema_version (\n"
+                       "    version INTEGER PRIMARY KEY,\n"
+                       "    applied_at INTEGER NOT NULL,\n"
+                       "    description TEXT NOT NULL\n"
+                       ")", "cannot create schema_version", err));
+    TRY(sq_schema_version(&s->base, &current, err));
+    if (current > NMIGRATIONS)
+        return err_set(err, ERR_UNSUPPORTED, "'%s' has schema version %lld, newer than this crucible's %lld",
+                       path, (long long)current, (long long)NMIGRATIONS);
+    for (int64_t i = current; i < NMIGRATIONS; i++)
+        TRY(apply_migration(s, &migrations[i], err));
+    return 0;
+}
+
+static const struct web_store_ops sqlite_ops;
+
+int web_store_sqlite_open(const char *data_dir, struct web_store **out, struct err *err)
+{
+    char path[PATH_MAX], mode[16];
+    struct sq *s = NULL;
+    int rc;
+    *out = NULL;
+    if (str_fmt(path, sizeof(path), "%s/crucible.db", data_dir) < 0)
+        return err_set(err, ERR_LIMIT, "data folder path '%s' is too long", data_dir);
+    /* The database holds password hashes: create it unreadable to others
+     * (SQLite gives its -wal and -shm files the same mode). */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0)
+        return err_sys(err, "cannot open '%s'", path);
+    close(fd);
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        abort();
+    s->base.ops = &sqlite_ops;
+    s->base.data_dir = strdup(data_dir);
+    if (!s->base.data_dir)
+        abort();
+    rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        rc = err_set(err, ERR_SYSTEM, "cannot open '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    /* Writers queue behind each other for up to this long before BUSY. */
+    sqlite3_busy_timeout(s->db, 10000);
+    /* synchronous=FULL: a commit is on disk when it returns, even across a
+     * power cut; submissions arrive a few a second, so the fsync is cheap. */
+    if ((rc = exec_script(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", path, err)) < 0)
+        goto fail;
+    if ((rc = query_text(s, "PRAGMA journal_mode = WAL", mode, sizeof(mode), err)) < 0)
+        goto fail;
+    if (strcmp(mode, "wal") != 0) {
+        rc = err_set(err, ERR_UNSUPPORTED, "'%s' cannot use WAL mode (it stays in '%s')", path, mode);
+        goto fail;
+    }
+    if ((rc = migrate(s, path, err)) < 0)
+        goto fail;
+    *out = &s->base;
+    return 0;
+fail:
+    sq_close(&s->base);
+    return rc;
+}
+
+static int sq_check(struct web_store *base, struct err *err)
+{
+    struct sq *s = SQ(base);
+    char first[256];
+    TRY(query_text(s, "PRAGMA integrity_check", first, sizeof(first), err));
+    if (strcmp(first, "ok") != 0)
+        return err_set(err, WEB_STORE_CORRUPT, "integrity check: %s", first);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sql_error(s, rc, "foreign key check", err);
+    rc = sqlite3_step(st);
+    int res = 0;
+    if (rc == SQLITE_ROW)
+        res = err_set(err, WEB_STORE_CORRUPT, "foreign key check: a row of '%s' refers to a missing row",
+                      (const char *)sqlite3_column_text(st, 0));
+    else if (rc != SQLITE_DONE)
+        res = sql_error(s, rc, "foreign key check", err);
+    sqlite3_finalize(st);
+    return res;
+}
+
+static int sq_tx_begin(struct web_store *base, struct err *err)
+{
+    struct sq *s = SQ(base);
+    if (s->user_tx)
+        return err_set(err, ERR_INVALID, "a transaction is already open");
+    TRY(run(s, ST_BEGIN, "cannot start a transaction", err));
+    s->user_tx = 1;
+    return 0;
+}
+
+static int sq_tx_commit(struct web_store *base, struct err *err)
+{
+    struct sq *s = SQ(base);
+    if (!s->user_tx)
+        return err_set(err, ERR_INVALID, "no transaction is open");
+    s->user_tx = 0;
+    if (sqlite3_get_autocommit(s->db))
+        return err_set(err, ERR_SYSTEM, "the transaction was rolled back after an error");
+    int rc = run(s, ST_COMMIT, "cannot commit", err);
+    if (rc < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+static int sq_tx_rollback(struct web_store *base, struct err *err)
+{
+    struct sq *s = SQ(base);
+    if (!s->user_tx)
+        return err_set(err, ERR_INVALID, "no transaction is open");
+    s->user_tx = 0;
+    wtx_rollback(s);
+    return 0;
+}
+
+/* ---- settings ---------------------------------------------------------------------------- */
+
+static int sq_setting_get(struct web_store *base, const char *key, char **value, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SETTING_GET, &st, err));
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW)
+        *value = col_dup(st, 0);
+    else if (rc == SQLITE_DONE)
+        res = err_set(err, ERR_NOTFOUND, "no setting '%s'", key);
+    else
+        res = sql_error(s, rc, "cannot read a setting", err);
+    finish(st);
+    return res;
+}
+
+static int sq_setting_set(struct web_store *base, const char *key, const char *value, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SETTING_SET, &st, err));
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    return step_done(s, st, "cannot write a setting", err);
+}
+
+/* ---- users --------------------------------------------------------------------------------- */
+
+static void read_user(sqlite3_stmt *st, void *row)
+{
+    struct web_user *u = row;
+    u->id = col_i64(st, 0);
+    COL_COPY(st, 1, u->name);
+    COL_COPY(st, 2, u->display_name);
+    COL_COPY(st, 3, u->email);
+    COL_COPY(st, 4, u->password_hash);
+    u->role = (enum web_role)col_enum(st, 5, role_any);
+    u->disabled = (int)col_i64(st, 6);
+    u->created_at = col_i64(st, 7);
+}
+
+static int sq_user_create(struct web_store *base, struct web_user *u, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_USER_INSERT, &st, err));
+    bind_text(st, 1, u->name);
+    bind_text(st, 2, u->display_name);
+    bind_text(st, 3, u->email);
+    bind_text(st, 4, u->password_hash);
+    bind_text(st, 5, web_role_name(u->role));
+    bind_i64(st, 6, u->disabled);
+    bind_i64(st, 7, u->created_at);
+    int rc = step_done(s, st, "cannot create a user", err);
+    if (rc == WEB_STORE_CONFLICT)
+        return err_set(err, rc, "user name '%s' is taken", u->name);
+    if (rc == 0)
+        u->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_user_by_id(struct web_store *base, int64_t id, struct web_user *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_USER_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_user, out, "no such user", err);
+}
+
+static int sq_user_by_name(struct web_store *base, const char *name, struct web_user *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_USER_BY_NAME, &st, err));
+    bind_text(st, 1, name);
+    return fetch_one(s, st, read_user, out, "no such user", err);
+}
+
+static int sq_user_update(struct web_store *base, const struct web_user *u, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_USER_UPDATE, &st, err));
+    bind_i64(st, 1, u->id);
+    bind_text(st, 2, u->display_name);
+    bind_text(st, 3, u->email);
+    bind_text(st, 4, u->password_hash);
+    bind_text(st, 5, web_role_name(u->role));
+    bind_i64(st, 6, u->disabled);
+    TRY(step_done(s, st, "cannot update a user", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no user %lld", (long long)u->id);
+}
+
+static int sq_user_list(struct web_store *base, int64_t after_id, size_t limit, struct web_user_list *out,
+                        struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_USER_LIST, &st, err));
+    bind_i64(st, 1, after_id);
+    bind_i64(st, 2, (int64_t)limit);
+    FETCH_LIST(s, st, read_user, out, web_user_list_release, err);
+}
+
+/* ---- sessions and tokens ---------------------------------------------------------------------- */
+
+static void read_session(sqlite3_stmt *st, void *row)
+{
+    struct web_session *x = row;
+    x->id = col_i64(st, 0);
+    x->user_id = col_i64(st, 1);
+    x->created_at = col_i64(st, 2);
+    x->expires_at = col_i64(st, 3);
+    COL_COPY(st, 4, x->address);
+}
+
+static int sq_session_create(struct web_store *base, const char *token_hash, const struct web_session *in,
+                             int64_t *id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SESSION_INSERT, &st, err));
+    bind_i64(st, 1, in->user_id);
+    bind_text(st, 2, token_hash);
+    bind_i64(st, 3, in->created_at);
+    bind_i64(st, 4, in->expires_at);
+    bind_text(st, 5, in->address);
+    TRY(step_done(s, st, "cannot create a session", err));
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_session_lookup(struct web_store *base, const char *token_hash, int64_t now, struct web_session *out,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SESSION_LOOKUP, &st, err));
+    bind_text(st, 1, token_hash);
+    bind_i64(st, 2, now);
+    return fetch_one(s, st, read_session, out, "no such session", err);
+}
+
+static int delete_by_text(struct sq *s, enum stmt_id id, const char *v, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, id, &st, err));
+    bind_text(st, 1, v);
+    return step_done(s, st, "cannot delete", err);
+}
+
+static int delete_by_i64(struct sq *s, enum stmt_id id, int64_t v, int64_t *removed, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, id, &st, err));
+    bind_i64(st, 1, v);
+    TRY(step_done(s, st, "cannot delete", err));
+    if (removed)
+        *removed = changes(s);
+    return 0;
+}
+
+static int sq_session_delete(struct web_store *base, const char *token_hash, struct err *err)
+{
+    return delete_by_text(SQ(base), ST_SESSION_DELETE, token_hash, err);
+}
+
+static int sq_session_delete_user(struct web_store *base, int64_t user_id, struct err *err)
+{
+    return delete_by_i64(SQ(base), ST_SESSION_DELETE_USER, user_id, NULL, err);
+}
+
+static int sq_session_purge(struct web_store *base, int64_t now, int64_t *removed, struct err *err)
+{
+    return delete_by_i64(SQ(base), ST_SESSION_PURGE, now, removed, err);
+}
+
+static void read_token(sqlite3_stmt *st, void *row)
+{
+    struct web_api_token *t = row;
+    t->id = col_i64(st, 0);
+    t->user_id = col_i64(st, 1);
+    COL_COPY(st, 2, t->name);
+    t->created_at = col_i64(st, 3);
+    t->expires_at = col_i64(st, 4);
+}
+
+static int sq_apitoken_create(struct web_store *base, const char *token_hash, const struct web_api_token *in,
+                              int64_t *id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TOKEN_INSERT, &st, err));
+    bind_i64(st, 1, in->user_id);
+    bind_text(st, 2, in->name);
+    bind_text(st, 3, token_hash);
+    bind_i64(st, 4, in->created_at);
+    bind_i64(st, 5, in->expires_at);
+    TRY(step_done(s, st, "cannot create an API token", err));
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_apitoken_lookup(struct web_store *base, const char *token_hash, int64_t now,
+                              struct web_api_token *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TOKEN_LOOKUP, &st, err));
+    bind_text(st, 1, token_hash);
+    bind_i64(st, 2, now);
+    return fetch_one(s, st, read_token, out, "no such token", err);
+}
+
+static int sq_apitoken_list(struct web_store *base, int64_t user_id, struct web_api_token_list *out,
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TOKEN_LIST, &st, err));
+    bind_i64(st, 1, user_id);
+    FETCH_LIST(s, st, read_token, out, web_api_token_list_release, err);
+}
+
+static int sq_apitoken_revoke(struct web_store *base, int64_t user_id, int64_t id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TOKEN_REVOKE, &st, err));
+    bind_i64(st, 1, user_id);
+    bind_i64(st, 2, id);
+    TRY(step_done(s, st, "cannot revoke a token", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no token %lld", (long long)id);
+}
+
+/* ---- login failures ------------------------------------------------------------------------------ */
+
+static const char *scope_name(enum web_login_scope scope)
+{
+    return scope == WEB_LOGIN_ACCOUNT ? "account" : "address";
+}
+
+static int sq_login_failure_add(struct web_store *base, enum web_login_scope scope, const char *key, int64_t now,
+                                int64_t window, int64_t *count, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LOGIN_ADD, &st, err));
+    bind_text(st, 1, scope_name(scope));
+    bind_text(st, 2, key);
+    bind_i64(st, 3, now);
+    bind_i64(st, 4, window);
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW) {
+        if (count)
+            *count = col_i64(st, 0);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+    }
+    if (rc != SQLITE_DONE)
+        res = sql_error(s, rc, "cannot count a login failure", err);
+    finish(st);
+    return res;
+}
+
+static int sq_login_failure_count(struct web_store *base, enum web_login_scope scope, const char *key,
+                                  int64_t now, int64_t window, int64_t *count, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LOGIN_COUNT, &st, err));
+    bind_text(st, 1, scope_name(scope));
+    bind_text(st, 2, key);
+    bind_i64(st, 3, now);
+    bind_i64(st, 4, window);
+    int rc = sqlite3_step(st), res = 0;
+    *count = 0;
+    if (rc == SQLITE_ROW)
+        *count = col_i64(st, 0);
+    else if (rc != SQLITE_DONE)
+        res = sql_error(s, rc, "cannot read login failures", err);
+    finish(st);
+    return res;
+}
+
+static int sq_login_failure_clear(struct web_store *base, enum web_login_scope scope, const char *key,
+                                  struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LOGIN_CLEAR, &st, err));
+    bind_text(st, 1, scope_name(scope));
+    bind_text(st, 2, key);
+    return step_done(s, st, "cannot clear login failures", err);
+}
+
+/* ---- audit log ------------------------------------------------------------------------------------ */
+
+static void read_audit(sqlite3_stmt *st, void *row)
+{
+    struct web_audit_entry *e = row;
+    e->id = col_i64(st, 0);
+    e->at = col_i64(st, 1);
+    e->actor_user_id = col_i64(st, 2);
+    COL_COPY(st, 3, e->address);
+    COL_COPY(st, 4, e->action);
+    COL_COPY(st, 5, e->target);
+    e->detail = col_dup(st, 6);
+}
+
+static int sq_audit_add(struct web_store *base, const struct web_audit_entry *e, int64_t *id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AUDIT_INSERT, &st, err));
+    bind_i64(st, 1, e->at);
+    bind_id(st, 2, e->actor_user_id);
+    bind_text(st, 3, e->address);
+    bind_text(st, 4, e->action);
+    bind_text(st, 5, e->target);
+    if (e->detail)
+        bind_text(st, 6, e->detail);
+    TRY(step_done(s, st, "cannot write the audit log", err));
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_audit_list(struct web_store *base, int64_t before_id, size_t limit, struct web_audit_entry_list *out,
+                         struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AUDIT_LIST, &st, err));
+    bind_i64(st, 1, before_id);
+    bind_i64(st, 2, (int64_t)limit);
+    FETCH_LIST(s, st, read_audit, out, web_audit_entry_list_release, err);
+}
+
+/* ---- judge hosts ------------------------------------------------------------------------------------ */
+
+static void read_host(sqlite3_stmt *st, void *row)
+{
+    struct web_judge_host *h = row;
+    h->id = col_i64(st, 0);
+    COL_COPY(st, 1, h->name);
+    h->enabled = (int)col_i64(st, 2);
+    h->created_at = col_i64(st, 3);
+    h->last_heartbeat = col_i64(st, 4);
+    h->current_judging_id = col_i64(st, 5);
+    h->capabilities = col_dup(st, 6);
+}
+
+static int sq_judge_host_create(struct web_store *base, const char *token_hash, struct web_judge_host *h,
+                                struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_INSERT, &st, err));
+    bind_text(st, 1, h->name);
+    bind_text(st, 2, token_hash);
+    bind_i64(st, 3, h->enabled);
+    bind_i64(st, 4, h->created_at);
+    bind_text(st, 5, h->capabilities ? h->capabilities : "{}");
+    int rc = step_done(s, st, "cannot create a judge host", err);
+    if (rc == WEB_STORE_CONFLICT)
+        return err_set(err, rc, "judge host name '%s' is taken", h->name);
+    if (rc == 0)
+        h->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_judge_host_by_id(struct web_store *base, int64_t id, struct web_judge_host *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_host, out, "no such judge host", err);
+}
+
+static int sq_judge_host_by_token(struct web_store *base, const char *token_hash, struct web_judge_host *out,
+                                  struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_BY_TOKEN, &st, err));
+    bind_text(st, 1, token_hash);
+    return fetch_one(s, st, read_host, out, "unknown token", err);
+}
+
+static int sq_judge_host_update(struct web_store *base, const struct web_judge_host *h, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_UPDATE, &st, err));
+    bind_i64(st, 1, h->id);
+    bind_i64(st, 2, h->enabled);
+    bind_text(st, 3, h->capabilities ? h->capabilities : "{}");
+    TRY(step_done(s, st, "cannot update a judge host", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no judge host %lld", (long long)h->id);
+}
+
+static int sq_judge_host_list(struct web_store *base, struct web_judge_host_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_LIST, &st, err));
+    FETCH_LIST(s, st, read_host, out, web_judge_host_list_release, err);
+}
+
+static int sq_judge_host_heartbeat(struct web_store *base, int64_t id, int64_t now, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_HEARTBEAT, &st, err));
+    bind_i64(st, 1, id);
+    bind_i64(st, 2, now);
+    TRY(step_done(s, st, "cannot record a heartbeat", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no judge host %lld", (long long)id);
+}
+
+/* ---- problems ------------------------------------------------------------------------------------------ */
+
+static void read_problem(sqlite3_stmt *st, void *row)
+{
+    struct web_problem *p = row;
+    p->id = col_i64(st, 0);
+    COL_COPY(st, 1, p->short_name);
+    COL_COPY(st, 2, p->title);
+    COL_COPY(st, 3, p->package_hash);
+    p->time_limit = sqlite3_column_double(st, 4);
+    p->memory_limit = col_i64(st, 5);
+    COL_COPY(st, 6, p->type);
+    p->published = (int)col_i64(st, 7);
+    p->created_by = col_i64(st, 8);
+    p->created_at = col_i64(st, 9);
+}
+
+static int sq_problem_create(struct web_store *base, struct web_problem *p, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_INSERT, &st, err));
+    bind_text(st, 1, p->short_name);
+    bind_text(st, 2, p->title);
+    bind_text(st, 3, p->package_hash);
+    sqlite3_bind_double(st, 4, p->time_limit);
+    bind_i64(st, 5, p->memory_limit);
+    bind_text(st, 6, p->type);
+    bind_i64(st, 7, p->published);
+    bind_id(st, 8, p->created_by);
+    bind_i64(st, 9, p->created_at);
+    int rc = step_done(s, st, "cannot create a problem", err);
+    if (rc == WEB_STORE_CONFLICT)
+        return err_set(err, rc, "problem name '%s' is taken", p->short_name);
+    if (rc == 0)
+        p->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_problem_by_id(struct web_store *base, int64_t id, struct web_problem *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_problem, out, "no such problem", err);
+}
+
+static int sq_problem_by_name(struct web_store *base, const char *short_name, struct web_problem *out,
+                              struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_BY_NAME, &st, err));
+    bind_text(st, 1, short_name);
+    return fetch_one(s, st, read_problem, out, "no such problem", err);
+}
+
+static int sq_problem_update(struct web_store *base, const struct web_problem *p, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_UPDATE, &st, err));
+    bind_i64(st, 1, p->id);
+    bind_text(st, 2, p->title);
+    bind_text(st, 3, p->package_hash);
+    sqlite3_bind_double(st, 4, p->time_limit);
+    bind_i64(st, 5, p->memory_limit);
+    bind_text(st, 6, p->type);
+    bind_i64(st, 7, p->published);
+    TRY(step_done(s, st, "cannot update a problem", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no problem %lld", (long long)p->id);
+}
+
+static int sq_problem_list(struct web_store *base, int published_only, int64_t after_id, size_t limit,
+                           struct web_problem_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_LIST, &st, err));
+    bind_i64(st, 1, published_only);
+    bind_i64(st, 2, after_id);
+    bind_i64(st, 3, (int64_t)limit);
+    FETCH_LIST(s, st, read_problem, out, web_problem_list_release, err);
+}
+
+/* ---- contests ------------------------------------------------------------------------------------------ */
+
+static void read_contest(sqlite3_stmt *st, void *row)
+{
+    struct web_contest *c = row;
+    c->id = col_i64(st, 0);
+    COL_COPY(st, 1, c->short_name);
+    COL_COPY(st, 2, c->title);
+    c->start_time = col_i64(st, 3);
+    c->duration = col_i64(st, 4);
+    c->freeze = col_i64(st, 5);
+    c->unfrozen = (int)col_i64(st, 6);
+    c->is_public = (int)col_i64(st, 7);
+    c->registration = (enum web_registration)col_enum(st, 8, registration_any);
+    COL_COPY(st, 9, c->registration_code);
+    c->team_mode = (int)col_i64(st, 10);
+    c->rules = (enum web_rules)col_enum(st, 11, rules_any);
+    c->penalty_minutes = col_i64(st, 12);
+    COL_COPY(st, 13, c->languages);
+    c->max_submissions = col_i64(st, 14);
+    c->submission_interval = col_i64(st, 15);
+    c->created_by = col_i64(st, 16);
+    c->created_at = col_i64(st, 17);
+}
+
+/* Parameters 2..15 shared by insert (after ?1 short_name) and update (after ?1 id). */
+static void bind_contest_fields(sqlite3_stmt *st, const struct web_contest *c)
+{
+    bind_text(st, 2, c->title);
+    bind_i64(st, 3, c->start_time);
+    bind_i64(st, 4, c->duration);
+    bind_i64(st, 5, c->freeze);
+    bind_i64(st, 6, c->unfrozen);
+    bind_i64(st, 7, c->is_public);
+    bind_text(st, 8, web_registration_name(c->registration));
+    bind_text(st, 9, c->registration_code);
+    bind_i64(st, 10, c->team_mode);
+    bind_text(st, 11, web_rules_name(c->rules));
+    bind_i64(st, 12, c->penalty_minutes);
+    bind_text(st, 13, c->languages);
+    bind_i64(st, 14, c->max_submissions);
+    bind_i64(st, 15, c->submission_interval);
+}
+
+static int sq_contest_create(struct web_store *base, struct web_contest *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CONTEST_INSERT, &st, err));
+    bind_text(st, 1, c->short_name);
+    bind_contest_fields(st, c);
+    bind_id(st, 16, c->created_by);
+    bind_i64(st, 17, c->created_at);
+    int rc = step_done(s, st, "cannot create a contest", err);
+    if (rc == WEB_STORE_CONFLICT)
+        return err_set(err, rc, "contest name '%s' is taken", c->short_name);
+    if (rc == 0)
+        c->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_contest_by_id(struct web_store *base, int64_t id, struct web_contest *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CONTEST_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_contest, out, "no such contest", err);
+}
+
+static int sq_contest_by_name(struct web_store *base, const char *short_name, struct web_contest *out,
+                              struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CONTEST_BY_NAME, &st, err));
+    bind_text(st, 1, short_name);
+    return fetch_one(s, st, read_contest, out, "no such contest", err);
+}
+
+static int sq_contest_update(struct web_store *base, const struct web_contest *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CONTEST_UPDATE, &st, err));
+    bind_i64(st, 1, c->id);
+    bind_contest_fields(st, c);
+    TRY(step_done(s, st, "cannot update a contest", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no contest %lld", (long long)c->id);
+}
+
+static int sq_contest_list(struct web_store *base, int64_t after_id, size_t limit, struct web_contest_list *out,
+                           struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CONTEST_LIST, &st, err));
+    bind_i64(st, 1, after_id);
+    bind_i64(st, 2, (int64_t)limit);
+    FETCH_LIST(s, st, read_contest, out, web_contest_list_release, err);
+}
+
+static void read_cp(sqlite3_stmt *st, void *row)
+{
+    struct web_contest_problem *cp = row;
+    cp->contest_id = col_i64(st, 0);
+    cp->problem_id = col_i64(st, 1);
+    COL_COPY(st, 2, cp->label);
+    COL_COPY(st, 3, cp->color);
+    cp->points = sqlite3_column_double(st, 4);
+    cp->ordinal = col_i64(st, 5);
+}
+
+static int sq_contest_problem_put(struct web_store *base, const struct web_contest_problem *cp, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CP_PUT, &st, err));
+    bind_i64(st, 1, cp->contest_id);
+    bind_i64(st, 2, cp->problem_id);
+    bind_text(st, 3, cp->label);
+    bind_text(st, 4, cp->color);
+    sqlite3_bind_double(st, 5, cp->points);
+    bind_i64(st, 6, cp->ordinal);
+    int rc = step_done(s, st, "cannot add a problem to a contest", err);
+    if (rc == WEB_STORE_CONFLICT)
+        return err_set(err, rc, "label '%s' is taken in this contest", cp->label);
+    return rc;
+}
+
+static int sq_contest_problem_remove(struct web_store *base, int64_t contest_id, int64_t problem_id,
+                                     struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CP_REMOVE, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, problem_id);
+    TRY(step_done(s, st, "cannot remove a problem from a contest", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "problem %lld is not in contest %lld",
+                                    (long long)problem_id, (long long)contest_id);
+}
+
+static int sq_contest_problems(struct web_store *base, int64_t contest_id, struct web_contest_problem_list *out,
+                               struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CP_LIST, &st, err));
+    bind_i64(st, 1, contest_id);
+    FETCH_LIST(s, st, read_cp, out, web_contest_problem_list_release, err);
+}
+
+/* ---- teams and participants ------------------------------------------------------------------------------ */
+
+static void read_team(sqlite3_stmt *st, void *row)
+{
+    struct web_team *t = row;
+    t->id = col_i64(st, 0);
+    t->contest_id = col_i64(st, 1);
+    COL_COPY(st, 2, t->name);
+    t->created_at = col_i64(st, 3);
+}
+
+static int sq_team_create(struct web_store *base, struct web_team *t, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TEAM_INSERT, &st, err));
+    bind_i64(st, 1, t->contest_id);
+    bind_text(st, 2, t->name);
+    bind_i64(st, 3, t->created_at);
+    int rc = step_done(s, st, "cannot create a team", err);
+    if (rc == WEB_STORE_CONFLICT)
+        return err_set(err, rc, "team name '%s' is taken in this contest", t->name);
+    if (rc == 0)
+        t->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_team_by_id(struct web_store *base, int64_t id, struct web_team *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TEAM_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_team, out, "no such team", err);
+}
+
+static int sq_teams_of_contest(struct web_store *base, int64_t contest_id, struct web_team_list *out,
+                               struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TEAM_LIST, &st, err));
+    bind_i64(st, 1, contest_id);
+    FETCH_LIST(s, st, read_team, out, web_team_list_release, err);
+}
+
+static void read_part(sqlite3_stmt *st, void *row)
+{
+    struct web_participant *p = row;
+    p->contest_id = col_i64(st, 0);
+    p->user_id = col_i64(st, 1);
+    p->role = (enum web_contest_role)col_enum(st, 2, contest_role_any);
+    p->team_id = col_i64(st, 3);
+    p->registered_at = col_i64(st, 4);
+}
+
+static int sq_participant_put(struct web_store *base, const struct web_participant *p, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PART_PUT, &st, err));
+    bind_i64(st, 1, p->contest_id);
+    bind_i64(st, 2, p->user_id);
+    bind_text(st, 3, web_contest_role_name(p->role));
+    bind_id(st, 4, p->team_id);
+    bind_i64(st, 5, p->registered_at);
+    int rc = step_done(s, st, "cannot register a participant", err);
+    if (rc == ERR_INVALID)
+        return err_set(err, rc, "no such user or contest, or team %lld is not in contest %lld",
+                       (long long)p->team_id, (long long)p->contest_id);
+    return rc;
+}
+
+static int sq_participant_get(struct web_store *base, int64_t contest_id, int64_t user_id,
+                              struct web_participant *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PART_GET, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, user_id);
+    return fetch_one(s, st, read_part, out, "not registered in this contest", err);
+}
+
+static int sq_participant_remove(struct web_store *base, int64_t contest_id, int64_t user_id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PART_REMOVE, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, user_id);
+    TRY(step_done(s, st, "cannot remove a participant", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "not registered in this contest");
+}
+
+static int sq_participants(struct web_store *base, int64_t contest_id, int64_t team_id,
+                           struct web_participant_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PART_LIST, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, team_id);
+    FETCH_LIST(s, st, read_part, out, web_participant_list_release, err);
+}
+
+/* ---- clarifications ---------------------------------------------------------------------------------------- */
+
+static void read_clar(sqlite3_stmt *st, void *row)
+{
+    struct web_clarification *c = row;
+    c->id = col_i64(st, 0);
+    c->contest_id = col_i64(st, 1);
+    c->problem_id = col_i64(st, 2);
+    c->kind = (enum web_clar_kind)col_enum(st, 3, clar_kind_any);
+    c->from_user_id = col_i64(st, 4);
+    c->to_user_id = col_i64(st, 5);
+    c->team_id = col_i64(st, 6);
+    c->reply_to = col_i64(st, 7);
+    c->created_at = col_i64(st, 8);
+    c->text = col_dup(st, 9);
+}
+
+static int sq_clarification_create(struct web_store *base, struct web_clarification *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CLAR_INSERT, &st, err));
+    bind_i64(st, 1, c->contest_id);
+    bind_id(st, 2, c->problem_id);
+    bind_text(st, 3, web_clar_kind_name(c->kind));
+    bind_id(st, 4, c->from_user_id);
+    bind_id(st, 5, c->to_user_id);
+    bind_id(st, 6, c->team_id);
+    bind_id(st, 7, c->reply_to);
+    bind_i64(st, 8, c->created_at);
+    bind_text(st, 9, c->text);
+    TRY(step_done(s, st, "cannot create a clarification", err));
+    c->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_clarification_by_id(struct web_store *base, int64_t id, struct web_clarification *out,
+                                  struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CLAR_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_clar, out, "no such clarification", err);
+}
+
+static int sq_clarifications_for(struct web_store *base, int64_t contest_id, int64_t user_id, int64_t team_id,
+                                 struct web_clarification_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CLAR_FOR, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, user_id);
+    bind_i64(st, 3, team_id);
+    FETCH_LIST(s, st, read_clar, out, web_clarification_list_release, err);
+}
+
+/* ---- submissions and judgings ---------------------------------------------------------------------------------- */
+
+static void read_sub(sqlite3_stmt *st, void *row)
+{
+    struct web_submission *x = row;
+    x->id = col_i64(st, 0);
+    x->user_id = col_i64(st, 1);
+    x->team_id = col_i64(st, 2);
+    x->contest_id = col_i64(st, 3);
+    x->problem_id = col_i64(st, 4);
+    COL_COPY(st, 5, x->language);
+    COL_COPY(st, 6, x->filename);
+    COL_COPY(st, 7, x->source_hash);
+    x->source_size = col_i64(st, 8);
+    x->submitted_at = col_i64(st, 9);
+    x->status = (enum web_sub_status)col_enum(st, 10, sub_status_any);
+    x->ignored = (int)col_i64(st, 11);
+}
+
+static int sq_submission_create(struct web_store *base, struct web_submission *sub, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SUB_INSERT, &st, err));
+    bind_i64(st, 1, sub->user_id);
+    bind_id(st, 2, sub->team_id);
+    bind_id(st, 3, sub->contest_id);
+    bind_i64(st, 4, sub->problem_id);
+    bind_text(st, 5, sub->language);
+    bind_text(st, 6, sub->filename);
+    bind_text(st, 7, sub->source_hash);
+    bind_i64(st, 8, sub->source_size);
+    bind_i64(st, 9, sub->submitted_at);
+    bind_i64(st, 10, sub->ignored);
+    TRY(step_done(s, st, "cannot create a submission", err));
+    sub->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_submission_by_id(struct web_store *base, int64_t id, struct web_submission *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SUB_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_sub, out, "no such submission", err);
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct web_submission_filter *f)
+{
+    bind_i64(st, 1, f->contest_id);
+    bind_i64(st, 2, f->user_id);
+    bind_i64(st, 3, f->team_id);
+    bind_i64(st, 4, f->problem_id);
+    bind_text(st, 5, f->status < 0 ? "" : web_sub_status_name((enum web_sub_status)f->status));
+    bind_i64(st, 6, f->before_id);
+}
+
+static int sq_submission_list(struct web_store *base, const struct web_submission_filter *f,
+                              struct web_submission_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SUB_LIST, &st, err));
+    bind_filter(st, f);
+    bind_i64(st, 7, (int64_t)f->limit);
+    FETCH_LIST(s, st, read_sub, out, web_submission_list_release, err);
+}
+
+static int sq_submission_count(struct web_store *base, const struct web_submission_filter *f, int64_t *count,
+                               struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SUB_COUNT, &st, err));
+    bind_filter(st, f);
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW)
+        *count = col_i64(st, 0);
+    else
+        res = sql_error(s, rc, "cannot count submissions", err);
+    finish(st);
+    return res;
+}
+
+static int sq_submission_set_ignored(struct web_store *base, int64_t id, int ignored, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SUB_IGNORE, &st, err));
+    bind_i64(st, 1, id);
+    bind_i64(st, 2, ignored);
+    TRY(step_done(s, st, "cannot update a submission", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no submission %lld", (long long)id);
+}
+
+static void read_result(sqlite3_stmt *st, void *row)
+{
+    struct web_contest_result *r = row;
+    r->submission_id = col_i64(st, 0);
+    r->user_id = col_i64(st, 1);
+    r->team_id = col_i64(st, 2);
+    r->problem_id = col_i64(st, 3);
+    r->submitted_at = col_i64(st, 4);
+    r->status = (enum web_sub_status)col_enum(st, 5, sub_status_any);
+    COL_COPY(st, 6, r->verdict);
+    r->score = sqlite3_column_double(st, 7);
+}
+
+static int sq_contest_results(struct web_store *base, int64_t contest_id, struct web_contest_result_list *out,
+                              struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_RESULTS, &st, err));
+    bind_i64(st, 1, contest_id);
+    FETCH_LIST(s, st, read_result, out, web_contest_result_list_release, err);
+}
+
+static void read_judging(sqlite3_stmt *st, void *row)
+{
+    struct web_judging *j = row;
+    j->id = col_i64(st, 0);
+    j->submission_id = col_i64(st, 1);
+    j->judge_host_id = col_i64(st, 2);
+    j->started_at = col_i64(st, 3);
+    j->lease_expires = col_i64(st, 4);
+    j->finished_at = col_i64(st, 5);
+    COL_COPY(st, 6, j->verdict);
+    j->score = sqlite3_column_double(st, 7);
+    j->time_seconds = sqlite3_column_double(st, 8);
+    j->memory_bytes = col_i64(st, 9);
+    COL_COPY(st, 10, j->compile_output_hash);
+    j->valid = (int)col_i64(st, 11);
+}
+
+static int sq_judging_by_id(struct web_store *base, int64_t id, struct web_judging *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_JUDGING_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_judging, out, "no such judging", err);
+}
+
+static int sq_judgings_of_submission(struct web_store *base, int64_t submission_id, struct web_judging_list *out,
+                                     struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_JUDGINGS_OF, &st, err));
+    bind_i64(st, 1, submission_id);
+    FETCH_LIST(s, st, read_judging, out, web_judging_list_release, err);
+}
+
+static void read_test(sqlite3_stmt *st, void *row)
+{
+    struct web_test_result *t = row;
+    t->ordinal = col_i64(st, 0);
+    t->name = col_dup(st, 1);
+    COL_COPY(st, 2, t->verdict);
+    t->time_seconds = sqlite3_column_double(st, 3);
+    t->wall_seconds = sqlite3_column_double(st, 4);
+    t->memory_bytes = col_i64(st, 5);
+    t->score = sqlite3_column_double(st, 6);
+    t->message = col_dup(st, 7);
+}
+
+static int sq_judging_tests(struct web_store *base, int64_t judging_id, struct web_test_result_list *out,
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_TESTS_OF, &st, err));
+    bind_i64(st, 1, judging_id);
+    FETCH_LIST(s, st, read_test, out, web_test_result_list_release, err);
+}
+
+/* ---- the judging queue (see "how this works" in storage.h) ------------------------------------------------------ */
+
+static int run_i64(struct sq *s, enum stmt_id id, int64_t a, const char *what, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, id, &st, err));
+    bind_i64(st, 1, a);
+    return step_done(s, st, what, err);
+}
+
+/* Puts jobs whose lease ran out back on the queue; inside a write transaction.
+ * Order matters: submissions and hosts are found through the judgings that
+ * are still valid, so the judgings are invalidated last. */
+static int expire_locked(struct sq *s, int64_t now, int64_t *expired, struct err *err)
+{
+    TRY(run_i64(s, ST_EXPIRE_SUBS, now, "cannot expire leases", err));
+    TRY(run_i64(s, ST_EXPIRE_HOSTS, now, "cannot expire leases", err));
+    TRY(run_i64(s, ST_EXPIRE_JUDGINGS, now, "cannot expire leases", err));
+    if (expired)
+        *expired = changes(s);
+    return 0;
+}
+
+static int sq_job_expire(struct web_store *base, int64_t now, int64_t *expired, struct err *err)
+{
+    struct sq *s = SQ(base);
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = expire_locked(s, now, expired, err)) < 0 || (rc = wtx_commit(s, err)) < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+static void read_job(sqlite3_stmt *st, void *row)
+{
+    struct web_job *j = row;
+    j->submission_id = col_i64(st, 0);
+    j->problem_id = col_i64(st, 1);
+    j->contest_id = col_i64(st, 2);
+    COL_COPY(st, 3, j->language);
+    COL_COPY(st, 4, j->filename);
+    COL_COPY(st, 5, j->source_hash);
+    j->source_size = col_i64(st, 6);
+    COL_COPY(st, 7, j->package_hash);
+    j->time_limit = sqlite3_column_double(st, 8);
+    j->memory_limit = col_i64(st, 9);
+}
+
+static int claim_locked(struct sq *s, int64_t judge_id, int64_t lease_seconds, int64_t now, struct web_job *out,
+                        struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_CLAIMING, &st, err));
+    bind_i64(st, 1, judge_id);
+    bind_i64(st, 2, now);
+    TRY(step_done(s, st, "cannot claim a job", err));
+    if (!changes(s))
+        return err_set(err, ERR_INVALID, "judge host %lld is unknown or disabled", (long long)judge_id);
+    TRY(expire_locked(s, now, NULL, err));
+
+    TRY(prep(s, ST_QUEUE_HEAD, &st, err));
+    TRY(fetch_one(s, st, read_job, out, "no queued submission", err));
+
+    TRY(prep(s, ST_JUDGING_START, &st, err));
+    bind_i64(st, 1, out->submission_id);
+    bind_i64(st, 2, judge_id);
+    bind_i64(st, 3, now);
+    bind_i64(st, 4, now + lease_seconds);
+    TRY(step_done(s, st, "cannot start a judging", err));
+    out->judging_id = sqlite3_last_insert_rowid(s->db);
+    out->lease_expires = now + lease_seconds;
+
+    TRY(prep(s, ST_SUB_STATUS, &st, err));
+    bind_i64(st, 1, out->submission_id);
+    bind_text(st, 2, web_sub_status_name(WEB_SUB_JUDGING));
+    TRY(step_done(s, st, "cannot claim a job", err));
+
+    TRY(prep(s, ST_HOST_SET_JOB, &st, err));
+    bind_i64(st, 1, judge_id);
+    bind_i64(st, 2, out->judging_id);
+    return step_done(s, st, "cannot claim a job", err);
+}
+
+static int sq_job_claim(struct web_store *base, int64_t judge_id, int64_t lease_seconds, int64_t now,
+                        struct web_job *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = claim_locked(s, judge_id, lease_seconds, now, out, err);
+    /* An empty queue still commits the expiries and the host's heartbeat. */
+    if (rc == 0 || rc == ERR_NOTFOUND) {
+        struct err cerr;
+        int crc = wtx_commit(s, &cerr);
+        if (crc < 0) {
+            if (err)
+                *err = cerr;
+            rc = crc;
+        }
+    }
+    if (rc < 0 && rc != ERR_NOTFOUND) {
+        wtx_rollback(s);
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
+}
+
+/* Says why judge judge_id may not touch judging judging_id. */
+static int lease_conflict(struct sq *s, int64_t judge_id, int64_t judging_id, int64_t now, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LEASE_STATE, &st, err));
+    bind_i64(st, 1, judging_id);
+    int rc = sqlite3_step(st), res;
+    if (rc == SQLITE_ROW) {
+        int64_t holder = col_i64(st, 0), valid = col_i64(st, 1), finished = col_i64(st, 2),
+                expires = col_i64(st, 3);
+        if (holder != judge_id)
+            res = err_set(err, WEB_STORE_CONFLICT, "judging %lld belongs to another judge host",
+                          (long long)judging_id);
+        else if (finished)
+            res = err_set(err, WEB_STORE_CONFLICT, "judging %lld is already complete", (long long)judging_id);
+        else if (!valid)
+            res = err_set(err, WEB_STORE_CONFLICT, "judging %lld was cancelled (expired or rejudged)",
+                          (long long)judging_id);
+        else if (expires <= now)
+            res = err_set(err, WEB_STORE_CONFLICT, "the lease on judging %lld has expired", (long long)judging_id);
+        else
+            res = err_set(err, WEB_STORE_CONFLICT, "judging %lld changed meanwhile", (long long)judging_id);
+    } else if (rc == SQLITE_DONE) {
+        res = err_set(err, ERR_NOTFOUND, "no judging %lld", (long long)judging_id);
+    } else {
+        res = sql_error(s, rc, "cannot read a judging", err);
+    }
+    finish(st);
+    return res;
+}
+
+static int heartbeat_locked(struct sq *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
+                            int64_t now, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LEASE_RENEW, &st, err));
+    bind_i64(st, 1, judging_id);
+    bind_i64(st, 2, judge_id);
+    bind_i64(st, 3, now);
+    bind_i64(st, 4, now + lease_seconds);
+    TRY(step_done(s, st, "cannot renew a lease", err));
+    if (!changes(s))
+        return lease_conflict(s, judge_id, judging_id, now, err);
+    TRY(prep(s, ST_HOST_HEARTBEAT, &st, err));
+    bind_i64(st, 1, judge_id);
+    bind_i64(st, 2, now);
+    return step_done(s, st, "cannot record a heartbeat", err);
+}
+
+static int sq_job_heartbeat(struct web_store *base, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
+                            int64_t now, struct err *err)
+{
+    struct sq *s = SQ(base);
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = heartbeat_locked(s, judge_id, judging_id, lease_seconds, now, err)) < 0 ||
+        (rc = wtx_commit(s, err)) < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, const struct web_judging_result *res,
+                           int64_t now, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_JUDGING_FINISH, &st, err));
+    bind_i64(st, 1, judging_id);
+    bind_i64(st, 2, judge_id);
+    bind_i64(st, 3, now);
+    bind_text(st, 4, res->verdict);
+    sqlite3_bind_double(st, 5, res->score);
+    sqlite3_bind_double(st, 6, res->time_seconds);
+    bind_i64(st, 7, res->memory_bytes);
+    bind_opt_text(st, 8, res->compile_output_hash);
+    TRY(step_done(s, st, "cannot complete a judging", err));
+    if (!changes(s))
+        return lease_conflict(s, judge_id, judging_id, now, err);
+
+    TRY(prep(s, ST_TEST_INSERT, &st, err));
+    for (size_t i = 0; i < res->ntests; i++) {
+        const struct web_test_result *t = &res->tests[i];
+        bind_i64(st, 1, judging_id);
+        bind_i64(st, 2, (int64_t)i);
+        bind_text(st, 3, t->name);
+        bind_text(st, 4, t->verdict);
+        sqlite3_bind_double(st, 5, t->time_seconds);
+        sqlite3_bind_double(st, 6, t->wall_seconds);
+        bind_i64(st, 7, t->memory_bytes);
+        sqlite3_bind_double(st, 8, t->score);
+        bind_opt_text(st, 9, t->message);
+        TRY(step_done(s, st, "cannot store a test result", err));
+    }
+
+    TRY(run_i64(s, ST_SUB_JUDGED, judging_id, "cannot complete a judging", err));
+    TRY(prep(s, ST_HOST_DONE, &st, err));
+    bind_i64(st, 1, judge_id);
+    bind_i64(st, 2, judging_id);
+    bind_i64(st, 3, now);
+    return step_done(s, st, "cannot complete a judging", err);
+}
+
+static int sq_job_complete(struct web_store *base, int64_t judge_id, int64_t judging_id,
+                           const struct web_judging_result *res, int64_t now, struct err *err)
+{
+    struct sq *s = SQ(base);
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = complete_locked(s, judge_id, judging_id, res, now, err)) < 0 || (rc = wtx_commit(s, err)) < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+static int rejudge_locked(struct sq *s, int64_t submission_id, struct err *err)
+{
+    TRY(run_i64(s, ST_REJUDGE_SUB, submission_id, "cannot rejudge", err));
+    if (!changes(s))
+        return err_set(err, ERR_NOTFOUND, "no submission %lld", (long long)submission_id);
+    TRY(run_i64(s, ST_REJUDGE_HOSTS, submission_id, "cannot rejudge", err));
+    return run_i64(s, ST_REJUDGE_JUDGINGS, submission_id, "cannot rejudge", err);
+}
+
+static int sq_rejudge(struct web_store *base, int64_t submission_id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = rejudge_locked(s, submission_id, err)) < 0 || (rc = wtx_commit(s, err)) < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+static const struct web_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .check = sq_check,
+    .tx_begin = sq_tx_begin,
+    .tx_commit = sq_tx_commit,
+    .tx_rollback = sq_tx_rollback,
+    .setting_get = sq_setting_get,
+    .setting_set = sq_setting_set,
+    .user_create = sq_user_create,
+    .user_by_id = sq_user_by_id,
+    .user_by_name = sq_user_by_name,
+    .user_update = sq_user_update,
+    .user_list = sq_user_list,
+    .session_create = sq_session_create,
+    .session_lookup = sq_session_lookup,
+    .session_delete = sq_session_delete,
+    .session_delete_user = sq_session_delete_user,
+    .session_purge = sq_session_purge,
+    .apitoken_create = sq_apitoken_create,
+    .apitoken_lookup = sq_apitoken_lookup,
+    .apitoken_list = sq_apitoken_list,
+    .apitoken_revoke = sq_apitoken_revoke,
+    .login_failure_add = sq_login_failure_add,
+    .login_failure_count = sq_login_failure_count,
+    .login_failure_clear = sq_login_failure_clear,
+    .audit_add = sq_audit_add,
+    .audit_list = sq_audit_list,
+    .judge_host_create = sq_judge_host_create,
+    .judge_host_by_id = sq_judge_host_by_id,
+    .judge_host_by_token = sq_judge_host_by_token,
+    .judge_host_update = sq_judge_host_update,
+    .judge_host_list = sq_judge_host_list,
+    .judge_host_heartbeat = sq_judge_host_heartbeat,
+    .problem_create = sq_problem_create,
+    .problem_by_id = sq_problem_by_id,
+    .problem_by_name = sq_problem_by_name,
+    .problem_update = sq_problem_update,
+    .problem_list = sq_problem_list,
+    .contest_create = sq_contest_create,
+    .contest_by_id = sq_contest_by_id,
+    .contest_by_name = sq_contest_by_name,
+    .contest_update = sq_contest_update,
+    .contest_list = sq_contest_list,
+    .contest_problem_put = sq_contest_problem_put,
+    .contest_problem_remove = sq_contest_problem_remove,
+    .contest_problems = sq_contest_problems,
+    .team_create = sq_team_create,
+    .team_by_id = sq_team_by_id,
+    .teams_of_contest = sq_teams_of_contest,
+    .participant_put = sq_participant_put,
+    .participant_get = sq_participant_get,
+    .participant_remove = sq_participant_remove,
+    .participants = sq_participants,
+    .clarification_create = sq_clarification_create,
+    .clarification_by_id = sq_clarification_by_id,
+    .clarifications_for = sq_clarifications_for,
+    .submission_create = sq_submission_create,
+    .submission_by_id = sq_submission_by_id,
+    .submission_list = sq_submission_list,
+    .submission_count = sq_submission_count,
+    .submission_set_ignored = sq_submission_set_ignored,
+    .contest_results = sq_contest_results,
+    .judging_by_id = sq_judging_by_id,
+    .judgings_of_submission = sq_judgings_of_submission,
+    .judging_tests = sq_judging_tests,
+    .job_claim = sq_job_claim,
+    .job_heartbeat = sq_job_heartbeat,
+    .job_complete = sq_job_complete,
+    .job_expire = sq_job_expire,
+    .rejudge = sq_rejudge,
+};
