@@ -57,8 +57,10 @@ char *prbi_path_join(const char *a, const char *b)
 
 void prbi_strv_push(struct prb_strv *sv, const char *s)
 {
-    sv->v = prbi_realloc_array(sv->v, sv->n + 1, sizeof(*sv->v));
+    /* One slot more than needed: v stays NULL-terminated, usable as argv. */
+    sv->v = prbi_realloc_array(sv->v, sv->n + 2, sizeof(*sv->v));
     sv->v[sv->n++] = prbi_strdup(s);
+    sv->v[sv->n] = NULL;
 }
 
 void prbi_strv_copy(struct prb_strv *dst, const struct prb_strv *src)
@@ -94,8 +96,9 @@ int prbi_strv_split(struct prb_strv *sv, const char *s)
         if (sv->n >= PRB_MAX_ARGS)
             return ERR_LIMIT;
         char *w = prbi_strndup(start, (size_t)(s - start));
-        sv->v = prbi_realloc_array(sv->v, sv->n + 1, sizeof(*sv->v));
+        sv->v = prbi_realloc_array(sv->v, sv->n + 2, sizeof(*sv->v));
         sv->v[sv->n++] = w;
+        sv->v[sv->n] = NULL;
     }
     return 0;
 }

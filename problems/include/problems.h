@@ -64,7 +64,8 @@ void prb_load_limits_init(struct prb_load_limits *lim);
 int prb_archive_extract(const char *zip_path, const char *dest_dir,
                         const struct prb_load_limits *lim, struct err *err);
 
-struct prb_strv {               /* a list of strings, each owned */
+struct prb_strv {               /* a list of strings, each owned; v[n] is NULL
+                                   when n > 0, so v can serve as an argv */
     char **v;
     size_t n;
 };
