@@ -251,6 +251,31 @@ static int read_score(const char *path, double *score)
     return 1;
 }
 
+/* A validator's score.txt (a score) or score_multiplier.txt (2023-07 and
+ * later: a fraction of the case's maximum), into the case's result. */
+static void feedback_score(const char *feedback, struct jdg_test_result *t, struct prb_case_result *cr, int use)
+{
+    static const struct { const char *file; enum prb_score_kind kind; } files[] = {
+        { "score.txt", PRB_SCORE_VALUE }, { "score_multiplier.txt", PRB_SCORE_MULTIPLIER },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char path[JDG_PATH_MAX];
+        double score;
+        str_fmt(path, sizeof(path), "%s/%s", feedback, files[i].file);
+        int has = read_score(path, &score);
+        if (has < 0) {
+            t->verdict = JDG_JE;
+            set_message(t->message, "%s does not hold a number", files[i].file);
+            return;
+        }
+        if (has > 0 && use) {
+            cr->score_kind = files[i].kind;
+            cr->score = score;
+            t->score = score;
+        }
+    }
+}
+
 /* Configures a package validator or checker run in a fresh box, with the
  * input, answer and (optionally) team output and feedback folder bound in. */
 static int checker_config(struct judging *g, const char *box, const struct prb_testcase *tc,
@@ -383,25 +408,15 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
         return;
     }
 
-    char jm[JDG_PATH_MAX], sc[JDG_PATH_MAX], np[JDG_PATH_MAX];
+    char jm[JDG_PATH_MAX], np[JDG_PATH_MAX];
     str_fmt(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
-    str_fmt(sc, sizeof(sc), "%s/score.txt", feedback);
     str_fmt(np, sizeof(np), "%s/nextpass.in", feedback);
     t->verdict = validator_verdict(&r, t->message);
     if (t->verdict != JDG_JE)
         read_feedback(jm, t->message, sizeof(t->message));
     else
         append_stderr(t->message, errpath);
-    double score;
-    int has = read_score(sc, &score);
-    if (has < 0) {
-        t->verdict = JDG_JE;
-        set_message(t->message, "score.txt does not hold a number");
-    } else if (has > 0) {
-        cr->score_kind = PRB_SCORE_VALUE;
-        cr->score = score;
-        t->score = score;
-    }
+    feedback_score(feedback, t, cr, 1);
     if (nextpass && access(np, F_OK) == 0) {
         if (t->verdict == JDG_AC) {
             str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
@@ -419,6 +434,9 @@ static int submission_config(struct judging *g, const struct prb_testcase *tc, c
     jdg_rmtree(box);
     sbx_config_init(cfg);
     if (jdg_copy_tree(g->compiled, box, err) < 0)
+        return -1;
+    /* A test case's .files folder goes into the working folder (the spec). */
+    if (tc->files_dir && jdg_copy_tree(tc->files_dir, box, err) < 0)
         return -1;
     const char *none[1] = { NULL };
     jdg_expand(&g->lang->run, none, 0, g->main, g->run_lim.memory >> 20, argv);
@@ -654,21 +672,11 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
         append_stderr(t->message, verr);
         goto out;
     }
-    char jm[JDG_PATH_MAX], sc[JDG_PATH_MAX], np[JDG_PATH_MAX];
+    char jm[JDG_PATH_MAX], np[JDG_PATH_MAX];
     str_fmt(jm, sizeof(jm), "%s/judgemessage.txt", feedback);
-    str_fmt(sc, sizeof(sc), "%s/score.txt", feedback);
     str_fmt(np, sizeof(np), "%s/nextpass.in", feedback);
     read_feedback(jm, t->message, sizeof(t->message));
-    double score;
-    int has = read_score(sc, &score);
-    if (has < 0) {
-        t->verdict = JDG_JE;
-        set_message(t->message, "score.txt does not hold a number");
-    } else if (has > 0 && t->verdict == JDG_AC) {
-        cr->score_kind = PRB_SCORE_VALUE;
-        cr->score = score;
-        t->score = score;
-    }
+    feedback_score(feedback, t, cr, t->verdict == JDG_AC);
     if ((g->p->type & PRB_TYPE_MULTI_PASS) && access(np, F_OK) == 0) {
         if (vv == JDG_AC && t->verdict == JDG_AC) {
             str_fmt(nextpass, JDG_PATH_MAX, "%s", np);
@@ -767,7 +775,13 @@ static int open_work(struct judging *g, struct err *err)
     char opts[64];
     uint64_t size = ((uint64_t)1 << 30) + 4 * g->run_lim.output;
     str_fmt(opts, sizeof(opts), "size=%llu,mode=0700", (unsigned long long)size);
-    g->mounted = mount("crucible-judge", g->work, "tmpfs", MS_NOSUID | MS_NODEV, opts) == 0;
+    if (mount("crucible-judge", g->work, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+        int rc = err_sys(err, "cannot mount the work tmpfs on '%s'", g->work);
+        rmdir(g->work);
+        g->work[0] = '\0';
+        return rc;
+    }
+    g->mounted = 1;
     return 0;
 }
 
@@ -952,7 +966,7 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
     free(res->compile_output);
     res->compile_output = buf_detach(&cout, NULL);
     if (rc < 0) {
-        if (err && err->code == ERR_INVALID) {
+        if (err && (err->code == ERR_INVALID || err->code == ERR_LIMIT)) {
             /* The submission itself is unusable (bad file names, too big). */
             res->verdict = JDG_CE;
             set_message(res->message, "%s", err->msg);
