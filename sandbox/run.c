@@ -162,6 +162,23 @@ static void send_msg(int fd, int kind, int wstatus, int tmp_full, int e, const c
     (void)ignored;
 }
 
+/* Every signal back to its default action and none blocked: a supervisor
+ * that ignores SIGPIPE or SIGCHLD, or blocks SIGTERM, must pass none of that
+ * on (ignored signals survive exec; an ignored SIGCHLD would even stop init
+ * from reaping its program). */
+static void reset_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < _NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &sa, NULL);   /* EINVAL for libc's reserved ones: fine */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* Reports a failed setup step (with errno) and ends the child. */
 static __attribute__((noreturn)) void child_fail(int fd, const char *what, const char *arg)
 {
@@ -476,6 +493,7 @@ static int program_exec(void *arg)
 static __attribute__((noreturn)) void init_main(const struct sbx_run *r)
 {
     int sfd = r->child_status_fd;
+    reset_signals();
     /* If the supervisor dies, so does the run. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     char go;

@@ -20,6 +20,7 @@ import ctypes
 import errno as errno_mod
 import hashlib
 import json
+import signal
 import os
 import shutil
 import socket
@@ -159,7 +160,7 @@ class Case:
         return env
 
     def start(self, prog, args=(), opts=(), box=None, env=None, stdin=None,
-              stdout=True, stderr=True, program=None):
+              stdout=True, stderr=True, program=None, preexec=None):
         """Starts a run; returns (Popen, Result-being-filled)."""
         r = Result()
         r.box = box if box is not None else self.new_box([prog] if prog else [])
@@ -177,7 +178,8 @@ class Case:
         r.argv = cmd
         r.start_ticks = boot_ticks()
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=self.env(env), text=True, errors="replace")
+                             env=self.env(env), text=True, errors="replace",
+                             preexec_fn=preexec, restore_signals=preexec is None)
         return p, r
 
     def finish(self, p, r, timeout=15):
@@ -824,6 +826,24 @@ def read_identity(r):
     for key in ("uid", "euid", "gid", "egid"):
         check(key in d, "whoami printed no %s\n%s" % (key, r.describe()))
     return d
+
+
+@case("positive.signals_reset")
+def _(c):
+    # A supervisor that ignores or blocks signals (a judge daemon ignoring
+    # SIGPIPE, say) must not pass that on: the program starts with every
+    # signal at its default action and none blocked.
+    def hostile_parent():
+        for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGUSR2):
+            signal.signal(sig, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGHUP})
+    p, r = c.start("whoami", opts=["--time=2", "--memory=256M"], preexec=hostile_parent)
+    r = c.finish(p, r)
+    expect(r, "ok", exit_code=0)
+    d = read_identity(r)
+    check(d.get("SigIgn") == "0000000000000000" and d.get("SigBlk") == "0000000000000000",
+          "the program inherited ignored or blocked signals: SigIgn %s SigBlk %s\n%s"
+          % (d.get("SigIgn"), d.get("SigBlk"), r.describe()))
 
 
 @case("positive.identity")

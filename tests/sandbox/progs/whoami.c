@@ -23,6 +23,7 @@ int main(void)
     char line[256];
     while (f && fgets(line, sizeof(line), f)) {
         if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10) ||
+            !strncmp(line, "SigIgn", 6) || !strncmp(line, "SigBlk", 6) ||
             !strncmp(line, "Seccomp:", 8)) {
             char *colon = strchr(line, ':');
             *colon = 0;
