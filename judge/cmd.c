@@ -1,6 +1,7 @@
 /*
- * cmd.c: `crucible judge run|languages` and `crucible problem verify`.
- * Only this file (and verify.c) prints or chooses exit codes.
+ * cmd.c: `crucible judge run|languages|daemon` and `crucible problem verify`.
+ * Only this file (and verify.c and daemon.c, the commands' own files)
+ * prints or chooses exit codes.
  */
 #include "judge_int.h"
 
@@ -15,9 +16,13 @@ static const char judge_usage[] =
     "usage: crucible judge run --problem=PATH [--lang=LANG] [--all-tests] [--samples]\n"
     "                          [--time-limit=SECONDS] [--json] SOURCE...\n"
     "       crucible judge languages [--json]\n"
+    "       crucible judge daemon --server=URL --token-file=FILE [--workers=N] [--cache=DIR]\n"
+    "                             [--work-dir=DIR] [--log-level=LEVEL] [--once]\n"
     "  run         judges one submission (its source files) against a problem package\n"
     "              (a folder or a .zip) and prints the verdict; --json prints one object\n"
     "  languages   lists the language table and what this machine can run\n"
+    "  daemon      claims submissions from a Crucible server, judges them and posts the\n"
+    "              results until SIGTERM (`crucible judge daemon --help` for details)\n"
     "  --languages=FILE   the language table (default: $CRUCIBLE_LANGUAGES,\n"
     "                     /etc/crucible/languages.yaml, or the one in the source tree)\n"
     "Exit codes: 0 judged (any verdict), 1 judge error, 2 bad arguments.\n";
@@ -188,60 +193,6 @@ static int cmd_run(int argc, char **argv)
     return code;
 }
 
-/* Whether this machine can run the language: its programs exist, GPUs
- * are present when it needs them, and its version command runs. */
-static int language_usable(struct env *e, const struct jdg_language *l, char *why, size_t size,
-                           char *version, size_t vsize)
-{
-    version[0] = '\0';
-    const struct prb_strv *cmds[] = { &l->compile, &l->run };
-    for (int i = 0; i < 2; i++) {
-        const char *prog = cmds[i]->n ? cmds[i]->v[0] : NULL;
-        if (prog && prog[0] == '/' && access(prog, X_OK) < 0) {
-            str_fmt(why, size, "%s is not installed", prog);
-            return 0;
-        }
-    }
-    if (l->gpus > 0) {
-        const char *dev = getenv("CRUCIBLE_SANDBOX_DEV");
-        char path[512];
-        str_fmt(path, sizeof(path), "%s/nvidia0", dev ? dev : "/dev");
-        if (access(path, F_OK) < 0) {
-            str_fmt(why, size, "needs a GPU; this machine has none");
-            return 0;
-        }
-    }
-    if (l->version.n && e->sbx) {
-        char out[] = "/tmp/crucible-version-XXXXXX";
-        int fd = mkstemp(out);
-        if (fd >= 0) {
-            struct sbx_config cfg;
-            sbx_config_init(&cfg);
-            cfg.argv = (const char *const *)l->version.v;
-            cfg.time_limit = 10;
-            cfg.memory_limit = (uint64_t)2 << 30;
-            cfg.processes = 64;
-            cfg.stdout_fd = fd;
-            cfg.stderr_fd = fd;
-            struct sbx_result r;
-            sbx_run(e->sbx, &cfg, &r);
-            struct buf b;
-            buf_init(&b, 0);
-            jdg_read_capped(out, 200, &b, NULL);
-            size_t n = strcspn(b.buf, "\n");
-            str_fmt(version, vsize, "%.*s", (int)n, b.buf);
-            buf_release(&b);
-            close(fd);
-            unlink(out);
-            if (r.status != SBX_OK) {
-                str_fmt(why, size, "its version command fails in the sandbox (%s)", sbx_status_name(r.status));
-                return 0;
-            }
-        }
-    }
-    return 1;
-}
-
 static int cmd_languages(int argc, char **argv)
 {
     const char *langs_path = NULL;
@@ -262,7 +213,7 @@ static int cmd_languages(int argc, char **argv)
     for (size_t i = 0; i < e.langs.n; i++) {
         const struct jdg_language *l = &e.langs.v[i];
         char why[256] = "", version[256] = "";
-        int ok = language_usable(&e, l, why, sizeof(why), version, sizeof(version));
+        int ok = jdg_language_usable(e.sbx, l, why, sizeof(why), version, sizeof(version)) > 0;
         if (json) {
             printf("%s{\"id\": \"%s\", \"available\": %s}", i ? ", " : "", l->id, ok ? "true" : "false");
         } else {
@@ -285,5 +236,7 @@ int cmd_judge(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "languages"))
         return cmd_languages(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "daemon"))
+        return jdg_cmd_daemon(argc - 1, argv + 1);
     return usage("unknown subcommand ", argv[1]);
 }

@@ -64,6 +64,19 @@ int jdg_strv_push(struct prb_strv *sv, const char *s);
 /* Hex BLAKE2b of the files below dir (names and contents) and extra text. */
 int jdg_hash_tree(const char *dir, const char *extra, char hex[65], struct err *err);
 
+/* languages.c */
+/* Whether this machine can run the language: its programs exist, GPUs are
+ * present when it needs them, and (when sbx is given) its version command
+ * runs in the sandbox; version gets its first line. Returns 1 if so, 0 if
+ * not, -1 when the sandbox could not run the version command (perhaps a
+ * passing failure); why says why not. Used by `judge languages` and by the
+ * daemon's claims. */
+int jdg_language_usable(struct sbx_context *sbx, const struct jdg_language *l, char *why, size_t size,
+                        char *version, size_t vsize);
+
+/* daemon.c */
+int jdg_cmd_daemon(int argc, char **argv);   /* crucible judge daemon */
+
 /* program.c */
 /* Compiles a submission's files (host paths) into dir; compile output goes
  * to log_path. Returns 0 when it compiled, 1 on a compile error (res holds

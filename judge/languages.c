@@ -1,7 +1,8 @@
 /*
- * languages.c: the language table, read from an administrator's YAML file.
+ * languages.c: the language table, read from an administrator's YAML file,
+ * and whether this machine can run each language.
  */
-#include "judge.h"
+#include "judge_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -207,4 +208,57 @@ const char *jdg_languages_default_path(void)
     if (access("/etc/crucible/languages.yaml", R_OK) == 0)
         return "/etc/crucible/languages.yaml";
     return CRUCIBLE_SOURCE_DIR "/judge/languages.yaml";
+}
+
+int jdg_language_usable(struct sbx_context *sbx, const struct jdg_language *l, char *why, size_t size,
+                        char *version, size_t vsize)
+{
+    version[0] = '\0';
+    const struct prb_strv *cmds[] = { &l->compile, &l->run };
+    for (int i = 0; i < 2; i++) {
+        const char *prog = cmds[i]->n ? cmds[i]->v[0] : NULL;
+        if (prog && prog[0] == '/' && access(prog, X_OK) < 0) {
+            str_fmt(why, size, "%s is not installed", prog);
+            return 0;
+        }
+    }
+    if (l->gpus > 0) {
+        const char *dev = getenv("CRUCIBLE_SANDBOX_DEV");
+        char path[512];
+        str_fmt(path, sizeof(path), "%s/nvidia0", dev ? dev : "/dev");
+        if (access(path, F_OK) < 0) {
+            str_fmt(why, size, "needs a GPU; this machine has none");
+            return 0;
+        }
+    }
+    if (l->version.n && sbx) {
+        char out[] = "/tmp/crucible-version-XXXXXX";
+        int fd = mkstemp(out);
+        if (fd >= 0) {
+            struct sbx_config cfg;
+            sbx_config_init(&cfg);
+            cfg.argv = (const char *const *)l->version.v;
+            cfg.time_limit = 10;
+            cfg.memory_limit = (uint64_t)2 << 30;
+            cfg.processes = 64;
+            cfg.stdout_fd = fd;
+            cfg.stderr_fd = fd;
+            struct sbx_result r;
+            sbx_run(sbx, &cfg, &r);
+            struct buf b;
+            buf_init(&b, 0);
+            jdg_read_capped(out, 200, &b, NULL);
+            size_t n = strcspn(b.buf, "\n");
+            str_fmt(version, vsize, "%.*s", (int)n, b.buf);
+            buf_release(&b);
+            close(fd);
+            unlink(out);
+            if (r.status != SBX_OK) {
+                str_fmt(why, size, "its version command fails in the sandbox (%s%s%s)", sbx_status_name(r.status),
+                        r.message[0] ? ": " : "", r.message);
+                return r.status == SBX_SANDBOX_ERROR ? -1 : 0;
+            }
+        }
+    }
+    return 1;
 }

@@ -301,9 +301,10 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
         rc = err_sys(err, "cannot create the cache '%s'", cache_dir);
         goto out;
     }
-    /* Publish atomically; a concurrent judge may have won the race. */
+    /* Publish atomically; a concurrent judge may have won the race. The
+     * thread id keeps the daemon's workers (one process) apart. */
     char tmp[JDG_PATH_MAX];
-    str_fmt(tmp, sizeof(tmp), "%s.tmp-%d", prog->dir, (int)getpid());
+    str_fmt(tmp, sizeof(tmp), "%s.tmp-%d-%d", prog->dir, (int)getpid(), (int)gettid());
     jdg_rmtree(tmp);
     if ((rc = jdg_copy_tree(build, tmp, err)) < 0)
         goto out;
