@@ -177,6 +177,7 @@ struct judging {
     int have_checker;
     struct jdg_limits run_lim;
     struct jdg_limits val_lim;
+    char bind_store[SBX_MAX_BINDS][JDG_PATH_MAX];   /* the language's binds, for runs */
 };
 
 static void wpath(const struct judging *g, char *out, const char *name)
@@ -451,6 +452,7 @@ static int submission_config(struct judging *g, const struct prb_testcase *tc, c
     cfg->fd_limit = 64;
     for (int k = 0; k < g->lang->gpus && k < SBX_MAX_GPUS; k++)
         cfg->gpus[cfg->ngpus++] = k;
+    jdg_language_binds(g->lang, cfg, g->bind_store);   /* a runtime outside /usr */
     return 0;
 }
 

@@ -91,6 +91,9 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
                                 const char *work, struct jdg_program *prog, double *cpu,
                                 struct err *err);
 void jdg_program_release(struct jdg_program *prog);
+/* Adds a language's "HOST[:INSIDE]" binds to cfg; the strings live in store
+ * (SBX_MAX_BINDS entries), which must outlive the run. */
+void jdg_language_binds(const struct jdg_language *lang, struct sbx_config *cfg, char store[][JDG_PATH_MAX]);
 /* A submission's source files: the file itself, or the files of a folder in
  * one language (name order). files[] gets up to JDG_MAX_FILES strings the
  * caller frees. */

@@ -45,7 +45,7 @@ static void main_of(const char *file, char *out, size_t size)
 }
 
 /* Parses "HOST[:INSIDE]" binds of a language into cfg (borrowing). */
-static int add_binds(const struct jdg_language *lang, struct sbx_config *cfg, char store[][JDG_PATH_MAX])
+void jdg_language_binds(const struct jdg_language *lang, struct sbx_config *cfg, char store[][JDG_PATH_MAX])
 {
     for (size_t i = 0; lang && i < lang->binds.n && cfg->nbinds < SBX_MAX_BINDS; i++) {
         char *s = store[cfg->nbinds];
@@ -60,7 +60,6 @@ static int add_binds(const struct jdg_language *lang, struct sbx_config *cfg, ch
         }
         b->writable = 0;
     }
-    return 0;
 }
 
 int jdg_program_build(struct jdg_judge *j, const struct jdg_language *lang,
@@ -116,7 +115,7 @@ int jdg_program_build(struct jdg_judge *j, const struct jdg_language *lang,
         cfg.stdout_fd = logfd;
         cfg.stderr_fd = logfd;
         char bind_store[SBX_MAX_BINDS][JDG_PATH_MAX];
-        add_binds(lang, &cfg, bind_store);
+        jdg_language_binds(lang, &cfg, bind_store);
         int rc = sbx_run(j->sbx, &cfg, res);
         close(logfd);
         jdg_strv_release(&argv);
@@ -285,6 +284,10 @@ int jdg_program_prepare_package(struct jdg_judge *j, const char *path, const cha
         if ((rc = jdg_seal_tree(build, err)) < 0)
             goto out;
     } else {
+        /* A folder's other files (a checker's testlib.h, data) go along. */
+        struct stat pst;
+        if (stat(path, &pst) == 0 && S_ISDIR(pst.st_mode) && (rc = jdg_copy_tree(path, build, err)) < 0)
+            goto out;
         rc = jdg_program_build(j, lang, ptrs, nfiles, build, log, &lim, &res, cpu, err);
         if (rc > 0) {
             struct buf out;
