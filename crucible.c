@@ -7,6 +7,7 @@
 
 #include "judge.h"
 #include "sandbox.h"
+#include "web.h"
 
 struct command {
     const char *name;
@@ -27,6 +28,15 @@ static const struct command commands[] = {
     { "problem", cmd_problem, "check a problem package: validators and expected verdicts",
       "usage: crucible problem verify [--languages=FILE] [--time-limit=SECONDS] PATH\n"
       "Run `crucible problem --help` for details." },
+    { "serve", cmd_serve, "serve the web platform's HTTP API",
+      "usage: crucible serve [--config=FILE] [--data=DIR] [--listen=ADDR:PORT] [--check-config]\n"
+      "Run `crucible serve --help` for the settings." },
+    { "init", cmd_init, "create the data folder and database for crucible serve",
+      "usage: crucible init [--data=DIR] [--registration=open|admin|code] [--registration-code=CODE]" },
+    { "user", cmd_user, "create accounts and API tokens",
+      "usage: crucible user add [--data=DIR] --role=ROLE [--display-name=TEXT] NAME\n"
+      "       crucible user token [--data=DIR] [--token-name=NAME] NAME\n"
+      "Run `crucible user --help` for details." },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

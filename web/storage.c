@@ -621,6 +621,15 @@ int web_store_judge_host_by_token(struct web_store *s, const char *token, struct
     return s->ops->judge_host_by_token(s, hash, out, err);
 }
 
+int web_store_judge_host_by_name(struct web_store *s, const char *name, struct web_judge_host *out,
+                                 struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (check_name(NULL, "judge host name", name) < 0)
+        return err_set(err, ERR_NOTFOUND, "no judge host '%.*s'", WEB_NAME_MAX, name ? name : "");
+    return s->ops->judge_host_by_name(s, name, out, err);
+}
+
 int web_store_judge_host_update(struct web_store *s, const struct web_judge_host *h, struct err *err)
 {
     TRY(check_id(err, "judge host id", h->id));
@@ -652,6 +661,9 @@ static int problem_fields_ok(const struct web_problem *p, struct err *err)
         return err_set(err, ERR_INVALID, "memory limit must be positive");
     TRY(check_name(err, "problem type", p->type));
     TRY(check_flag(err, "published", p->published));
+    TRY(check_flag(err, "time_limit_inferred", p->time_limit_inferred));
+    TRY(check_hash(err, "statement hash", p->statement_hash, 1));
+    TRY(check_hash(err, "samples hash", p->samples_hash, 1));
     return 0;
 }
 
@@ -1006,10 +1018,36 @@ static int lease_ok(int64_t lease_seconds, int64_t now, struct err *err)
 int web_store_job_claim(struct web_store *s, int64_t judge_id, int64_t lease_seconds, int64_t now,
                         struct web_job *out, struct err *err)
 {
+    return web_store_job_claim_for(s, judge_id, NULL, lease_seconds, now, out, err);
+}
+
+/* "c,cpp": language names separated by single commas. */
+static int check_language_list(struct err *err, const char *langs)
+{
+    if (strnlen(langs, WEB_LANGUAGES_MAX + 1) > WEB_LANGUAGES_MAX)
+        return err_set(err, ERR_LIMIT, "language list is longer than %d bytes", WEB_LANGUAGES_MAX);
+    char one[WEB_LANGUAGES_MAX + 1];
+    const char *p = langs;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        memcpy(one, p, n);
+        one[n] = '\0';
+        TRY(check_name(err, "language", one));
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
+
+int web_store_job_claim_for(struct web_store *s, int64_t judge_id, const char *languages,
+                            int64_t lease_seconds, int64_t now, struct web_job *out, struct err *err)
+{
     memset(out, 0, sizeof(*out));
     TRY(check_id(err, "judge host id", judge_id));
     TRY(lease_ok(lease_seconds, now, err));
-    return s->ops->job_claim(s, judge_id, lease_seconds, now, out, err);
+    if (languages && *languages)
+        TRY(check_language_list(err, languages));
+    return s->ops->job_claim(s, judge_id, languages ? languages : "", lease_seconds, now, out, err);
 }
 
 int web_store_job_heartbeat(struct web_store *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
@@ -1043,8 +1081,11 @@ int web_store_job_complete(struct web_store *s, int64_t judge_id, int64_t judgin
     TRY(verdict_ok("verdict", res->verdict, err));
     TRY(check_hash(err, "compile output hash", res->compile_output_hash, 1));
     TRY(check_nonneg(err, "memory", res->memory_bytes));
-    if (!(res->time_seconds >= 0) || !(res->score >= -1e12 && res->score <= 1e12))
+    if (!(res->time_seconds >= 0) || !(res->score >= -1e12 && res->score <= 1e12) ||
+        !(res->max_score >= -1e12 && res->max_score <= 1e12))
         return err_set(err, ERR_INVALID, "invalid time or score");
+    if (res->message)
+        TRY(check_text(err, "judging message", res->message, WEB_MESSAGE_MAX, 1));
     if (res->ntests > WEB_TESTS_MAX)
         return err_set(err, ERR_LIMIT, "more than %d test results", WEB_TESTS_MAX);
     if (res->ntests && !res->tests)

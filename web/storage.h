@@ -148,6 +148,10 @@ struct web_problem {
     int published;                          /* listed in the practice archive */
     int64_t created_by;                     /* user id; 0 none */
     int64_t created_at;
+    int time_limit_inferred;                /* the package gives no time limit: judges infer it,
+                                               and time_limit is only a placeholder */
+    char statement_hash[WEB_HASH_HEX + 1];  /* the statement rendered to HTML; "" none */
+    char samples_hash[WEB_HASH_HEX + 1];    /* the sample cases as JSON; "" none */
 };
 
 struct web_contest {
@@ -241,6 +245,8 @@ struct web_judging {
     int64_t memory_bytes;
     char compile_output_hash[WEB_HASH_HEX + 1];  /* blob; "" none */
     int valid;
+    double max_score;                       /* what the score is out of; 0 for pass-fail */
+    char message[WEB_MESSAGE_MAX + 1];      /* the judge's note on a JE or CE, for the jury; "" */
 };
 
 /* On input to web_store_job_complete the strings are borrowed; in a list
@@ -264,6 +270,8 @@ struct web_judging_result {
     const char *compile_output_hash;        /* NULL or "" none */
     const struct web_test_result *tests;
     size_t ntests;                          /* at most WEB_TESTS_MAX */
+    double max_score;
+    const char *message;                    /* NULL or at most WEB_MESSAGE_MAX; for the jury */
 };
 
 /* What a judge needs to start: filled by web_store_job_claim. */
@@ -402,6 +410,8 @@ struct web_store_ops {
     int (*judge_host_by_id)(struct web_store *s, int64_t id, struct web_judge_host *out, struct err *err);
     int (*judge_host_by_token)(struct web_store *s, const char *token_hash, struct web_judge_host *out,
                                struct err *err);
+    int (*judge_host_by_name)(struct web_store *s, const char *name, struct web_judge_host *out,
+                              struct err *err);
     int (*judge_host_update)(struct web_store *s, const struct web_judge_host *h, struct err *err);
     int (*judge_host_list)(struct web_store *s, struct web_judge_host_list *out, struct err *err);
     int (*judge_host_heartbeat)(struct web_store *s, int64_t id, int64_t now, struct err *err);
@@ -460,8 +470,8 @@ struct web_store_ops {
     int (*judging_tests)(struct web_store *s, int64_t judging_id, struct web_test_result_list *out,
                          struct err *err);
 
-    int (*job_claim)(struct web_store *s, int64_t judge_id, int64_t lease_seconds, int64_t now,
-                     struct web_job *out, struct err *err);
+    int (*job_claim)(struct web_store *s, int64_t judge_id, const char *languages, int64_t lease_seconds,
+                     int64_t now, struct web_job *out, struct err *err);
     int (*job_heartbeat)(struct web_store *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
                          int64_t now, struct err *err);
     int (*job_complete)(struct web_store *s, int64_t judge_id, int64_t judging_id,
@@ -565,6 +575,9 @@ int web_store_judge_host_by_id(struct web_store *s, int64_t id, struct web_judge
 /* ERR_NOTFOUND also for a disabled host. */
 int web_store_judge_host_by_token(struct web_store *s, const char *token, struct web_judge_host *out,
                                   struct err *err);
+/* Disabled hosts too (the caller decides). */
+int web_store_judge_host_by_name(struct web_store *s, const char *name, struct web_judge_host *out,
+                                 struct err *err);
 int web_store_judge_host_update(struct web_store *s, const struct web_judge_host *h, struct err *err);
 int web_store_judge_host_list(struct web_store *s, struct web_judge_host_list *out, struct err *err);
 int web_store_judge_host_heartbeat(struct web_store *s, int64_t id, int64_t now, struct err *err);
@@ -661,6 +674,11 @@ int web_store_judging_tests(struct web_store *s, int64_t judging_id, struct web_
 /* ERR_NOTFOUND: nothing queued. ERR_INVALID: no such enabled judge host. */
 int web_store_job_claim(struct web_store *s, int64_t judge_id, int64_t lease_seconds, int64_t now,
                         struct web_job *out, struct err *err);
+/* The same, taking the oldest queued submission in one of `languages`
+ * (comma-separated ids, "c,cpp,python3"; NULL or "" any): a judge is given
+ * only work it can run, and the rest waits for another judge. */
+int web_store_job_claim_for(struct web_store *s, int64_t judge_id, const char *languages,
+                            int64_t lease_seconds, int64_t now, struct web_job *out, struct err *err);
 /* Extends the lease to now + lease_seconds. WEB_STORE_CONFLICT: the lease is lost. */
 int web_store_job_heartbeat(struct web_store *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
                             int64_t now, struct err *err);

@@ -6,12 +6,12 @@
  */
 #include "storage_int.h"
 
-#include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- schema migrations ----------------------------------------------------------
@@ -213,6 +213,13 @@ static const struct migration migrations[] = {
       "    message TEXT,\n"
       "    PRIMARY KEY (judging_id, ordinal)\n"
       ") WITHOUT ROWID;\n" },
+    { 2, "problem statements, samples and inferred time limits; judging max score and message",
+      "ALTER TABLE problems ADD COLUMN time_limit_inferred INTEGER NOT NULL DEFAULT 0 "
+      "CHECK (time_limit_inferred IN (0, 1));\n"
+      "ALTER TABLE problems ADD COLUMN statement_hash TEXT NOT NULL DEFAULT '';\n"
+      "ALTER TABLE problems ADD COLUMN samples_hash TEXT NOT NULL DEFAULT '';\n"
+      "ALTER TABLE judgings ADD COLUMN max_score REAL NOT NULL DEFAULT 0;\n"
+      "ALTER TABLE judgings ADD COLUMN message TEXT;\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -227,7 +234,7 @@ static const struct migration migrations[] = {
 #define HOST_COLS "id, name, enabled, created_at, last_heartbeat, current_judging_id, capabilities"
 #define AUDIT_COLS "id, at, actor_user_id, address, action, target, detail"
 #define PROBLEM_COLS "id, short_name, title, package_hash, time_limit, memory_limit, type, published, " \
-                     "created_by, created_at"
+                     "created_by, created_at, time_limit_inferred, statement_hash, samples_hash"
 #define CONTEST_COLS "id, short_name, title, start_time, duration, freeze, unfrozen, is_public, registration, " \
                      "registration_code, team_mode, rules, penalty_minutes, languages, max_submissions, " \
                      "submission_interval, created_by, created_at"
@@ -238,7 +245,7 @@ static const struct migration migrations[] = {
 #define SUB_COLS "id, user_id, team_id, contest_id, problem_id, language, filename, source_hash, source_size, " \
                  "submitted_at, status, ignored"
 #define JUDGING_COLS "id, submission_id, judge_host_id, started_at, lease_expires, finished_at, verdict, score, " \
-                     "time_seconds, memory_bytes, compile_output_hash, valid"
+                     "time_seconds, memory_bytes, compile_output_hash, valid, max_score, message"
 #define TEST_COLS "ordinal, name, verdict, time_seconds, wall_seconds, memory_bytes, score, message"
 
 /* ?1 contest (0 any, -1 practice), ?2 user, ?3 team, ?4 problem, ?5 status ('' any), ?6 before id. */
@@ -296,6 +303,7 @@ static const struct migration migrations[] = {
                    "VALUES (?1, ?2, ?3, ?4, ?5)") \
     X(HOST_BY_ID, "SELECT " HOST_COLS " FROM judge_hosts WHERE id = ?1") \
     X(HOST_BY_TOKEN, "SELECT " HOST_COLS " FROM judge_hosts WHERE token_hash = ?1 AND enabled = 1") \
+    X(HOST_BY_NAME, "SELECT " HOST_COLS " FROM judge_hosts WHERE name = ?1") \
     X(HOST_UPDATE, "UPDATE judge_hosts SET enabled = ?2, capabilities = ?3 WHERE id = ?1") \
     X(HOST_LIST, "SELECT " HOST_COLS " FROM judge_hosts ORDER BY id") \
     X(HOST_HEARTBEAT, "UPDATE judge_hosts SET last_heartbeat = ?2 WHERE id = ?1") \
@@ -304,11 +312,13 @@ static const struct migration migrations[] = {
     X(HOST_DONE, "UPDATE judge_hosts SET current_judging_id = NULL, last_heartbeat = ?3 " \
                  "WHERE id = ?1 AND current_judging_id = ?2") \
     X(PROBLEM_INSERT, "INSERT INTO problems (short_name, title, package_hash, time_limit, memory_limit, type, " \
-                      "published, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+                      "published, created_by, created_at, time_limit_inferred, statement_hash, samples_hash) " \
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)") \
     X(PROBLEM_BY_ID, "SELECT " PROBLEM_COLS " FROM problems WHERE id = ?1") \
     X(PROBLEM_BY_NAME, "SELECT " PROBLEM_COLS " FROM problems WHERE short_name = ?1") \
     X(PROBLEM_UPDATE, "UPDATE problems SET title = ?2, package_hash = ?3, time_limit = ?4, memory_limit = ?5, " \
-                      "type = ?6, published = ?7 WHERE id = ?1") \
+                      "type = ?6, published = ?7, time_limit_inferred = ?8, statement_hash = ?9, " \
+                      "samples_hash = ?10 WHERE id = ?1") \
     X(PROBLEM_LIST, "SELECT " PROBLEM_COLS " FROM problems WHERE (?1 = 0 OR published = 1) AND id > ?2 " \
                     "ORDER BY id LIMIT ?3") \
     X(CONTEST_INSERT, "INSERT INTO contests (short_name, title, start_time, duration, freeze, unfrozen, " \
@@ -365,7 +375,9 @@ static const struct migration migrations[] = {
     X(EXPIRE_JUDGINGS, "UPDATE judgings SET valid = 0 WHERE id IN (" EXPIRED_JUDGINGS ")") \
     X(QUEUE_HEAD, "SELECT s.id, s.problem_id, s.contest_id, s.language, s.filename, s.source_hash, " \
                   "s.source_size, p.package_hash, p.time_limit, p.memory_limit FROM submissions s " \
-                  "JOIN problems p ON p.id = s.problem_id WHERE s.status = 'queued' ORDER BY s.id LIMIT 1") \
+                  "JOIN problems p ON p.id = s.problem_id WHERE s.status = 'queued' " \
+                  "AND (?1 = '' OR instr(',' || ?1 || ',', ',' || s.language || ',') > 0) " \
+                  "ORDER BY s.id LIMIT 1") \
     X(JUDGING_START, "INSERT INTO judgings (submission_id, judge_host_id, started_at, lease_expires, valid) " \
                      "VALUES (?1, ?2, ?3, ?4, 1)") \
     X(SUB_STATUS, "UPDATE submissions SET status = ?2 WHERE id = ?1") \
@@ -373,7 +385,8 @@ static const struct migration migrations[] = {
                    "AND valid = 1 AND finished_at IS NULL AND lease_expires > ?3") \
     X(LEASE_STATE, "SELECT judge_host_id, valid, finished_at, lease_expires FROM judgings WHERE id = ?1") \
     X(JUDGING_FINISH, "UPDATE judgings SET finished_at = ?3, verdict = ?4, score = ?5, time_seconds = ?6, " \
-                      "memory_bytes = ?7, compile_output_hash = ?8 WHERE id = ?1 AND judge_host_id = ?2 " \
+                      "memory_bytes = ?7, compile_output_hash = ?8, max_score = ?9, message = ?10 " \
+                      "WHERE id = ?1 AND judge_host_id = ?2 " \
                       "AND valid = 1 AND finished_at IS NULL AND lease_expires > ?3") \
     X(TEST_INSERT, "INSERT INTO judging_tests (judging_id, " TEST_COLS ") " \
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
@@ -766,12 +779,16 @@ int web_store_sqlite_open(const char *data_dir, struct web_store **out, struct e
     *out = NULL;
     if (str_fmt(path, sizeof(path), "%s/crucible.db", data_dir) < 0)
         return err_set(err, ERR_LIMIT, "data folder path '%s' is too long", data_dir);
-    /* The database holds password hashes: create it unreadable to others
-     * (SQLite gives its -wal and -shm files the same mode). */
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-    if (fd < 0)
-        return err_sys(err, "cannot open '%s'", path);
-    close(fd);
+    /* Whether this open creates the file: then it is made unreadable to
+     * others below. (Not by an open() and close() of our own: closing any
+     * descriptor of the file drops every POSIX lock this process holds on
+     * it, the read locks of the other stores open here included, and then
+     * another process's SQLite believes it is the last user and deletes the
+     * -wal and -shm files under our feet.) */
+    struct stat st;
+    int existed = lstat(path, &st) == 0;
+    if (existed && !S_ISREG(st.st_mode))
+        return err_set(err, ERR_INVALID, "'%s' is not a regular file", path);
     s = calloc(1, sizeof(*s));
     if (!s)
         abort();
@@ -782,6 +799,12 @@ int web_store_sqlite_open(const char *data_dir, struct web_store **out, struct e
     rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         rc = err_set(err, ERR_SYSTEM, "cannot open '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    /* The database holds password hashes. A new file is still empty here,
+     * and SQLite gives its -wal and -shm files the database's mode. */
+    if (!existed && chmod(path, 0640) < 0) {
+        rc = err_sys(err, "cannot chmod '%s'", path);
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
@@ -1256,6 +1279,16 @@ static int sq_judge_host_by_token(struct web_store *base, const char *token_hash
     return fetch_one(s, st, read_host, out, "unknown token", err);
 }
 
+static int sq_judge_host_by_name(struct web_store *base, const char *name, struct web_judge_host *out,
+                                 struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_HOST_BY_NAME, &st, err));
+    bind_text(st, 1, name);
+    return fetch_one(s, st, read_host, out, "no such judge host", err);
+}
+
 static int sq_judge_host_update(struct web_store *base, const struct web_judge_host *h, struct err *err)
 {
     struct sq *s = SQ(base);
@@ -1302,6 +1335,9 @@ static void read_problem(sqlite3_stmt *st, void *row)
     p->published = (int)col_i64(st, 7);
     p->created_by = col_i64(st, 8);
     p->created_at = col_i64(st, 9);
+    p->time_limit_inferred = (int)col_i64(st, 10);
+    COL_COPY(st, 11, p->statement_hash);
+    COL_COPY(st, 12, p->samples_hash);
 }
 
 static int sq_problem_create(struct web_store *base, struct web_problem *p, struct err *err)
@@ -1318,6 +1354,9 @@ static int sq_problem_create(struct web_store *base, struct web_problem *p, stru
     bind_i64(st, 7, p->published);
     bind_id(st, 8, p->created_by);
     bind_i64(st, 9, p->created_at);
+    bind_i64(st, 10, p->time_limit_inferred);
+    bind_text(st, 11, p->statement_hash);
+    bind_text(st, 12, p->samples_hash);
     int rc = step_done(s, st, "cannot create a problem", err);
     if (rc == WEB_STORE_CONFLICT)
         return err_set(err, rc, "problem name '%s' is taken", p->short_name);
@@ -1357,6 +1396,9 @@ static int sq_problem_update(struct web_store *base, const struct web_problem *p
     bind_i64(st, 5, p->memory_limit);
     bind_text(st, 6, p->type);
     bind_i64(st, 7, p->published);
+    bind_i64(st, 8, p->time_limit_inferred);
+    bind_text(st, 9, p->statement_hash);
+    bind_text(st, 10, p->samples_hash);
     TRY(step_done(s, st, "cannot update a problem", err));
     return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no problem %lld", (long long)p->id);
 }
@@ -1824,6 +1866,8 @@ static void read_judging(sqlite3_stmt *st, void *row)
     j->memory_bytes = col_i64(st, 9);
     COL_COPY(st, 10, j->compile_output_hash);
     j->valid = (int)col_i64(st, 11);
+    j->max_score = sqlite3_column_double(st, 12);
+    COL_COPY(st, 13, j->message);
 }
 
 static int sq_judging_by_id(struct web_store *base, int64_t id, struct web_judging *out, struct err *err)
@@ -1916,8 +1960,8 @@ static void read_job(sqlite3_stmt *st, void *row)
     j->memory_limit = col_i64(st, 9);
 }
 
-static int claim_locked(struct sq *s, int64_t judge_id, int64_t lease_seconds, int64_t now, struct web_job *out,
-                        struct err *err)
+static int claim_locked(struct sq *s, int64_t judge_id, const char *languages, int64_t lease_seconds, int64_t now,
+                        struct web_job *out, struct err *err)
 {
     sqlite3_stmt *st;
     TRY(prep(s, ST_HOST_CLAIMING, &st, err));
@@ -1929,6 +1973,7 @@ static int claim_locked(struct sq *s, int64_t judge_id, int64_t lease_seconds, i
     TRY(expire_locked(s, now, NULL, err));
 
     TRY(prep(s, ST_QUEUE_HEAD, &st, err));
+    bind_text(st, 1, languages);
     TRY(fetch_one(s, st, read_job, out, "no queued submission", err));
 
     TRY(prep(s, ST_JUDGING_START, &st, err));
@@ -1951,12 +1996,12 @@ static int claim_locked(struct sq *s, int64_t judge_id, int64_t lease_seconds, i
     return step_done(s, st, "cannot claim a job", err);
 }
 
-static int sq_job_claim(struct web_store *base, int64_t judge_id, int64_t lease_seconds, int64_t now,
-                        struct web_job *out, struct err *err)
+static int sq_job_claim(struct web_store *base, int64_t judge_id, const char *languages, int64_t lease_seconds,
+                        int64_t now, struct web_job *out, struct err *err)
 {
     struct sq *s = SQ(base);
     TRY(wtx_begin(s, err));
-    int rc = claim_locked(s, judge_id, lease_seconds, now, out, err);
+    int rc = claim_locked(s, judge_id, languages, lease_seconds, now, out, err);
     /* An empty queue still commits the expiries and the host's heartbeat. */
     if (rc == 0 || rc == ERR_NOTFOUND) {
         struct err cerr;
@@ -2048,6 +2093,8 @@ static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, c
     sqlite3_bind_double(st, 6, res->time_seconds);
     bind_i64(st, 7, res->memory_bytes);
     bind_opt_text(st, 8, res->compile_output_hash);
+    sqlite3_bind_double(st, 9, res->max_score);
+    bind_opt_text(st, 10, res->message);
     TRY(step_done(s, st, "cannot complete a judging", err));
     if (!changes(s))
         return lease_conflict(s, judge_id, judging_id, now, err);
@@ -2137,6 +2184,7 @@ static const struct web_store_ops sqlite_ops = {
     .judge_host_create = sq_judge_host_create,
     .judge_host_by_id = sq_judge_host_by_id,
     .judge_host_by_token = sq_judge_host_by_token,
+    .judge_host_by_name = sq_judge_host_by_name,
     .judge_host_update = sq_judge_host_update,
     .judge_host_list = sq_judge_host_list,
     .judge_host_heartbeat = sq_judge_host_heartbeat,

@@ -1,14 +1,17 @@
 /*
- * test_storage.c: unit.web.storage_{migrations,entities,limits,blobs}: the
- * schema is created from nothing and re-opened unchanged, a newer or broken
- * schema is refused, every entity survives a round trip, limits are
- * enforced before SQL runs, and the blob store finds damaged blobs.
+ * test_storage.c: unit.web.storage_{migrations,entities,limits,blobs,
+ * shared_wal}: the schema is created from nothing and re-opened unchanged, a
+ * newer or broken schema is refused, every entity survives a round trip,
+ * limits are enforced before SQL runs, the blob store finds damaged blobs,
+ * and several stores in one process keep the database theirs while another
+ * process comes and goes.
  * `web_storage_tests NAME`.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "storage_fixture.h"
 
@@ -54,7 +57,7 @@ static int test_migrations(void)
     CHECK_INT(web_store_open(sub, &s, &err), ==, 0);
     CHECK_STR(web_store_engine(s), "sqlite");
     CHECK_INT(web_store_schema_version(s, &v, &err), ==, 0);
-    CHECK_INT(v, ==, 1);
+    CHECK_INT(v, ==, 2);
     CHECK_INT(web_store_check(s, &err), ==, 0);
     fixture_user(s, "alice", WEB_ROLE_ADMIN);
     web_store_close(s);
@@ -64,9 +67,9 @@ static int test_migrations(void)
     snprintf(sub, sizeof(sub), "%s/data/crucible.db", dir);
     CHECK(stat(sub, &st) == 0 && (st.st_mode & 0007) == 0);    /* password hashes inside */
     snprintf(sub, sizeof(sub), "%s/data", dir);
-    CHECK_INT(raw_i64(sub, "SELECT count(*) FROM schema_version"), ==, 1);
-    CHECK_INT(raw_i64(sub, "SELECT version FROM schema_version"), ==, 1);
-    CHECK_INT(raw_i64(sub, "SELECT applied_at > 1600000000 FROM schema_version"), ==, 1);
+    CHECK_INT(raw_i64(sub, "SELECT count(*) FROM schema_version"), ==, 2);
+    CHECK_INT(raw_i64(sub, "SELECT max(version) FROM schema_version"), ==, 2);
+    CHECK_INT(raw_i64(sub, "SELECT min(applied_at) > 1600000000 FROM schema_version"), ==, 1);
 
     CHECK_SECTION("WAL mode and foreign keys");
     {
@@ -91,13 +94,13 @@ static int test_migrations(void)
 
     CHECK_SECTION("re-open is idempotent: nothing applied twice, data kept");
     CHECK_INT(web_store_schema_version(s, &v, &err), ==, 0);
-    CHECK_INT(v, ==, 1);
+    CHECK_INT(v, ==, 2);
     struct web_user u;
     CHECK_INT(web_store_user_by_name(s, "alice", &u, &err), ==, 0);
     web_store_close(s);
     s = fixture_open(sub);
     web_store_close(s);
-    CHECK_INT(raw_i64(sub, "SELECT count(*) FROM schema_version"), ==, 1);
+    CHECK_INT(raw_i64(sub, "SELECT count(*) FROM schema_version"), ==, 2);
     CHECK_INT(raw_i64(sub, "SELECT count(*) FROM users"), ==, 1);
 
     CHECK_SECTION("a schema newer than this build is refused");
@@ -962,6 +965,52 @@ static int test_blobs(void)
     return check_done("unit.web.storage_blobs");
 }
 
+/* crucible serve keeps one store per thread while `crucible user add` opens
+ * and closes its own. Opening a second store once closed a descriptor of the
+ * database behind SQLite's back, which drops all of the process's POSIX
+ * locks on it: the other process then thought it was the last user, deleted
+ * the -wal and -shm files on close, and the server never saw its writes. */
+static int test_shared_wal(void)
+{
+    char dir[256], wal[300];
+    struct err err;
+    struct web_user u;
+    fixture_tmpdir(dir);
+    struct web_store *a = fixture_open(dir), *b = fixture_open(dir), *c = fixture_open(dir);
+    fixture_user(a, "first", WEB_ROLE_ADMIN);
+    snprintf(wal, sizeof(wal), "%s/crucible.db-wal", dir);
+    struct stat st;
+    CHECK(stat(wal, &st) == 0);
+
+    CHECK_SECTION("another process opens, writes and closes: the WAL stays");
+    /* A fresh program, not a fork: a forked child would inherit SQLite's
+     * in-memory lock bookkeeping of this process. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/proc/self/exe", "web_storage_tests", "shared_wal_child", dir, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(stat(wal, &st) == 0);
+    char shm[300];
+    snprintf(shm, sizeof(shm), "%s/crucible.db-shm", dir);
+    CHECK(stat(shm, &st) == 0);
+
+    CHECK_SECTION("every store here sees the other process's write");
+    CHECK_INT(web_store_user_by_name(a, "from_child", &u, &err), ==, 0);
+    CHECK_INT(web_store_user_by_name(b, "from_child", &u, &err), ==, 0);
+    CHECK_INT(web_store_user_by_name(c, "from_child", &u, &err), ==, 0);
+    fixture_user(b, "after", WEB_ROLE_CONTESTANT);
+    CHECK_INT(web_store_user_by_name(c, "after", &u, &err), ==, 0);
+    web_store_close(a);
+    web_store_close(b);
+    web_store_close(c);
+    CHECK_INT(raw_i64(dir, "SELECT count(*) FROM users"), ==, 3);
+    fixture_rmdir(dir);
+    return check_done("unit.web.storage_shared_wal");
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -972,7 +1021,14 @@ int main(int argc, char **argv)
         { "entities", test_entities },
         { "limits", test_limits },
         { "blobs", test_blobs },
+        { "shared_wal", test_shared_wal },
     };
+    if (argc == 3 && !strcmp(argv[1], "shared_wal_child")) {
+        struct web_store *s = fixture_open(argv[2]);
+        fixture_user(s, "from_child", WEB_ROLE_CONTESTANT);
+        web_store_close(s);
+        return 0;
+    }
     if (argc != 2) {
         fprintf(stderr, "usage: web_storage_tests NAME\n");
         return 2;

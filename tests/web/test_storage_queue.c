@@ -2,9 +2,10 @@
  * test_storage_queue.c: unit.web.storage_queue_* and
  * unit.web.storage_killed_writer: the judging queue's lease protocol (the
  * oldest job first, only the holder completes, exactly once; expired leases
- * go back; rejudges keep history), claimers on separate connections in
- * threads and in processes never share a job, and a writer killed mid-way
- * loses nothing it had committed. `web_storage_queue_tests NAME`.
+ * go back; rejudges keep history; a judge gets only its languages),
+ * claimers on separate connections in threads and in processes never share
+ * a job, and a writer killed mid-way loses nothing it had committed.
+ * `web_storage_queue_tests NAME`.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -712,6 +713,87 @@ static int test_killed_writer(void)
     return check_done("unit.web.storage_killed_writer");
 }
 
+/* Claims by language, hosts by name, and what a result keeps (the fields
+ * crucible serve added in schema version 2). */
+static int test_queue_languages(void)
+{
+    struct world w;
+    struct err err;
+    struct web_job job;
+    world_open(&w);
+    int64_t cpp1 = submit(&w, 0, 10);
+    struct web_submission py = { 0 };
+    py.user_id = w.user;
+    py.problem_id = w.problem;
+    snprintf(py.language, sizeof(py.language), "python3");
+    snprintf(py.filename, sizeof(py.filename), "sol.py");
+    memset(py.source_hash, 'b', WEB_HASH_HEX);
+    py.source_hash[WEB_HASH_HEX] = '\0';
+    py.submitted_at = 20;
+    CHECK_INT(web_store_submission_create(w.s, &py, &err), ==, 0);
+    int64_t cpp2 = submit(&w, 0, 30);
+
+    CHECK_SECTION("a judge gets only submissions in its languages");
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge1, "c", 30, 100, &job, &err), ==, ERR_NOTFOUND);
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge1, "c,python3", 30, 100, &job, &err), ==, 0);
+    CHECK_INT(job.submission_id, ==, py.id);
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge2, "java,cpp", 30, 100, &job, &err), ==, 0);
+    CHECK_INT(job.submission_id, ==, cpp1);
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge2, "cp", 30, 100, &job, &err), ==, ERR_NOTFOUND);
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge2, "c,,cpp", 30, 100, &job, &err), ==, ERR_INVALID);
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge2, "c'--", 30, 100, &job, &err), ==, ERR_INVALID);
+    CHECK_INT(web_store_job_claim_for(w.s, w.judge2, NULL, 30, 100, &job, &err), ==, 0);
+    CHECK_INT(job.submission_id, ==, cpp2);
+
+    CHECK_SECTION("a result keeps its max score and the judge's message");
+    struct web_judging_result r = { .verdict = "CE", .max_score = 100, .message = "compilation failed" };
+    CHECK_INT(web_store_job_complete(w.s, w.judge2, job.judging_id, &r, 110, &err), ==, 0);
+    struct web_judging j;
+    CHECK_INT(web_store_judging_by_id(w.s, job.judging_id, &j, &err), ==, 0);
+    CHECK(j.max_score == 100);
+    CHECK_STR(j.message, "compilation failed");
+    char long_msg[WEB_MESSAGE_MAX + 2];
+    memset(long_msg, 'm', sizeof(long_msg) - 1);
+    long_msg[sizeof(long_msg) - 1] = '\0';
+    r.message = long_msg;           /* checked before anything else */
+    CHECK_INT(web_store_job_complete(w.s, w.judge2, job.judging_id, &r, 111, &err), ==, ERR_LIMIT);
+    CHECK_INT(web_store_job_claim(w.s, w.judge1, 30, 120, &job, &err), ==, ERR_NOTFOUND);
+
+    CHECK_SECTION("hosts by name, disabled ones too");
+    struct web_judge_host h;
+    CHECK_INT(web_store_judge_host_by_name(w.s, "JUDGE-1", &h, &err), ==, 0);
+    CHECK_INT(h.id, ==, w.judge1);
+    h.enabled = 0;
+    CHECK_INT(web_store_judge_host_update(w.s, &h, &err), ==, 0);
+    web_judge_host_release(&h);
+    CHECK_INT(web_store_judge_host_by_name(w.s, "judge-1", &h, &err), ==, 0);
+    CHECK_INT(h.enabled, ==, 0);
+    web_judge_host_release(&h);
+    CHECK_INT(web_store_judge_host_by_name(w.s, "judge-9", &h, &err), ==, ERR_NOTFOUND);
+    CHECK_INT(web_store_judge_host_by_name(w.s, "bad name", &h, &err), ==, ERR_NOTFOUND);
+
+    CHECK_SECTION("problems keep their statement, samples and inferred time limit");
+    struct web_problem p;
+    CHECK_INT(web_store_problem_by_id(w.s, w.problem, &p, &err), ==, 0);
+    CHECK_STR(p.statement_hash, "");
+    CHECK_INT(p.time_limit_inferred, ==, 0);
+    memset(p.statement_hash, 'c', WEB_HASH_HEX);
+    p.statement_hash[WEB_HASH_HEX] = '\0';
+    memset(p.samples_hash, 'd', WEB_HASH_HEX);
+    p.samples_hash[WEB_HASH_HEX] = '\0';
+    p.time_limit_inferred = 1;
+    CHECK_INT(web_store_problem_update(w.s, &p, &err), ==, 0);
+    struct web_problem q;
+    CHECK_INT(web_store_problem_by_id(w.s, w.problem, &q, &err), ==, 0);
+    CHECK_STR(q.statement_hash, p.statement_hash);
+    CHECK_STR(q.samples_hash, p.samples_hash);
+    CHECK_INT(q.time_limit_inferred, ==, 1);
+    snprintf(q.statement_hash, sizeof(q.statement_hash), "nothex");
+    CHECK_INT(web_store_problem_update(w.s, &q, &err), ==, ERR_INVALID);
+    world_close(&w);
+    return check_done("unit.web.storage_queue_languages");
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -721,6 +803,7 @@ int main(int argc, char **argv)
         { "queue_basic", test_queue_basic },
         { "queue_expire", test_queue_expire },
         { "queue_rejudge", test_queue_rejudge },
+        { "queue_languages", test_queue_languages },
         { "queue_concurrent", test_queue_concurrent },
         { "killed_writer", test_killed_writer },
     };

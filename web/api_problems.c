@@ -1,0 +1,518 @@
+/*
+ * api_problems.c: problem packages over HTTP. An upload is streamed to a
+ * temporary file, extracted and validated with prb_package_load (every
+ * error names the file inside the package), and only then kept: the zip in
+ * the blob store by its hash, the statement rendered to HTML and the sample
+ * cases as JSON in blobs of their own, so reading a problem never touches
+ * the package again. Secret test data leaves the server only through the
+ * judges' blob endpoint.
+ */
+#include "web_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <md4c-html.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATEMENT_HTML_MAX ((size_t)8 << 20)
+
+/* ---- JSON --------------------------------------------------------------------------------------- */
+
+static cJSON *problem_json(const struct web_problem *p)
+{
+    cJSON *o = cJSON_CreateObject(), *types = cJSON_CreateArray();
+    web_json_add_i64(o, "id", p->id);
+    cJSON_AddStringToObject(o, "short_name", p->short_name);
+    cJSON_AddStringToObject(o, "title", p->title);
+    /* The stored type is "scoring.interactive": base type, then modifiers. */
+    for (const char *t = p->type; *t;) {
+        char one[WEB_NAME_MAX + 1];
+        size_t n = strcspn(t, ".");
+        memcpy(one, t, n);
+        one[n] = '\0';
+        cJSON_AddItemToArray(types, cJSON_CreateString(one));
+        t += n + (t[n] == '.');
+    }
+    cJSON_AddItemToObject(o, "type", types);
+    if (p->time_limit_inferred)
+        cJSON_AddNullToObject(o, "time_limit");
+    else
+        cJSON_AddNumberToObject(o, "time_limit", p->time_limit);
+    web_json_add_i64(o, "memory_bytes", p->memory_limit);
+    cJSON_AddBoolToObject(o, "published", p->published);
+    web_json_add_i64(o, "created_at", p->created_at);
+    return o;
+}
+
+/* ---- statements ------------------------------------------------------------------------------------
+ * md4c renders the Markdown with raw HTML off (MD_FLAG_NOHTML: a <script>
+ * in a statement comes out as text). With MD_FLAG_LATEXMATHSPANS it keeps
+ * $...$ and $$...$$ out of Markdown's hands (no _emphasis_ inside a formula)
+ * and marks them <x-equation>; those marks become KaTeX's \(...\) and
+ * \[...\] delimiters, so the formula reaches the page as text. Link and
+ * image addresses may only be http(s), mailto or relative; anything else
+ * (javascript:, data:) becomes "#". md4c escapes everything it copies from
+ * the input, so the markers matched here can only be md4c's own.
+ */
+static void md_out(const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+    buf_add(userdata, text, size);      /* past the cap the rest is dropped; checked after */
+}
+
+static int url_allowed(const char *url, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++) {
+        if (url[i] == ':')
+            break;
+        if (url[i] == '/' || url[i] == '?' || url[i] == '#')
+            return 1;               /* relative */
+    }
+    if (i == len)
+        return 1;
+    return (i == 4 && !strncasecmp(url, "http", 4)) || (i == 5 && !strncasecmp(url, "https", 5)) ||
+           (i == 6 && !strncasecmp(url, "mailto", 6));
+}
+
+int web_markdown_render(const char *md, size_t len, struct buf *out)
+{
+    struct buf raw;
+    int rc = 0, display = 0;
+    buf_init(&raw, STATEMENT_HTML_MAX);
+    if (md_html(md, (MD_SIZE)len, md_out, &raw, MD_DIALECT_GITHUB | MD_FLAG_NOHTML | MD_FLAG_LATEXMATHSPANS,
+                MD_HTML_FLAG_SKIP_UTF8_BOM) != 0 ||
+        raw.len >= STATEMENT_HTML_MAX - 1) {
+        buf_release(&raw);
+        return ERR_LIMIT;
+    }
+    static const char open_inline[] = "<x-equation>", open_display[] = "<x-equation type=\"display\">",
+                      close_eq[] = "</x-equation>";
+    const char *p = raw.buf, *end = raw.buf + raw.len;
+    while (rc == 0 && p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        const char *attr = NULL;
+        /* the next '<' or an href/src attribute value, whichever is first */
+        for (const char *q = p; q < (lt ? lt : end); q++)
+            if ((!strncmp(q, "href=\"", 6) || !strncmp(q, "src=\"", 5)) && q > raw.buf && q[-1] == ' ') {
+                attr = q;
+                break;
+            }
+        if (attr) {
+            const char *v = strchr(attr, '"') + 1;
+            const char *ve = memchr(v, '"', (size_t)(end - v));
+            if (!ve)
+                ve = end;
+            rc = buf_add(out, p, (size_t)(v - p));
+            if (rc == 0)
+                rc = url_allowed(v, (size_t)(ve - v)) ? buf_add(out, v, (size_t)(ve - v)) : buf_adds(out, "#");
+            p = ve;
+            continue;
+        }
+        if (!lt) {
+            rc = buf_add(out, p, (size_t)(end - p));
+            break;
+        }
+        rc = buf_add(out, p, (size_t)(lt - p));
+        p = lt;
+        if (rc < 0)
+            break;
+        if (!strncmp(p, open_display, sizeof(open_display) - 1)) {
+            rc = buf_adds(out, "\\[");
+            display = 1;
+            p += sizeof(open_display) - 1;
+        } else if (!strncmp(p, open_inline, sizeof(open_inline) - 1)) {
+            rc = buf_adds(out, "\\(");
+            display = 0;
+            p += sizeof(open_inline) - 1;
+        } else if (!strncmp(p, close_eq, sizeof(close_eq) - 1)) {
+            rc = buf_adds(out, display ? "\\]" : "\\)");
+            p += sizeof(close_eq) - 1;
+        } else {
+            /* an ordinary tag: copy up to and including its '>' (attribute
+             * values inside are handled by the loop above) */
+            const char *gt = p + 1;
+            while (gt < end && *gt != '>' && *gt != ' ')
+                gt++;
+            rc = buf_add(out, p, (size_t)(gt - p));
+            p = gt;
+        }
+    }
+    buf_release(&raw);
+    return rc;
+}
+
+/* The English Markdown statement, rendered; "" in hex when there is none. */
+static int statement_store(struct web_store *s, const struct prb_problem *p, char hex[WEB_HASH_HEX + 1],
+                           struct err *err)
+{
+    static const char *const candidates[] = { "statement/problem.en.md", "problem_statement/problem.en.md" };
+    struct buf md, html;
+    int rc = 0;
+    hex[0] = '\0';
+    buf_init(&md, WEB_STATEMENT_MAX);
+    buf_init(&html, STATEMENT_HTML_MAX);
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        char path[PATH_MAX];
+        struct stat st;
+        if (str_fmt(path, sizeof(path), "%s/%s", p->root, candidates[i]) < 0 || lstat(path, &st) < 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (buf_read_file(&md, path, NULL) < 0) {
+            rc = err_set(err, ERR_LIMIT, "'%s' is larger than %zu bytes or unreadable", candidates[i],
+                         (size_t)WEB_STATEMENT_MAX);
+            goto out;
+        }
+        if (!web_utf8_valid(md.buf, md.len)) {
+            rc = err_set(err, ERR_INVALID, "'%s' is not UTF-8 text", candidates[i]);
+            goto out;
+        }
+        if (web_markdown_render(md.buf, md.len, &html) < 0) {
+            rc = err_set(err, ERR_LIMIT, "'%s': the rendered statement is too large", candidates[i]);
+            goto out;
+        }
+        rc = web_blob_put(s, html.buf, html.len, hex, err);
+        break;
+    }
+out:
+    buf_release(&md);
+    buf_release(&html);
+    return rc;
+}
+
+/* Reads one sample file for the JSON: NULL when it is too large or missing. */
+static int sample_read(const char *path, struct buf *b)
+{
+    struct stat st;
+    buf_reset(b);
+    if (!path || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > WEB_SAMPLE_MAX)
+        return -1;
+    return buf_read_file(b, path, NULL);
+}
+
+/* {"samples": [{"name", "input", "answer"}]}: data/sample's cases; a file
+ * past WEB_SAMPLE_MAX or not UTF-8 shows as null. */
+static int samples_store(struct web_store *s, const struct prb_problem *p, char hex[WEB_HASH_HEX + 1],
+                         struct err *err)
+{
+    struct buf in, ans;
+    size_t total = 0;
+    int rc = 0;
+    hex[0] = '\0';
+    buf_init(&in, WEB_SAMPLE_MAX);
+    buf_init(&ans, WEB_SAMPLE_MAX);
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "samples");
+    for (size_t i = 0; i < p->n_cases; i++) {
+        const struct prb_testcase *tc = p->cases[i];
+        if (strncmp(tc->name, "sample/", 7) != 0)
+            continue;
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "name", tc->name + 7);
+        if (sample_read(tc->in_path, &in) == 0)
+            web_json_add_text(one, "input", in.buf, in.len);
+        else
+            cJSON_AddNullToObject(one, "input");
+        if (sample_read(tc->out_path ? tc->out_path : tc->ans_path, &ans) == 0)
+            web_json_add_text(one, "answer", ans.buf, ans.len);
+        else
+            cJSON_AddNullToObject(one, "answer");
+        total += in.len + ans.len;
+        if (total > WEB_SAMPLES_MAX) {
+            cJSON_Delete(one);
+            break;
+        }
+        cJSON_AddItemToArray(arr, one);
+    }
+    if (cJSON_GetArraySize(arr) > 0) {
+        char *text = cJSON_PrintUnformatted(o);
+        if (!text)
+            abort();
+        rc = web_blob_put(s, text, strlen(text), hex, err);
+        free(text);
+    }
+    cJSON_Delete(o);
+    buf_release(&in);
+    buf_release(&ans);
+    return rc;
+}
+
+/* ---- POST /api/v1/problems ---------------------------------------------------------------------------- */
+
+/* Replaces every "prefix/" in msg by nothing: errors name files inside the
+ * package, not the server's folders. */
+static void strip_prefix(char *msg, const char *prefix)
+{
+    char pre[PATH_MAX + 1];
+    if (!prefix[0] || str_fmt(pre, sizeof(pre), "%s/", prefix) < 0)
+        return;
+    size_t n = strlen(pre);
+    char *at;
+    while ((at = strstr(msg, pre)))
+        memmove(at, at + n, strlen(at + n) + 1);
+}
+
+/* A short name from a title: "Hello Sum!" -> "hello-sum". */
+static void slug(const char *title, char out[WEB_NAME_MAX + 1])
+{
+    size_t n = 0;
+    for (const char *p = title; *p && n < WEB_NAME_MAX; p++) {
+        if (isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80))
+            out[n++] = (char)tolower((unsigned char)*p);
+        else if (n && out[n - 1] != '-')
+            out[n++] = '-';
+    }
+    while (n && out[n - 1] == '-')
+        n--;
+    out[n] = '\0';
+}
+
+static void type_string(unsigned type, char out[WEB_NAME_MAX + 1])
+{
+    str_fmt(out, WEB_NAME_MAX + 1, "%s%s%s%s", type & PRB_TYPE_SCORING ? "scoring" : "pass-fail",
+            type & PRB_TYPE_INTERACTIVE ? ".interactive" : "", type & PRB_TYPE_MULTI_PASS ? ".multi-pass" : "",
+            type & PRB_TYPE_SUBMIT_ANSWER ? ".submit-answer" : "");
+}
+
+void web_api_problem_upload(struct web_req *r, struct web_store *s)
+{
+    struct prb_problem *p = NULL;
+    struct web_problem row = { 0 };
+    struct err err = { 0 };
+    char xdir[PATH_MAX], xreal[PATH_MAX] = "";
+    int rc;
+
+    if (r->received == 0) {
+        web_reply_error(r, 400, "empty_body", "the body must be a problem package (.zip)");
+        return;
+    }
+    if (str_fmt(xdir, sizeof(xdir), "%s/x", r->upload_dir) < 0 || mkdir(xdir, 0700) < 0 ||
+        !realpath(xdir, xreal)) {
+        log_error("web", "cannot create '%s': %s", xdir, strerror(errno));
+        web_reply_error(r, 500, "internal", "cannot unpack the upload");
+        return;
+    }
+    struct prb_load_limits lim;
+    prb_load_limits_init(&lim);
+    lim.max_total_bytes = WEB_PACKAGE_EXPANDED_MAX;
+    lim.max_file_bytes = WEB_PACKAGE_FILE_MAX;
+    rc = prb_package_load(r->upload_path, xdir, &lim, &p, &err);
+    if (rc < 0) {
+        strip_prefix(err.msg, xreal);
+        strip_prefix(err.msg, xdir);
+        strip_prefix(err.msg, r->upload_dir);
+        web_reply_error(r, 422, "invalid_package", "%s", err.msg);
+        return;
+    }
+
+    /* The short name: ?name=, else the package's top-level folder, else
+     * one made from the title. */
+    const char *given = web_req_query(r, "name");
+    if (given) {
+        if (str_fmt(row.short_name, sizeof(row.short_name), "%s", given) < 0) {
+            web_reply_error(r, 400, "invalid", "name is longer than %d bytes", WEB_NAME_MAX);
+            goto out;
+        }
+    } else if (strcmp(p->root, xreal) != 0) {
+        const char *base = strrchr(p->root, '/');
+        str_fmt(row.short_name, sizeof(row.short_name), "%s", base ? base + 1 : p->root);
+    } else {
+        slug(prb_problem_name(p), row.short_name);
+    }
+    if (!row.short_name[0]) {
+        web_reply_error(r, 422, "invalid_package", "the package has no top-level folder and no name: "
+                        "give one with ?name=SHORT_NAME");
+        goto out;
+    }
+    const char *title = prb_problem_name(p);
+    if (!title[0] || str_fmt(row.title, sizeof(row.title), "%s", title) < 0)
+        str_fmt(row.title, sizeof(row.title), "%s", row.short_name);
+    double tl;
+    if (prb_problem_time_limit(p, &tl, NULL) == 0 && tl > 0 && tl <= 3600) {
+        row.time_limit = tl;
+    } else {
+        row.time_limit = 1;
+        row.time_limit_inferred = 1;
+    }
+    row.memory_limit = (p->limits.memory_mib > 0 ? p->limits.memory_mib : 2048) << 20;
+    type_string(p->type, row.type);
+    row.created_by = r->user.id;
+    row.created_at = r->now;
+
+    if ((rc = statement_store(s, p, row.statement_hash, &err)) < 0 ||
+        (rc = samples_store(s, p, row.samples_hash, &err)) < 0) {
+        if (rc == ERR_INVALID || rc == ERR_LIMIT)
+            web_reply_error(r, 422, "invalid_package", "%s", err.msg);
+        else
+            web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    if (lseek(r->upload_fd, 0, SEEK_SET) < 0 ||
+        (rc = web_blob_put_fd(s, r->upload_fd, WEB_BODY_PACKAGE_MAX, row.package_hash, &err)) < 0) {
+        web_reply_store_error(r, ERR_SYSTEM, &err);
+        goto out;
+    }
+    rc = web_store_problem_create(s, &row, &err);
+    if (rc == WEB_STORE_CONFLICT) {
+        web_reply_error(r, 409, "conflict", "a problem named '%s' exists", row.short_name);
+        goto out;
+    }
+    if (rc == ERR_INVALID || rc == ERR_LIMIT) {
+        web_reply_error(r, 422, "invalid_package", "%s", err.msg);
+        goto out;
+    }
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    {
+        char target[64], detail[256];
+        str_fmt(target, sizeof(target), "problem %lld", (long long)row.id);
+        str_fmt(detail, sizeof(detail), "{\"short_name\": \"%s\", \"package\": \"%s\"}", row.short_name,
+                row.package_hash);
+        web_audit(r, s, "problem.create", target, detail);
+    }
+    log_info("web", "problem %lld '%s' uploaded by '%s' (package %.12s)", (long long)row.id, row.short_name,
+             r->user.name, row.package_hash);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "problem", problem_json(&row));
+    web_reply_json(r, 201, o);
+    {
+        char loc[64];
+        str_fmt(loc, sizeof(loc), "/api/v1/problems/%lld", (long long)row.id);
+        web_reply_header(r, "Location", loc);
+    }
+out:
+    prb_problem_free(p);
+}
+
+/* ---- reading problems ------------------------------------------------------------------------------------- */
+
+/* The problem in the path, if the caller may see it; else replies 404. */
+static int visible_problem(struct web_req *r, struct web_store *s, struct web_problem *p)
+{
+    struct err err;
+    int rc = web_store_problem_by_id(s, r->id, p, &err);
+    if (rc == ERR_NOTFOUND || (rc == 0 && !p->published && !web_req_is_staff(r))) {
+        web_reply_error(r, 404, "not_found", "no problem %lld", (long long)r->id);
+        return -1;
+    }
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+void web_api_problem_list(struct web_req *r, struct web_store *s)
+{
+    struct web_problem_list l;
+    struct err err;
+    int64_t after = web_req_query_id(r, "after"), limit = web_req_query_id(r, "limit");
+    if (after < 0 || limit < 0)
+        return;
+    if (limit == 0 || limit > WEB_PAGE_MAX)
+        limit = WEB_PAGE_MAX;
+    int rc = web_store_problem_list(s, !web_req_is_staff(r), after, (size_t)limit, &l, &err);
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "problems");
+    for (size_t i = 0; i < l.n; i++)
+        cJSON_AddItemToArray(arr, problem_json(&l.v[i]));
+    web_problem_list_release(&l);
+    web_reply_json(r, 200, o);
+}
+
+void web_api_problem_get(struct web_req *r, struct web_store *s)
+{
+    struct web_problem p;
+    struct buf html;
+    struct err err;
+    if (visible_problem(r, s, &p) < 0)
+        return;
+    cJSON *o = cJSON_CreateObject(), *pj = problem_json(&p);
+    buf_init(&html, STATEMENT_HTML_MAX);
+    if (p.statement_hash[0]) {
+        int rc = web_blob_get(s, p.statement_hash, &html, &err);
+        if (rc < 0) {
+            buf_release(&html);
+            cJSON_Delete(pj);
+            cJSON_Delete(o);
+            web_reply_store_error(r, rc == ERR_NOTFOUND ? ERR_SYSTEM : rc, &err);
+            return;
+        }
+        web_json_add_text(pj, "statement_html", html.buf, html.len);
+    } else {
+        cJSON_AddNullToObject(pj, "statement_html");
+    }
+    buf_release(&html);
+    cJSON_AddItemToObject(o, "problem", pj);
+    web_reply_json(r, 200, o);
+}
+
+void web_api_problem_samples(struct web_req *r, struct web_store *s)
+{
+    struct web_problem p;
+    struct buf b;
+    struct err err;
+    if (visible_problem(r, s, &p) < 0)
+        return;
+    if (!p.samples_hash[0]) {
+        web_reply_json(r, 200, cJSON_Parse("{\"samples\": []}"));
+        return;
+    }
+    buf_init(&b, WEB_SAMPLES_MAX * 7);
+    int rc = web_blob_get(s, p.samples_hash, &b, &err);
+    if (rc < 0) {
+        buf_release(&b);
+        web_reply_store_error(r, rc == ERR_NOTFOUND ? ERR_SYSTEM : rc, &err);
+        return;
+    }
+    web_reply_buf(r, 200, &b, "application/json");
+    buf_release(&b);
+}
+
+/* ---- PATCH /api/v1/problems/{id} ----------------------------------------------------------------------------- */
+
+void web_api_problem_patch(struct web_req *r, struct web_store *s)
+{
+    static const struct web_json_field fields[] = {
+        { "published", WEB_JSON_BOOL, 0 },
+        { "title", WEB_JSON_STRING, 0 },
+    };
+    struct web_problem p;
+    struct err err;
+    cJSON *body = web_json_body(r, fields, sizeof(fields) / sizeof(fields[0]));
+    if (!body)
+        return;
+    if (visible_problem(r, s, &p) < 0)
+        goto out;
+    const cJSON *pub = cJSON_GetObjectItemCaseSensitive(body, "published");
+    if (pub)
+        p.published = cJSON_IsTrue(pub);
+    const char *title = web_json_str(body, "title", NULL);
+    if (title && (!title[0] || str_fmt(p.title, sizeof(p.title), "%s", title) < 0)) {
+        web_reply_error(r, 400, "invalid", "title must be 1 to %d bytes", WEB_TITLE_MAX);
+        goto out;
+    }
+    int rc = web_store_problem_update(s, &p, &err);
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    {
+        char target[64], *detail = cJSON_PrintUnformatted(body);
+        str_fmt(target, sizeof(target), "problem %lld", (long long)p.id);
+        web_audit(r, s, "problem.update", target, detail);
+        free(detail);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "problem", problem_json(&p));
+    web_reply_json(r, 200, o);
+out:
+    cJSON_Delete(body);
+}

@@ -1,0 +1,450 @@
+/*
+ * auth.c: who is calling. Passwords are Argon2id hashes (libsodium's
+ * crypto_pwhash_str, interactive limits); a login opens a session whose
+ * random token lives in an HttpOnly cookie (storage keeps only its hash);
+ * scripts and judges use API tokens (Authorization: Bearer). Failed logins
+ * are counted per account and per address, and the register, login, logout
+ * and me endpoints live here.
+ *
+ * CSRF: a request authenticated by the session cookie that changes state
+ * (any method but GET and HEAD) must carry X-CSRF-Token, a keyed BLAKE2b of
+ * the session token under the installation's secret key. A page reads it
+ * from the login reply or GET /api/v1/me; another site cannot, since it can
+ * neither read our responses nor the HttpOnly cookie. Bearer tokens are never
+ * sent by a browser on its own, so they need no CSRF token.
+ */
+#include "web_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECRET_SETTING "secret_key"
+
+/* ---- installation settings ---------------------------------------------------------------- */
+
+int web_data_init(const char *data_dir, struct err *err)
+{
+    struct web_store *s = NULL;
+    char *value = NULL;
+    int rc;
+    if (fs_mkdirs(data_dir, 0750) < 0)
+        return err_sys(err, "cannot create '%s'", data_dir);
+    if ((rc = web_store_open(data_dir, &s, err)) < 0)
+        return rc;
+    rc = web_store_setting_get(s, "registration", &value, err);
+    free(value);
+    value = NULL;
+    if (rc == ERR_NOTFOUND)
+        rc = web_store_setting_set(s, "registration", web_registration_name(WEB_REG_OPEN), err);
+    if (rc < 0)
+        goto out;
+    rc = web_store_setting_get(s, SECRET_SETTING, &value, err);
+    if (rc == ERR_NOTFOUND) {
+        unsigned char key[crypto_generichash_KEYBYTES];
+        char hex[2 * sizeof(key) + 1];
+        randombytes_buf(key, sizeof(key));
+        sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+        rc = web_store_setting_set(s, SECRET_SETTING, hex, err);
+        sodium_memzero(key, sizeof(key));
+        sodium_memzero(hex, sizeof(hex));
+    }
+out:
+    if (value) {
+        sodium_memzero(value, strlen(value));
+        free(value);
+    }
+    web_store_close(s);
+    return rc;
+}
+
+int web_server_secret_load(struct web_server *srv, struct web_store *s, struct err *err)
+{
+    char *hex = NULL;
+    size_t len = 0;
+    int rc = web_store_setting_get(s, SECRET_SETTING, &hex, err);
+    if (rc < 0)
+        return rc;
+    if (sodium_hex2bin(srv->csrf_key, sizeof(srv->csrf_key), hex, strlen(hex), NULL, &len, NULL) != 0 ||
+        len != sizeof(srv->csrf_key))
+        rc = err_set(err, ERR_INVALID, "the setting '%s' is malformed", SECRET_SETTING);
+    sodium_memzero(hex, strlen(hex));
+    free(hex);
+    return rc;
+}
+
+void web_csrf_token(const struct web_server *srv, const char *session_token, char out[WEB_HASH_HEX + 1])
+{
+    unsigned char h[32];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, srv->csrf_key, sizeof(srv->csrf_key), sizeof(h));
+    crypto_generichash_update(&st, (const unsigned char *)"csrf:", 5);
+    crypto_generichash_update(&st, (const unsigned char *)session_token, strlen(session_token));
+    crypto_generichash_final(&st, h, sizeof(h));
+    sodium_bin2hex(out, WEB_HASH_HEX + 1, h, sizeof(h));
+}
+
+/* ---- passwords ------------------------------------------------------------------------------ */
+
+int web_password_check(const char *password, struct err *err)
+{
+    size_t n = strnlen(password, WEB_PASSWORD_MAX + 1);
+    if (n < WEB_PASSWORD_MIN)
+        return err_set(err, ERR_INVALID, "the password must be at least %d characters long", WEB_PASSWORD_MIN);
+    if (n > WEB_PASSWORD_MAX)
+        return err_set(err, ERR_INVALID, "the password must be at most %d bytes long", WEB_PASSWORD_MAX);
+    return 0;
+}
+
+int web_password_hash(const char *password, char out[WEB_PASSWORD_HASH_MAX + 1], struct err *err)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return err_set(err, ERR_SYSTEM, "cannot hash the password (out of memory)");
+    str_fmt(out, WEB_PASSWORD_HASH_MAX + 1, "%s", hash);
+    return 0;
+}
+
+/* ---- authenticating a request --------------------------------------------------------------- */
+
+static int unauthorized(struct web_req *r, const char *msg)
+{
+    web_reply_error(r, 401, "unauthorized", "%s", msg);
+    web_reply_header(r, "WWW-Authenticate", "Bearer");
+    return -1;
+}
+
+static int forbidden(struct web_req *r, const char *code, const char *msg)
+{
+    web_reply_error(r, 403, code, "%s", msg);
+    return -1;
+}
+
+static int method_changes_state(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+/* Fills r's caller; -1 after a reply (a store error, or a bad token). */
+static int identify(struct web_req *r, struct web_store *s)
+{
+    struct err err;
+    int rc;
+    int64_t user_id = 0;
+    const char *authz = web_req_header(r, "Authorization");
+    if (authz) {
+        struct web_api_token t;
+        if (strncasecmp(authz, "Bearer ", 7) != 0)
+            return r->route->auth == WEB_AUTH_JUDGE ? forbidden(r, "forbidden", "judges use an API token")
+                                                    : unauthorized(r, "only Bearer tokens are accepted");
+        const char *tok = authz + 7;
+        while (*tok == ' ')
+            tok++;
+        rc = web_store_apitoken_lookup(s, tok, r->now, &t, &err);
+        if (rc == ERR_NOTFOUND)
+            return r->route->auth == WEB_AUTH_JUDGE ? forbidden(r, "forbidden", "invalid API token")
+                                                    : unauthorized(r, "invalid or expired API token");
+        if (rc < 0) {
+            web_reply_store_error(r, rc, &err);
+            return -1;
+        }
+        r->via = WEB_VIA_TOKEN;
+        user_id = t.user_id;
+    } else {
+        const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
+        struct web_session sess;
+        if (!cookie)
+            return 0;
+        rc = web_store_session_lookup(s, cookie, r->now, &sess, &err);
+        if (rc == ERR_NOTFOUND)
+            return 0;           /* a stale cookie: the caller is anonymous */
+        if (rc < 0) {
+            web_reply_store_error(r, rc, &err);
+            return -1;
+        }
+        r->via = WEB_VIA_COOKIE;
+        str_fmt(r->session_token, sizeof(r->session_token), "%s", cookie);
+        user_id = sess.user_id;
+    }
+    rc = web_store_user_by_id(s, user_id, &r->user, &err);
+    if (rc < 0) {
+        r->via = WEB_VIA_NONE;
+        if (rc == ERR_NOTFOUND)
+            return 0;
+        web_reply_store_error(r, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+int web_auth_request(struct web_req *r, struct web_store *s)
+{
+    if (identify(r, s) < 0)
+        return -1;
+    switch (r->route->auth) {
+    case WEB_AUTH_NONE:
+    case WEB_AUTH_OPTIONAL:
+        break;
+    case WEB_AUTH_USER:
+        if (r->via == WEB_VIA_NONE)
+            return unauthorized(r, "log in first");
+        break;
+    case WEB_AUTH_ORGANIZER:
+        if (r->via == WEB_VIA_NONE)
+            return unauthorized(r, "log in first");
+        if (!web_req_is_staff(r))
+            return forbidden(r, "forbidden", "organizers and admins only");
+        break;
+    case WEB_AUTH_JUDGE:
+        if (r->via != WEB_VIA_TOKEN || r->user.role != WEB_ROLE_JUDGE)
+            return forbidden(r, "forbidden", "judge accounts only, with their API token");
+        break;
+    }
+    if (r->via == WEB_VIA_COOKIE && method_changes_state(r->method)) {
+        char want[WEB_HASH_HEX + 1];
+        const char *got = web_req_header(r, "X-CSRF-Token");
+        web_csrf_token(r->srv, r->session_token, want);
+        if (!got || strlen(got) != WEB_HASH_HEX || sodium_memcmp(got, want, WEB_HASH_HEX) != 0)
+            return forbidden(r, "csrf", "missing or wrong X-CSRF-Token header");
+    }
+    return 0;
+}
+
+/* ---- JSON shapes ------------------------------------------------------------------------------ */
+
+cJSON *web_user_json(const struct web_user *u)
+{
+    cJSON *o = cJSON_CreateObject();
+    web_json_add_i64(o, "id", u->id);
+    cJSON_AddStringToObject(o, "name", u->name);
+    cJSON_AddStringToObject(o, "display_name", u->display_name);
+    cJSON_AddStringToObject(o, "role", web_role_name(u->role));
+    return o;
+}
+
+static void set_session_cookie(struct web_req *r, const char *token, int max_age)
+{
+    char cookie[256];
+    int secure = r->srv->cfg->cookie_secure == WEB_COOKIE_SECURE_YES ||
+                 (r->srv->cfg->cookie_secure == WEB_COOKIE_SECURE_AUTO && r->https);
+    str_fmt(cookie, sizeof(cookie), "%s=%s; HttpOnly; SameSite=Lax; Path=/; Max-Age=%d%s", WEB_SESSION_COOKIE,
+            token, max_age, secure ? "; Secure" : "");
+    web_reply_header(r, "Set-Cookie", cookie);
+    sodium_memzero(cookie, sizeof(cookie));
+}
+
+/* ---- POST /api/v1/register ------------------------------------------------------------------------ */
+
+void web_api_register(struct web_req *r, struct web_store *s)
+{
+    static const struct web_json_field fields[] = {
+        { "name", WEB_JSON_STRING, 1 },
+        { "password", WEB_JSON_STRING, 1 },
+        { "display_name", WEB_JSON_STRING, 0 },
+        { "email", WEB_JSON_STRING, 0 },
+        { "code", WEB_JSON_STRING, 0 },
+    };
+    struct web_user u = { 0 };
+    struct err err;
+    char *mode = NULL, *code = NULL;
+    cJSON *body = NULL;
+    int rc = web_store_setting_get(s, "registration", &mode, &err);
+    enum web_registration reg = WEB_REG_ADMIN;
+    if (rc == 0)
+        web_registration_parse(mode, &reg);
+    free(mode);
+    if (rc < 0 && rc != ERR_NOTFOUND) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    if (reg == WEB_REG_CODE && (rc = web_store_setting_get(s, "registration_code", &code, &err)) < 0 &&
+        rc != ERR_NOTFOUND) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    if (reg == WEB_REG_ADMIN || (reg == WEB_REG_CODE && (!code || !code[0]))) {
+        web_reply_error(r, 403, "registration_closed", "registration is closed: ask an administrator");
+        goto out;
+    }
+    body = web_json_body(r, fields, sizeof(fields) / sizeof(fields[0]));
+    if (!body)
+        goto out;
+    if (reg == WEB_REG_CODE) {
+        const char *given = web_json_str(body, "code", "");
+        if (strlen(given) != strlen(code) || sodium_memcmp(given, code, strlen(code)) != 0) {
+            web_reply_error(r, 403, "registration_closed", "registration needs the right code");
+            goto out;
+        }
+    }
+    const char *name = web_json_str(body, "name", "");
+    const char *password = web_json_str(body, "password", "");
+    const char *display = web_json_str(body, "display_name", name);
+    const char *email = web_json_str(body, "email", "");
+    if (web_password_check(password, &err) < 0) {
+        web_reply_error(r, 400, "weak_password", "%s", err.msg);
+        goto out;
+    }
+    if (str_fmt(u.name, sizeof(u.name), "%s", name) < 0 ||
+        str_fmt(u.display_name, sizeof(u.display_name), "%s", display) < 0 ||
+        str_fmt(u.email, sizeof(u.email), "%s", email) < 0) {
+        web_reply_error(r, 400, "invalid", "name, display_name or email is too long");
+        goto out;
+    }
+    if (!u.name[0]) {
+        web_reply_error(r, 400, "invalid", "missing name");
+        goto out;
+    }
+    if ((rc = web_password_hash(password, u.password_hash, &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    u.role = WEB_ROLE_CONTESTANT;
+    u.created_at = r->now;
+    rc = web_store_user_create(s, &u, &err);
+    if (rc == WEB_STORE_CONFLICT) {
+        web_reply_error(r, 409, "name_taken", "the name '%s' is taken", u.name);
+        goto out;
+    }
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    log_info("web", "registered user %lld '%s' from %s", (long long)u.id, u.name, r->address);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "user", web_user_json(&u));
+    web_reply_json(r, 201, o);
+out:
+    sodium_memzero(u.password_hash, sizeof(u.password_hash));
+    cJSON_Delete(body);
+    free(code);
+}
+
+/* ---- POST /api/v1/login ------------------------------------------------------------------------------
+ * Failed attempts count against the account name and the client address;
+ * at login_max_failures within login_window seconds either one answers 429
+ * without checking the password (a success clears the account's count, not
+ * the address's, so one known password cannot reset an address's budget).
+ */
+static int login_limited(struct web_req *r, struct web_store *s, const char *account_key, struct err *err)
+{
+    int64_t n_acc = 0, n_addr = 0;
+    const struct web_config *cfg = r->srv->cfg;
+    int rc;
+    if ((rc = web_store_login_failure_count(s, WEB_LOGIN_ACCOUNT, account_key, r->now, cfg->login_window, &n_acc,
+                                            err)) < 0 ||
+        (rc = web_store_login_failure_count(s, WEB_LOGIN_ADDRESS, r->address, r->now, cfg->login_window, &n_addr,
+                                            err)) < 0)
+        return rc;
+    return n_acc >= cfg->login_max_failures || n_addr >= cfg->login_max_failures;
+}
+
+void web_api_login(struct web_req *r, struct web_store *s)
+{
+    static const struct web_json_field fields[] = {
+        { "name", WEB_JSON_STRING, 1 },
+        { "password", WEB_JSON_STRING, 1 },
+    };
+    const struct web_config *cfg = r->srv->cfg;
+    struct web_user u;
+    struct err err;
+    char key[WEB_NAME_MAX + 1], token[WEB_TOKEN_HEX + 1] = "", csrf[WEB_HASH_HEX + 1];
+    int rc;
+    cJSON *body = web_json_body(r, fields, sizeof(fields) / sizeof(fields[0]));
+    if (!body)
+        return;
+    const char *name = web_json_str(body, "name", "");
+    const char *password = web_json_str(body, "password", "");
+    size_t nl = strnlen(name, WEB_NAME_MAX + 1);
+    if (nl == 0 || nl > WEB_NAME_MAX || strnlen(password, WEB_PASSWORD_MAX + 1) > WEB_PASSWORD_MAX) {
+        web_reply_error(r, 400, "invalid", "name or password has a bad length");
+        goto out;
+    }
+    for (size_t i = 0; i <= nl; i++)
+        key[i] = (char)tolower((unsigned char)name[i]);
+    for (size_t i = 0; i < nl; i++)
+        if ((unsigned char)key[i] < 0x20 || key[i] == 0x7f || (unsigned char)key[i] >= 0x80) {
+            web_reply_error(r, 400, "invalid", "the name holds characters no account name has");
+            goto out;
+        }
+    if ((rc = login_limited(r, s, key, &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    if (rc) {
+        char after[16];
+        log_warn("web", "login for '%s' from %s refused: too many failures", key, r->address);
+        web_reply_error(r, 429, "rate_limited", "too many failed logins; try again later");
+        str_fmt(after, sizeof(after), "%d", cfg->login_window);
+        web_reply_header(r, "Retry-After", after);
+        goto out;
+    }
+    rc = web_store_user_by_name(s, name, &u, &err);
+    if (rc < 0 && rc != ERR_NOTFOUND) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    int known = rc == 0 && !u.disabled && u.password_hash[0];
+    int ok = crypto_pwhash_str_verify(known ? u.password_hash : r->srv->dummy_hash, password,
+                                      strlen(password)) == 0 && known;
+    if (!ok) {
+        int64_t n;
+        if ((rc = web_store_login_failure_add(s, WEB_LOGIN_ACCOUNT, key, r->now, cfg->login_window, &n, &err)) < 0 ||
+            (rc = web_store_login_failure_add(s, WEB_LOGIN_ADDRESS, r->address, r->now, cfg->login_window, &n,
+                                              &err)) < 0) {
+            web_reply_store_error(r, rc, &err);
+            goto out;
+        }
+        log_info("web", "failed login for '%s' from %s", key, r->address);
+        web_reply_error(r, 401, "bad_credentials", "wrong name or password");
+        goto out;
+    }
+    if ((rc = web_store_login_failure_clear(s, WEB_LOGIN_ACCOUNT, key, &err)) < 0 ||
+        (rc = web_store_session_create(s, u.id, r->address, r->now, (int64_t)cfg->session_hours * 3600, token,
+                                       &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    web_csrf_token(r->srv, token, csrf);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "user", web_user_json(&u));
+    cJSON_AddStringToObject(o, "csrf_token", csrf);
+    web_reply_json(r, 200, o);
+    set_session_cookie(r, token, cfg->session_hours * 3600);
+    log_info("web", "user %lld '%s' logged in from %s", (long long)u.id, u.name, r->address);
+out:
+    sodium_memzero(token, sizeof(token));
+    cJSON_Delete(body);
+}
+
+/* ---- POST /api/v1/logout, GET /api/v1/me ------------------------------------------------------------------ */
+
+void web_api_logout(struct web_req *r, struct web_store *s)
+{
+    struct err err;
+    cJSON *body = web_json_body(r, NULL, 0);
+    if (!body)
+        return;
+    cJSON_Delete(body);
+    if (r->via == WEB_VIA_COOKIE) {
+        int rc = web_store_session_delete(s, r->session_token, &err);
+        if (rc < 0 && rc != ERR_NOTFOUND) {
+            web_reply_store_error(r, rc, &err);
+            return;
+        }
+    }
+    web_reply_empty(r, 204);
+    set_session_cookie(r, "", 0);
+}
+
+void web_api_me(struct web_req *r, struct web_store *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "user", web_user_json(&r->user));
+    if (r->via == WEB_VIA_COOKIE) {
+        char csrf[WEB_HASH_HEX + 1];
+        web_csrf_token(r->srv, r->session_token, csrf);
+        cJSON_AddStringToObject(o, "csrf_token", csrf);
+    }
+    web_reply_json(r, 200, o);
+}
