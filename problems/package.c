@@ -722,7 +722,7 @@ static const char *const keys_new[] = {
     "allow_file_writing", "constants", "crucible", NULL,
 };
 
-/* `crucible:` is our documented extension (docs/problem-format.md):
+/* `crucible:` is our documented extension (docs/judge.md):
  *   crucible:
  *     checker: testlib     # the output validator is a testlib-style checker
  */

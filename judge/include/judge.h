@@ -121,8 +121,9 @@ struct jdg_result {
 
 void jdg_result_release(struct jdg_result *res);
 /* {"verdict", "score", "max_score", "time_seconds", "memory_bytes",
- *  "compile_output", "tests": [{"name", "group", "verdict", "time_seconds",
- *  "memory_bytes", "score", "message"}]} */
+ *  "compile_output", "message", "cpu_seconds_total", "tests": [{"name",
+ *  "group", "verdict", "time_seconds", "memory_bytes", "score", "message"}]}
+ * The messages are for judges: the web hides them from contestants. */
 int jdg_result_to_json(const struct jdg_result *res, struct buf *out);
 
 struct jdg_options {
@@ -130,8 +131,8 @@ struct jdg_options {
     int samples_only;           /* run only data/sample ("run on samples") */
     double time_limit;          /* seconds; 0: the package's */
     const char *work_dir;       /* parent of per-submission folders; NULL: /run/crucible/judge */
-    const char *cache_dir;      /* compiled validators; NULL: /var/cache/crucible/validators,
-                                   or work_dir/cache when that is not writable */
+    const char *cache_dir;      /* compiled validators; NULL: /var/cache/crucible/programs,
+                                   or the work folder's cache when that is not writable */
 };
 
 /* Everything judging needs that outlives one submission. */
