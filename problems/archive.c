@@ -20,7 +20,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -48,21 +47,18 @@
 
 #define LA_FIELD(name) __typeof__(name) *name;
 static struct { LA_SYMBOLS(LA_FIELD) } la;   /* written once, under la_once */
+#undef LA_FIELD
 static pthread_once_t la_once = PTHREAD_ONCE_INIT;
-static char la_error[256];
+static struct err la_err;
 
 static void la_load(void)
 {
-    void *h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(la_error, sizeof(la_error), "cannot load %s: %s", LIBARCHIVE_SONAME, dlerror());
-        return;
-    }
-#define LA_LOAD(name)                                                                   \
-    if (!(la.name = (__typeof__(name) *)dlsym(h, #name)) && !la_error[0])              \
-        snprintf(la_error, sizeof(la_error), "%s lacks %s", LIBARCHIVE_SONAME, #name);
-    LA_SYMBOLS(LA_LOAD)
-#undef LA_LOAD
+#define LA_NAME(name) #name,
+    static const char *const names[] = { LA_SYMBOLS(LA_NAME) };
+#undef LA_NAME
+    _Static_assert(sizeof(names) / sizeof(names[0]) * sizeof(void *) == sizeof(la),
+                   "one name per function pointer");
+    dl_symbols(LIBARCHIVE_SONAME, names, (void **)&la, sizeof(names) / sizeof(names[0]), &la_err);
 }
 
 /* From here on, libarchive calls go through the loaded table. */
@@ -387,8 +383,8 @@ int prb_archive_extract(const char *zip_path, const char *dest_dir,
         x.lim = &deflim;
     }
     pthread_once(&la_once, la_load);
-    if (la_error[0])
-        return err_set(err, ERR_UNSUPPORTED, "%s", la_error);
+    if (la_err.code)
+        return err_set(err, la_err.code, "%s", la_err.msg);
     x.rootfd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (x.rootfd < 0)
         return err_sys(err, "cannot open '%s'", dest_dir);

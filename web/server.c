@@ -907,7 +907,8 @@ int web_serve(const struct web_config *cfg, struct err *err)
             goto out;
         }
     }
-    if ((rc = drop_privileges(cfg, err)) < 0)
+    /* libmicrohttpd is loaded here (see mhd.h), while still privileged. */
+    if ((rc = web_mhd_load(err)) < 0 || (rc = drop_privileges(cfg, err)) < 0)
         goto out;
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;

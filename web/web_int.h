@@ -21,10 +21,10 @@
 #include <sys/socket.h>
 
 #include <cjson/cJSON.h>
-#include <microhttpd.h>
 #include <sodium.h>
 
 #include "judge.h"
+#include "mhd.h"
 #include "web.h"
 
 /* ---- body and field limits (docs/api.md lists them) --------------------------- */

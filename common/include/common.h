@@ -46,6 +46,13 @@ int str_fmt(char *out, size_t size, const char *fmt, ...) __attribute__((format(
  * itself mode); an existing folder is fine. 0 or -1 with errno. */
 int fs_mkdirs(const char *path, unsigned mode);
 
+/* Loads a shared library by soname and resolves each of names[0..n-1] into
+ * out[i]. For libraries with heavy dependency trees (libcurl, libmicrohttpd,
+ * libarchive) that only one subcommand needs: linked normally, they would
+ * slow down the start of every `crucible` command, `sandbox run` included.
+ * The handle stays open for the process's life. */
+int dl_symbols(const char *soname, const char *const *names, void **out, size_t n, struct err *err);
+
 /* ---- growable buffer ---------------------------------------------------
  * Invariants: buf is always NUL-terminated (even when len == 0, once any
  * append happened, or after buf_init it points to a static ""), len never
