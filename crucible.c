@@ -21,9 +21,10 @@ static const struct command commands[] = {
       "usage: crucible sandbox run [OPTIONS] -- PROGRAM [ARG]...\n"
       "       crucible sandbox info\n"
       "Run `crucible sandbox run --help` for the options." },
-    { "judge", cmd_judge, "judge a submission against a problem package; list languages",
+    { "judge", cmd_judge, "judge submissions: one from the command line, or a server's queue",
       "usage: crucible judge run --problem=PATH [--lang=LANG] [--all-tests] [--json] SOURCE...\n"
       "       crucible judge languages\n"
+      "       crucible judge daemon --server=URL --token-file=FILE [--workers=N]\n"
       "Run `crucible judge --help` for the options." },
     { "problem", cmd_problem, "check a problem package: validators and expected verdicts",
       "usage: crucible problem verify [--languages=FILE] [--time-limit=SECONDS] PATH\n"
