@@ -14,8 +14,11 @@ packages=(
     # libraries the C code links
     libseccomp-dev libcap-dev libcjson-dev libmicrohttpd-dev libsqlite3-dev
     libsodium-dev libcurl4-openssl-dev libarchive-dev libyaml-dev libmd4c-dev libmd4c-html0-dev
-    # runtimes the sandbox and judge must run (tests start Python 3 and Java inside it)
-    python3 default-jdk-headless
+    # the judge's languages (judge/languages.yaml); the example packages have a
+    # solution in each, so problem verify needs them all (CUDA only where nvcc is)
+    python3 default-jdk-headless fp-compiler rustc nodejs
+    # deploy/run.sh talks to the server with curl
+    curl
     # benchmark comparison and test helpers
     bubblewrap procps iproute2
     # the cgroup v2 VM test (tests/vm): QEMU boots Debian's kernel with busybox
