@@ -63,32 +63,7 @@ ENUM_FUNCS(sub_status, web_sub_status, sub_status_names)
 /* Valid UTF-8 without control characters (tab, CR and LF too when multiline). */
 static int text_ok(const char *s, int multiline)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
-                return 0;
-            p++;
-            continue;
-        }
-        size_t n;
-        unsigned min;
-        if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
-        else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
-        else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
-        else return 0;
-        unsigned cp = c & (0x3fu >> n);
-        for (size_t i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3fu);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        p += n + 1;
-    }
-    return 1;
+    return utf8_valid(s, strlen(s), UTF8_NO_CONTROLS | (multiline ? UTF8_ALLOW_LINES : 0));
 }
 
 /* A text field: present, at most max bytes, valid UTF-8. */

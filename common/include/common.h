@@ -53,6 +53,14 @@ int fs_mkdirs(const char *path, unsigned mode);
  * The handle stays open for the process's life. */
 int dl_symbols(const char *soname, const char *const *names, void **out, size_t n, struct err *err);
 
+/* Whether s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF, no NUL). With UTF8_NO_CONTROLS, ASCII control
+ * characters and DEL are refused too, except \n, \r and \t when
+ * UTF8_ALLOW_LINES is also given. */
+#define UTF8_NO_CONTROLS 1u
+#define UTF8_ALLOW_LINES 2u
+int utf8_valid(const char *s, size_t len, unsigned flags);
+
 /* ---- growable buffer ---------------------------------------------------
  * Invariants: buf is always NUL-terminated (even when len == 0, once any
  * append happened, or after buf_init it points to a static ""), len never
