@@ -47,12 +47,31 @@ run_suite() {
 run_suite normal build OFF "$@" || failed=1
 run_suite sanitizer build-asan ON "$@" || failed=1
 
+# The libFuzzer targets (tests/fuzz/) need clang: a third, small build with
+# only them, each run for a few seconds from its seed corpus. Skipped when
+# extra ctest arguments select other tests.
+summary[fuzz]="skipped"
+if [ "$#" -eq 0 ] && command -v clang >/dev/null; then
+    echo "== fuzz build (build-fuzz, clang)"
+    if CC=clang cmake -S . -B build-fuzz -DCRUCIBLE_SANITIZE=ON >/dev/null &&
+       cmake --build build-fuzz -j "$jobs" --target fuzz_yaml fuzz_validate fuzz_json fuzz_package; then
+        rc=0
+        (cd build-fuzz && ctest --output-on-failure -L fuzz) 2>&1 | tee build-fuzz/ctest.log || rc=$?
+        summary[fuzz]="$(grep -E 'tests passed' build-fuzz/ctest.log || echo "ctest did not finish")"
+        [ "$rc" -eq 0 ] || failed=1
+    else
+        summary[fuzz]="build failed"
+        failed=1
+    fi
+fi
+
 echo
 echo "== summary"
 echo "normal build:    ${summary[normal]}"
 echo "sanitizer build: ${summary[sanitizer]}"
+echo "fuzz targets:    ${summary[fuzz]}"
 if [ "$failed" -ne 0 ]; then
     echo "test.sh: FAILED" >&2
     exit 1
 fi
-echo "test.sh: all tests passed in both builds"
+echo "test.sh: all tests passed"

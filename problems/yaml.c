@@ -42,7 +42,12 @@ void prb_yaml_free(struct prb_ynode *n)
 
 static void ynode_add(struct prb_ynode *parent, struct prb_ynode *kid)
 {
-    parent->kids = prbi_realloc_array(parent->kids, parent->n + 1, sizeof(*parent->kids));
+    /* Capacity doubles at every power of two from 4 on, so a long map costs
+     * amortised O(1) per entry without a capacity field (growing by one made
+     * big maps quadratic wherever realloc copies, as under ASan). */
+    size_t n = parent->n;
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0))
+        parent->kids = prbi_realloc_array(parent->kids, n == 0 ? 4 : 2 * n, sizeof(*parent->kids));
     parent->kids[parent->n++] = kid;
 }
 

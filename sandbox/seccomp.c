@@ -169,8 +169,8 @@ int sbx_filter_build(struct sbx_filter *f, int allow_network, struct err *err)
         const char *calls[] = { "socket", "socketpair" };
         for (size_t i = 0; i < 2; i++) {
             int nr = seccomp_syscall_resolve_name(calls[i]);
-            rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1,
-                                  SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+            struct scmp_arg_cmp not_unix = { .arg = 0, .op = SCMP_CMP_NE, .datum_a = AF_UNIX, .datum_b = 0 };
+            rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), nr, 1, &not_unix);
             if (rc < 0) {
                 rc = err_set(err, ERR_SYSTEM, "seccomp rule for '%s': %s", calls[i], strerror(-rc));
                 goto out;
