@@ -270,33 +270,13 @@ static int verdict_known(const char *v, int allow_pending)
 
 void web_api_judge_result(struct web_req *r, struct web_store *s)
 {
-    static const struct web_json_field fields[] = {
-        { "verdict", WEB_JSON_STRING, 1 },
-        { "score", WEB_JSON_NUMBER, 1 },
-        { "max_score", WEB_JSON_NUMBER, 1 },
-        { "time_seconds", WEB_JSON_NUMBER, 1 },
-        { "memory_bytes", WEB_JSON_INT, 1 },
-        { "compile_output", WEB_JSON_STRING, 1 },
-        { "message", WEB_JSON_STRING, 1 },
-        { "cpu_seconds_total", WEB_JSON_NUMBER, 1 },
-        { "tests", WEB_JSON_ARRAY, 1 },
-    };
-    static const struct web_json_field test_fields[] = {
-        { "name", WEB_JSON_STRING, 1 },
-        { "group", WEB_JSON_STRING, 1 },
-        { "verdict", WEB_JSON_STRING, 1 },
-        { "time_seconds", WEB_JSON_NUMBER, 1 },
-        { "memory_bytes", WEB_JSON_INT, 1 },
-        { "score", WEB_JSON_NUMBER, 1 },
-        { "message", WEB_JSON_STRING, 1 },
-    };
     struct web_judging j;
     struct web_judging_result res = { 0 };
     struct web_test_result *tests = NULL;
     struct err err;
     char msg[ERR_MSG_MAX], where[64], out_hash[WEB_HASH_HEX + 1] = "";
     int rc;
-    cJSON *body = web_json_body(r, fields, sizeof(fields) / sizeof(fields[0]));
+    cJSON *body = web_json_body(r, web_fields_result, web_nfields_result);
     if (!body)
         return;
     if (judging_of_path(r, s, &j) < 0)
@@ -331,7 +311,7 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
     cJSON_ArrayForEach(t, tarr) {
         struct web_test_result *x = &tests[res.ntests];
         str_fmt(where, sizeof(where), "tests[%zu]", res.ntests);
-        if (web_json_check(t, test_fields, sizeof(test_fields) / sizeof(test_fields[0]), where, msg,
+        if (web_json_check(t, web_fields_result_test, web_nfields_result_test, where, msg,
                            sizeof(msg)) < 0) {
             web_reply_error(r, 400, "invalid_field", "%s", msg);
             goto out;

@@ -20,21 +20,12 @@ static int sees_all(const struct web_req *r)
 
 void web_api_submission_create(struct web_req *r, struct web_store *s)
 {
-    static const struct web_json_field fields[] = {
-        { "problem", WEB_JSON_INT, 1 },
-        { "language", WEB_JSON_STRING, 1 },
-        { "files", WEB_JSON_ARRAY, 1 },
-    };
-    static const struct web_json_field file_fields[] = {
-        { "name", WEB_JSON_STRING, 1 },
-        { "content", WEB_JSON_STRING, 1 },
-    };
     struct web_submission sub = { 0 };
     struct web_problem p;
     struct err err;
     char msg[ERR_MSG_MAX];
     int rc;
-    cJSON *body = web_json_body(r, fields, sizeof(fields) / sizeof(fields[0]));
+    cJSON *body = web_json_body(r, web_fields_submission, web_nfields_submission);
     if (!body)
         return;
     int64_t problem_id = web_json_i64(body, "problem", 0);
@@ -46,7 +37,7 @@ void web_api_submission_create(struct web_req *r, struct web_store *s)
         goto out;
     }
     const cJSON *file = cJSON_GetArrayItem(files, 0);
-    if (web_json_check(file, file_fields, sizeof(file_fields) / sizeof(file_fields[0]), "files[0]", msg,
+    if (web_json_check(file, web_fields_submission_file, web_nfields_submission_file, "files[0]", msg,
                        sizeof(msg)) < 0) {
         web_reply_error(r, 400, "invalid_field", "%s", msg);
         goto out;

@@ -202,3 +202,38 @@ void web_json_add_text(cJSON *obj, const char *name, const char *s, size_t len)
     cJSON_AddStringToObject(obj, name, copy);
     free(copy);
 }
+
+/* The request bodies whose fields the handlers and tests/fuzz share. */
+const struct web_json_field web_fields_submission[] = {
+    { "problem", WEB_JSON_INT, 1 },
+    { "language", WEB_JSON_STRING, 1 },
+    { "files", WEB_JSON_ARRAY, 1 },
+};
+const struct web_json_field web_fields_submission_file[] = {
+    { "name", WEB_JSON_STRING, 1 },
+    { "content", WEB_JSON_STRING, 1 },
+};
+const struct web_json_field web_fields_result[] = {
+    { "verdict", WEB_JSON_STRING, 1 },
+    { "score", WEB_JSON_NUMBER, 1 },
+    { "max_score", WEB_JSON_NUMBER, 1 },
+    { "time_seconds", WEB_JSON_NUMBER, 1 },
+    { "memory_bytes", WEB_JSON_INT, 1 },
+    { "compile_output", WEB_JSON_STRING, 1 },
+    { "message", WEB_JSON_STRING, 1 },
+    { "cpu_seconds_total", WEB_JSON_NUMBER, 1 },
+    { "tests", WEB_JSON_ARRAY, 1 },
+};
+const struct web_json_field web_fields_result_test[] = {
+    { "name", WEB_JSON_STRING, 1 },
+    { "group", WEB_JSON_STRING, 1 },
+    { "verdict", WEB_JSON_STRING, 1 },
+    { "time_seconds", WEB_JSON_NUMBER, 1 },
+    { "memory_bytes", WEB_JSON_INT, 1 },
+    { "score", WEB_JSON_NUMBER, 1 },
+    { "message", WEB_JSON_STRING, 1 },
+};
+const size_t web_nfields_submission = sizeof(web_fields_submission) / sizeof(web_fields_submission[0]);
+const size_t web_nfields_submission_file = sizeof(web_fields_submission_file) / sizeof(web_fields_submission_file[0]);
+const size_t web_nfields_result = sizeof(web_fields_result) / sizeof(web_fields_result[0]);
+const size_t web_nfields_result_test = sizeof(web_fields_result_test) / sizeof(web_fields_result_test[0]);

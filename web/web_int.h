@@ -177,6 +177,13 @@ struct web_json_field {
     int required;
 };
 
+/* Bodies whose fields are shared by their handler and tests/fuzz (json.c):
+ * a submission, its files[], a judge's result, its tests[]. */
+extern const struct web_json_field web_fields_submission[], web_fields_submission_file[],
+    web_fields_result[], web_fields_result_test[];
+extern const size_t web_nfields_submission, web_nfields_submission_file, web_nfields_result,
+    web_nfields_result_test;
+
 /* Checks obj against the fields: no unknown or repeated keys, every
  * required one present, every value of its type (integers whole and within
  * +-2^53). On failure fills msg (naming `where` and the field) and returns

@@ -46,35 +46,6 @@ static void stub_destroy(struct MHD_Response *resp)
 }
 
 /* ---- field tables, as the routes declare them ---- */
-static const struct web_json_field submission_fields[] = {
-    { "problem", WEB_JSON_INT, 1 },
-    { "language", WEB_JSON_STRING, 1 },
-    { "files", WEB_JSON_ARRAY, 1 },
-};
-static const struct web_json_field file_fields[] = {
-    { "name", WEB_JSON_STRING, 1 },
-    { "content", WEB_JSON_STRING, 1 },
-};
-static const struct web_json_field result_fields[] = {
-    { "verdict", WEB_JSON_STRING, 1 },
-    { "score", WEB_JSON_NUMBER, 1 },
-    { "max_score", WEB_JSON_NUMBER, 1 },
-    { "time_seconds", WEB_JSON_NUMBER, 1 },
-    { "memory_bytes", WEB_JSON_INT, 1 },
-    { "compile_output", WEB_JSON_STRING, 1 },
-    { "message", WEB_JSON_STRING, 1 },
-    { "cpu_seconds_total", WEB_JSON_NUMBER, 1 },
-    { "tests", WEB_JSON_ARRAY, 1 },
-};
-static const struct web_json_field test_fields[] = {
-    { "name", WEB_JSON_STRING, 1 },
-    { "group", WEB_JSON_STRING, 1 },
-    { "verdict", WEB_JSON_STRING, 1 },
-    { "time_seconds", WEB_JSON_NUMBER, 1 },
-    { "memory_bytes", WEB_JSON_INT, 1 },
-    { "score", WEB_JSON_NUMBER, 1 },
-    { "message", WEB_JSON_STRING, 1 },
-};
 static const struct web_json_field login_fields[] = {
     { "name", WEB_JSON_STRING, 1 },
     { "password", WEB_JSON_STRING, 1 },
@@ -93,7 +64,7 @@ static void submission(struct web_req *r, cJSON *body)
     if (cJSON_GetArraySize(files) != 1)
         return;
     const cJSON *file = cJSON_GetArrayItem(files, 0);
-    if (web_json_check(file, file_fields, N(file_fields), "files[0]", msg, sizeof(msg)) < 0) {
+    if (web_json_check(file, web_fields_submission_file, web_nfields_submission_file, "files[0]", msg, sizeof(msg)) < 0) {
         web_reply_error(r, 400, "invalid_field", "%s", msg);
         return;
     }
@@ -117,7 +88,7 @@ static void result(struct web_req *r, cJSON *body)
     size_t i = 0;
     cJSON_ArrayForEach(t, tarr) {
         snprintf(where, sizeof(where), "tests[%zu]", i++);
-        if (web_json_check(t, test_fields, N(test_fields), where, msg, sizeof(msg)) < 0) {
+        if (web_json_check(t, web_fields_result_test, web_nfields_result_test, where, msg, sizeof(msg)) < 0) {
             web_reply_error(r, 400, "invalid_field", "%s", msg);
             return;
         }
@@ -167,12 +138,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cJSON *body;
     switch ((sel >> 1) & 3) {
     case 0:
-        body = web_json_body(&r, submission_fields, N(submission_fields));
+        body = web_json_body(&r, web_fields_submission, web_nfields_submission);
         if (body)
             submission(&r, body);
         break;
     case 1:
-        body = web_json_body(&r, result_fields, N(result_fields));
+        body = web_json_body(&r, web_fields_result, web_nfields_result);
         if (body)
             result(&r, body);
         break;
