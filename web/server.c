@@ -7,6 +7,8 @@
  */
 #include "web_int.h"
 
+#include <ctype.h>
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -58,26 +60,66 @@ static const struct web_route routes[] = {
      * be judged again and again). */
     { "POST", "/api/v1/judge/jobs/{id}/result", web_api_judge_result, WEB_AUTH_JUDGE, WEB_BODY_JSON,
       WEB_BODY_RESULT_MAX, NULL, NULL, 1 },
+
+    /* ---- contests, registration, teams (api_contests.c) ---- */
+
+    /* ---- scoreboards and the ICPC Contest API (api_scoreboard.c, ccs.c) ---- */
+
+    /* ---- clarifications, rejudging, administration (api_jury.c, api_admin.c) ---- */
+
+    /* ---- the browser UI's static files (static.c) ---- */
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-/* Matches one path against one pattern, filling the {id} and {hex} parts. */
-static int route_match(const char *pattern, const char *path, int64_t *id, char hex[WEB_HASH_HEX + 1])
+/* Matches one path against one pattern, filling r's path parameters:
+ * {id} and {id2} (ids in [1, 2^53]), {hex} (a blob hash), {name} and
+ * {name2} (1 to 64 characters of [A-Za-z0-9._-], not starting with '.'). */
+struct route_params {
+    int64_t id, id2;
+    char hex[WEB_HASH_HEX + 1];
+    char name[WEB_NAME_MAX + 1], name2[WEB_NAME_MAX + 1];
+};
+
+static int param_id(const char *u, size_t ul, int64_t *out)
+{
+    char num[24];
+    if (ul == 0 || ul >= sizeof(num))
+        return 0;
+    memcpy(num, u, ul);
+    num[ul] = '\0';
+    return num[0] >= '1' && num[0] <= '9' && parse_i64(num, 1, (int64_t)1 << 53, out) == 0;
+}
+
+static int param_name(const char *u, size_t ul, char out[WEB_NAME_MAX + 1])
+{
+    if (ul == 0 || ul > WEB_NAME_MAX || u[0] == '.')
+        return 0;
+    for (size_t i = 0; i < ul; i++)
+        if (!isalnum((unsigned char)u[i]) && u[i] != '.' && u[i] != '_' && u[i] != '-')
+            return 0;
+    memcpy(out, u, ul);
+    out[ul] = '\0';
+    return 1;
+}
+
+static int route_match(const char *pattern, const char *path, struct route_params *rp)
 {
     const char *p = pattern, *u = path;
     while (*p && *u) {
         size_t pl = strcspn(p, "/"), ul = strcspn(u, "/");
         if (pl == 4 && !strncmp(p, "{id}", 4)) {
-            char num[24];
-            int64_t v;
-            if (ul == 0 || ul >= sizeof(num))
+            if (!param_id(u, ul, &rp->id))
                 return 0;
-            memcpy(num, u, ul);
-            num[ul] = '\0';
-            if (num[0] < '1' || num[0] > '9' || parse_i64(num, 1, (int64_t)1 << 53, &v) < 0)
+        } else if (pl == 5 && !strncmp(p, "{id2}", 5)) {
+            if (!param_id(u, ul, &rp->id2))
                 return 0;
-            *id = v;
+        } else if (pl == 6 && !strncmp(p, "{name}", 6)) {
+            if (!param_name(u, ul, rp->name))
+                return 0;
+        } else if (pl == 7 && !strncmp(p, "{name2}", 7)) {
+            if (!param_name(u, ul, rp->name2))
+                return 0;
         } else if (pl == 5 && !strncmp(p, "{hex}", 5)) {
             char h[WEB_HASH_HEX + 1];
             if (ul != WEB_HASH_HEX)
@@ -86,7 +128,7 @@ static int route_match(const char *pattern, const char *path, int64_t *id, char 
             h[ul] = '\0';
             if (!web_hash_valid(h))
                 return 0;
-            memcpy(hex, h, sizeof(h));
+            memcpy(rp->hex, h, sizeof(h));
         } else if (pl != ul || strncmp(p, u, pl) != 0) {
             return 0;
         }
@@ -376,9 +418,8 @@ static int req_begin(struct web_req *r, const char *url, const char *method)
     char allow[64] = "";
     int path_known = 0;
     for (size_t i = 0; i < NROUTES; i++) {
-        int64_t id = 0;
-        char hex[WEB_HASH_HEX + 1] = "";
-        if (!route_match(routes[i].pattern, url, &id, hex))
+        struct route_params rp = { 0 };
+        if (!route_match(routes[i].pattern, url, &rp))
             continue;
         path_known = 1;
         if (strlen(allow) + strlen(routes[i].method) + 3 < sizeof(allow))
@@ -386,8 +427,11 @@ static int req_begin(struct web_req *r, const char *url, const char *method)
                     routes[i].method);
         if (!strcmp(routes[i].method, method) || (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
             match = &routes[i];
-            r->id = id;
-            memcpy(r->hex, hex, sizeof(hex));
+            r->id = rp.id;
+            r->id2 = rp.id2;
+            memcpy(r->hex, rp.hex, sizeof(rp.hex));
+            memcpy(r->name, rp.name, sizeof(rp.name));
+            memcpy(r->name2, rp.name2, sizeof(rp.name2));
         }
     }
     if (!match) {

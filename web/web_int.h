@@ -118,7 +118,10 @@ struct web_req {
     char method[16];
     char path[256];                         /* for the access log */
     int64_t id;                             /* the {id} in the path */
+    int64_t id2;                            /* the {id2} in the path */
     char hex[WEB_HASH_HEX + 1];             /* the {hex} in the path */
+    char name[WEB_NAME_MAX + 1];            /* the {name} in the path */
+    char name2[WEB_NAME_MAX + 1];           /* the {name2} in the path */
     int64_t now;
     double started;                         /* monotonic seconds, for the access log */
     char address[WEB_ADDRESS_MAX + 1];
@@ -250,6 +253,14 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s);
 void web_api_judge_blob(struct web_req *r, struct web_store *s);
 void web_api_judge_heartbeat(struct web_req *r, struct web_store *s);
 void web_api_judge_result(struct web_req *r, struct web_store *s);
+
+/* ---- api_contests.c ------------------------------------------------------------------------------ */
+
+/* ---- api_scoreboard.c, ccs.c ------------------------------------------------------------------------- */
+
+/* ---- api_jury.c, api_admin.c --------------------------------------------------------------------------- */
+
+/* ---- static.c ------------------------------------------------------------------------------------------- */
 
 /* ---- small helpers --------------------------------------------------------------------------------- */
 
