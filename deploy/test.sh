@@ -54,7 +54,7 @@ summary[fuzz]="skipped"
 if [ "$#" -eq 0 ] && command -v clang >/dev/null; then
     echo "== fuzz build (build-fuzz, clang)"
     if CC=clang cmake -S . -B build-fuzz -DCRUCIBLE_SANITIZE=ON >/dev/null &&
-       cmake --build build-fuzz -j "$jobs" --target fuzz_yaml fuzz_validate fuzz_json fuzz_package; then
+       cmake --build build-fuzz -j "$jobs" --target fuzzers; then
         rc=0
         (cd build-fuzz && ctest --output-on-failure -L fuzz) 2>&1 | tee build-fuzz/ctest.log || rc=$?
         summary[fuzz]="$(grep -E 'tests passed' build-fuzz/ctest.log || echo "ctest did not finish")"

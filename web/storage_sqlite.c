@@ -220,6 +220,8 @@ static const struct migration migrations[] = {
       "ALTER TABLE problems ADD COLUMN samples_hash TEXT NOT NULL DEFAULT '';\n"
       "ALTER TABLE judgings ADD COLUMN max_score REAL NOT NULL DEFAULT 0;\n"
       "ALTER TABLE judgings ADD COLUMN message TEXT;\n" },
+    /* Reserved while several parts are built at once: 3 contests, 4
+     * scoreboards and judging groups, 5 clarifications and rejudgings. */
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
