@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <md4c-html.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,6 +475,42 @@ void web_api_problem_samples(struct web_req *r, struct web_store *s)
     }
     web_reply_buf(r, 200, &b, "application/json");
     buf_release(&b);
+}
+
+/* ---- GET /api/v1/problems/{id}/package ---------------------------------------------------------------------
+ * The package as uploaded, secret data included: only for admins and the
+ * organizer who uploaded it (judges fetch it by hash through the judge
+ * protocol). Every download is in the audit log. */
+
+void web_api_problem_package(struct web_req *r, struct web_store *s)
+{
+    struct web_problem p;
+    struct err err;
+    char path[PATH_MAX];
+    int rc = web_store_problem_by_id(s, r->id, &p, &err);
+    if (rc == ERR_NOTFOUND || (rc == 0 && r->user.role != WEB_ROLE_ADMIN && p.created_by != r->user.id)) {
+        web_reply_error(r, 404, "not_found", "no problem %lld", (long long)r->id);
+        return;
+    }
+    if (rc < 0 || (rc = web_blob_path(s, p.package_hash, path, sizeof(path), &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (fd >= 0)
+            close(fd);
+        err_set(&err, ERR_SYSTEM, "cannot open the package of problem %lld", (long long)p.id);
+        web_reply_store_error(r, ERR_SYSTEM, &err);
+        return;
+    }
+    char target[64], disp[WEB_NAME_MAX + 48];
+    str_fmt(target, sizeof(target), "problem %lld", (long long)p.id);
+    web_audit(r, s, "problem.download", target, NULL);
+    web_reply_fd(r, 200, fd, (uint64_t)st.st_size, "application/zip");
+    str_fmt(disp, sizeof(disp), "attachment; filename=\"%s.zip\"", p.short_name);
+    web_reply_header(r, "Content-Disposition", disp);
 }
 
 /* ---- PATCH /api/v1/problems/{id} ----------------------------------------------------------------------------- */

@@ -45,6 +45,8 @@ static const struct web_route routes[] = {
       WEB_BODY_JSON_MAX, NULL, NULL, 0 },
     { "GET", "/api/v1/problems/{id}/samples", web_api_problem_samples, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
       NULL, 0 },
+    { "GET", "/api/v1/problems/{id}/package", web_api_problem_package, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
     { "POST", "/api/v1/submissions", web_api_submission_create, WEB_AUTH_USER, WEB_BODY_JSON,
       WEB_BODY_SUBMISSION_MAX, NULL, NULL, 0 },
     { "GET", "/api/v1/submissions", web_api_submission_list, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,

@@ -239,6 +239,7 @@ void web_api_problem_list(struct web_req *r, struct web_store *s);
 void web_api_problem_get(struct web_req *r, struct web_store *s);
 void web_api_problem_patch(struct web_req *r, struct web_store *s);
 void web_api_problem_samples(struct web_req *r, struct web_store *s);
+void web_api_problem_package(struct web_req *r, struct web_store *s);
 /* Renders statement Markdown to HTML: raw HTML off, $math$ kept for KaTeX
  * as \(...\) and \[...\]. Appends to out. */
 int web_markdown_render(const char *md, size_t len, struct buf *out);

@@ -768,6 +768,25 @@ def case_problems(ctx):
         secret = f.read().strip()
     for path in ["/api/v1/problems", "/api/v1/problems/%d" % pid, "/api/v1/problems/%d/samples" % pid]:
         check(secret.encode() not in anon.get(path).body, "secret data in %s" % path)
+    # the package itself, secret data and all: its uploader and admins only
+    srv.add_user("olga", "organizer", "olga-password-1")
+    olga = srv.client()
+    olga.login("olga", "olga-password-1")
+    r = admin.get("/api/v1/problems/%d/package" % pid)
+    check(r.status == 200 and r.body == zipped and r.headers.get("content-type") == "application/zip",
+          "the admin downloads the package: %r" % r)
+    check(r.headers.get("content-disposition") == 'attachment; filename="hello-sum.zip"', "file name: %r" % r)
+    check(olga.get("/api/v1/problems/%d/package" % pid).status == 404, "another organizer downloads the package")
+    check(alice.get("/api/v1/problems/%d/package" % pid).status == 403, "a contestant downloads the package")
+    check(anon.get("/api/v1/problems/%d/package" % pid).status == 401, "anonymous downloads the package")
+    r = olga.post("/api/v1/problems?name=olgas", flat, ctype="application/zip")
+    check(r.status == 201, "an organizer uploads: %r" % r)
+    r = olga.get("/api/v1/problems/%d/package" % r.json()["problem"]["id"])
+    check(r.status == 200 and r.body == flat, "the uploader downloads the package: %r" % r)
+    audit = sqlite3.connect("file:%s?mode=ro" % os.path.join(srv.data, "crucible.db"), uri=True)
+    n = audit.execute("SELECT count(*) FROM audit_log WHERE action = 'problem.download'").fetchone()[0]
+    audit.close()
+    check(n == 2, "downloads in the audit log: %d" % n)
     # a hostile statement: raw HTML is text, javascript: links are dropped
     stmt = (b"# T\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
             b"[click](javascript:alert(3)) [ok](https://example.com/a) ![i](data:text/html,x)\n\n"
