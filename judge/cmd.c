@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -232,6 +233,8 @@ int cmd_judge(int argc, char **argv)
         fputs(judge_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if ((!strcmp(argv[1], "run") || !strcmp(argv[1], "daemon")) && jdg_mounts_private() < 0)
+        log_warn("judge", "cannot make a mount namespace of its own: %s", strerror(errno));
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "languages"))

@@ -42,6 +42,12 @@ struct jdg_limits {
 };
 
 /* util.c */
+/* Moves the calling process (before it starts threads or children) into a
+ * mount namespace of its own whose mounts do not propagate back to the
+ * host, so the work tmpfs of a judge killed mid-job goes away with it
+ * instead of staying mounted on the host. A no-op without the privilege;
+ * returns 0 or -1 (errno set). */
+int jdg_mounts_private(void);
 int jdg_mkdirs(const char *path, mode_t mode);
 int jdg_rmtree(const char *path);
 int jdg_copy_file(const char *src, const char *dst, mode_t mode, uint64_t max, struct err *err);

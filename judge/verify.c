@@ -750,6 +750,8 @@ int cmd_problem(int argc, char **argv)
         fprintf(stderr, "crucible problem: unknown subcommand '%s'\n%s", argv[1], verify_usage);
         return 2;
     }
+    if (jdg_mounts_private() < 0)
+        log_warn("judge", "cannot make a mount namespace of its own: %s", strerror(errno));
     const char *langs = NULL, *path = NULL;
     double tl = 0;
     for (int i = 2; i < argc; i++) {
