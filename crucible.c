@@ -29,7 +29,7 @@ static const struct command commands[] = {
     { "problem", cmd_problem, "check a problem package: validators and expected verdicts",
       "usage: crucible problem verify [--languages=FILE] [--time-limit=SECONDS] PATH\n"
       "Run `crucible problem --help` for details." },
-    { "serve", cmd_serve, "serve the web platform's HTTP API",
+    { "serve", cmd_serve, "serve the web platform: the browser UI and its HTTP API",
       "usage: crucible serve [--config=FILE] [--data=DIR] [--listen=ADDR:PORT] [--check-config]\n"
       "Run `crucible serve --help` for the settings." },
     { "init", cmd_init, "create the data folder and database for crucible serve",

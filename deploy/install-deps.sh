@@ -23,7 +23,12 @@ packages=(
     bubblewrap procps iproute2
     # the cgroup v2 VM test (tests/vm): QEMU boots Debian's kernel with busybox
     qemu-system-x86 busybox-static
+    # the browser UI (web/ui) serves these libraries; its tests (tests/ui) drive chromium
+    libjs-katex libjs-codemirror libjs-chart.js chromium fonts-wqy-microhei
 )
+# npm for the UI tests' playwright-core; a Node.js from another source
+# (NodeSource) brings its own npm and conflicts with Debian's package.
+command -v npm >/dev/null || packages+=(npm)
 
 export DEBIAN_FRONTEND=noninteractive
 missing=()
@@ -33,4 +38,11 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The UI tests' npm packages (tests/ui/package-lock.json), exactly as locked.
+ui_tests="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/ui" && pwd)"
+if [ ! -f "$ui_tests/node_modules/.package-lock.json" ] ||
+   [ "$ui_tests/package-lock.json" -nt "$ui_tests/node_modules/.package-lock.json" ]; then
+    (cd "$ui_tests" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The run command: installs the Debian packages, builds `crucible`, creates a
-# data folder with an admin account (its password printed once) and a local
-# judge account, imports the example problems, and starts the web server and
-# a judge daemon on 127.0.0.1:8080.
+# data folder with an admin account (its password printed once), starts the
+# web server on 127.0.0.1:8080 (started as root it runs its own judges: the
+# `judges` setting, docs/api.md "Embedded judges"), imports the example
+# problems and puts them into a public demo contest, open to everyone and
+# running for the next hours.
 #
-# Safe to run again: an existing data folder, its accounts and problems are
-# kept; a server or judge already running is left alone.
+# Safe to run again: an existing data folder, its accounts, problems and
+# contests are kept (the demo contest is made only when there is none); a
+# server already running is left alone.
 #
 # Usage: sudo deploy/run.sh            (CRUCIBLE_DATA=DIR to choose the data folder,
 #                                       CRUCIBLE_LISTEN=ADDR:PORT the address)
@@ -43,8 +46,8 @@ stop_one() {
 }
 
 if [ "${1:-}" = "stop" ]; then
-    stop_one judge
-    stop_one serve
+    stop_one judge      # a judge daemon started by an older run.sh
+    stop_one serve      # its embedded judges stop with it
     exit 0
 fi
 
@@ -66,14 +69,9 @@ if [ ! -f "$data/crucible.db" ]; then
     "$crucible" init --data="$data"
     admin_password="$("$crucible" user add --data="$data" --role=admin admin </dev/null |
                       sed -n 's/^password: //p')"
-    judge_token="$("$crucible" user add --data="$data" --role=judge judge-local </dev/null |
-                   sed -n 's/^token: //p')"
-    umask 077
-    printf '%s\n' "$judge_token" >"$data/judge.token"
     # The import below uses an API token of the admin; it is not kept.
     import_token="$("$crucible" user token --data="$data" --token-name=quickstart-import admin |
                     sed -n 's/^token: //p')"
-    umask 022
 else
     step "using the existing data folder $data (nothing in it is replaced)"
 fi
@@ -124,20 +122,80 @@ print(d["problem"]["id"] if "problem" in d else "")')"
     done
 fi
 
-step "starting a judge daemon (one worker per core)"
-if running judge; then
-    echo "already running (pid $(cat "$run_dir/judge.pid"))"
-else
-    nohup "$crucible" judge daemon --server="http://$listen" --token-file="$data/judge.token" \
-        >>"$run_dir/judge.log" 2>&1 &
-    echo $! >"$run_dir/judge.pid"
-    sleep 1
-    running judge || { echo "run.sh: the judge did not start; see $run_dir/judge.log" >&2; exit 1; }
-    echo "judging (pid $(cat "$run_dir/judge.pid"), log $run_dir/judge.log)"
+step "the demo contest"
+# demo_contest: 0 when a contest named "demo" exists or was made now; 3 when
+# one must be made and no token was given. The token comes in the
+# environment, not on the command line (where ps shows it).
+demo_contest() {
+    CRUCIBLE_URL="http://$listen" CRUCIBLE_TOKEN="${1:-}" python3 - <<'PY'
+import json, os, sys, time, urllib.error, urllib.request
+
+base, token = os.environ["CRUCIBLE_URL"], os.environ["CRUCIBLE_TOKEN"]
+
+def call(method, path, body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    req = urllib.request.Request(base + path, method=method, headers=headers,
+                                 data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as f:
+            return f.status, json.loads(f.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+after = 0
+while True:
+    status, body = call("GET", "/api/v1/contests?limit=100" + ("&after=%d" % after if after else ""))
+    if status != 200:
+        sys.exit("run.sh: GET /api/v1/contests answered %d: %s" % (status, body))
+    page = body.get("contests", [])
+    for c in page:
+        if c.get("short_name") == "demo":
+            print("  the demo contest exists (contest %d): left as it is" % c["id"])
+            sys.exit(0)
+    if len(page) < 100:
+        break
+    after = page[-1]["id"]
+if not token:
+    sys.exit(3)
+# The problems in the archive (the examples just imported), in id order.
+status, body = call("GET", "/api/v1/problems?limit=26")
+problems = sorted(body.get("problems", []), key=lambda p: p["id"])
+now = int(time.time())
+status, body = call("POST", "/api/v1/contests", {
+    "short_name": "demo", "title": "Demo contest", "start_time": now - 60, "duration": 5 * 3600,
+    "freeze": 0, "public": True, "registration": "open", "rules": "icpc"})
+if status == 409:
+    print("  a contest named demo exists: left as it is")
+    sys.exit(0)
+if status != 201:
+    sys.exit("run.sh: cannot create the demo contest: %d %s" % (status, body))
+cid = body["id"]
+labels = [chr(ord("A") + i) for i in range(len(problems))]
+status, body = call("PUT", "/api/v1/contests/%d/problems" % cid,
+                    {"problems": [{"problem": p["id"], "label": l} for p, l in zip(problems, labels)]})
+if status != 200:
+    sys.exit("run.sh: cannot set the demo contest's problems: %d %s" % (status, body))
+print("  contest %d \"demo\": %s, running for 5 hours, public, open registration" %
+      (cid, ", ".join("%s %s" % (l, p["short_name"]) for p, l in zip(problems, labels))))
+PY
+}
+set +e
+demo_contest "${import_token:-}"
+rc=$?
+set -e
+if [ "$rc" -eq 3 ]; then
+    demo_token="$("$crucible" user token --data="$data" --token-name=quickstart-demo admin |
+                  sed -n 's/^token: //p')"
+    demo_contest "$demo_token"
+elif [ "$rc" -ne 0 ]; then
+    exit 1
 fi
 
 step "ready"
-echo "Crucible is serving on http://$listen (the API: docs/api.md)."
+echo "Crucible is serving on http://$listen (the API: docs/api.md), judging with its embedded judges."
+echo "The demo contest: http://$listen/api/v1/contests (register, then submit with \"contest\")."
 if [ -n "$admin_password" ]; then
     echo "admin account: admin"
     echo "admin password: $admin_password   (shown this once; it is not stored anywhere)"

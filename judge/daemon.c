@@ -43,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -965,6 +966,37 @@ static void result_set(struct jdg_result *r, enum jdg_verdict v, const char *msg
     str_fmt(r->message, sizeof(r->message), "%s", msg);
 }
 
+/* Adds "groups": [{"name", "score", "max_score"}] (every test data group,
+ * parents first) to the result's JSON: the server scores IOI subtasks from
+ * them. Older servers refuse unknown fields, so the field is left out when
+ * there are no groups (a compile error). */
+static void result_add_groups(const struct jdg_result *res, struct buf *body)
+{
+    if (!res->ngroups || body->len == 0 || body->buf[body->len - 1] != '}')
+        return;
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr)
+        abort();
+    for (size_t i = 0; i < res->ngroups; i++) {
+        const struct jdg_group_result *g = &res->groups[i];
+        if (!g->name || !g->name[0])
+            continue;               /* the root: the whole result */
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", g->name);
+        cJSON_AddNumberToObject(o, "score", isfinite(g->score) && g->score > 0 ? g->score : 0);
+        cJSON_AddNumberToObject(o, "max_score", isfinite(g->max_score) && g->max_score > 0 ? g->max_score : 0);
+        cJSON_AddItemToArray(arr, o);
+    }
+    char *text = cJSON_PrintUnformatted(arr);
+    cJSON_Delete(arr);
+    if (!text)
+        abort();
+    body->len--;                    /* the closing brace */
+    body->buf[body->len] = '\0';
+    buf_addf(body, ",\"groups\":%s}", text);
+    free(text);
+}
+
 /* Posts the result, retrying while the server may be restarting. Returns
  * 1 when the server has it or refused it with 409 (the job is settled
  * either way), 0 when it was given up. */
@@ -975,6 +1007,7 @@ static int result_post(struct worker *w, const struct job *job, struct lease *le
     buf_init(&body, 0);
     buf_init(&answer, DMN_JSON_MAX);
     jdg_result_to_json(res, &body);
+    result_add_groups(res, &body);
     char path[160];
     str_fmt(path, sizeof(path), "/api/v1/judge/jobs/%s/result", job->id);
     double start = now_s(), wait = DMN_ERROR_MIN_S;

@@ -273,6 +273,7 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
     struct web_judging j;
     struct web_judging_result res = { 0 };
     struct web_test_result *tests = NULL;
+    struct web_judging_group *groups = NULL;
     struct err err;
     char msg[ERR_MSG_MAX], where[64], out_hash[WEB_HASH_HEX + 1] = "";
     int rc;
@@ -338,6 +339,37 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
         res.ntests++;
     }
     res.tests = tests;
+    /* Per-group results (judges since the scoreboards: optional). */
+    const cJSON *garr = cJSON_GetObjectItemCaseSensitive(body, "groups"), *g;
+    int ng = cJSON_GetArraySize(garr);
+    if (ng > WEB_GROUPS_MAX) {
+        web_reply_error(r, 413, "too_large", "more than %d group results", WEB_GROUPS_MAX);
+        goto out;
+    }
+    groups = calloc((size_t)ng + 1, sizeof(*groups));
+    if (!groups)
+        abort();
+    cJSON_ArrayForEach(g, garr) {
+        struct web_judging_group *x = &groups[res.ngroups];
+        str_fmt(where, sizeof(where), "groups[%zu]", res.ngroups);
+        if (web_json_check(g, web_fields_result_group, web_nfields_result_group, where, msg, sizeof(msg)) < 0) {
+            web_reply_error(r, 400, "invalid_field", "%s", msg);
+            goto out;
+        }
+        char *name = cJSON_GetObjectItemCaseSensitive(g, "name")->valuestring;
+        web_text_repair(name, 0);
+        web_text_truncate(name, WEB_TITLE_MAX);
+        str_fmt(x->name, sizeof(x->name), "%s", name);
+        x->ordinal = (int64_t)res.ngroups;
+        x->score = web_json_num(g, "score", 0);
+        x->max_score = web_json_num(g, "max_score", 0);
+        if (!(x->score >= 0 && x->score <= 1e12) || !(x->max_score >= 0 && x->max_score <= 1e12)) {
+            web_reply_error(r, 400, "invalid_field", "%s: score and max_score must be within 0 and 1e12", where);
+            goto out;
+        }
+        res.ngroups++;
+    }
+    res.groups = groups;
     const char *compile_output = web_json_str(body, "compile_output", "");
     size_t colen = strlen(compile_output);
     if (colen > WEB_COMPILE_OUTPUT_MAX) {
@@ -366,5 +398,6 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
     web_reply_json(r, 200, o);
 out:
     free(tests);
+    free(groups);
     cJSON_Delete(body);
 }

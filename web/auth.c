@@ -106,6 +106,123 @@ int web_password_hash(const char *password, char out[WEB_PASSWORD_HASH_MAX + 1],
     return 0;
 }
 
+/* ---- request header parsers -------------------------------------------------------------------
+ * Pure functions over header text (no request, no store), so that
+ * tests/fuzz/fuzz_request.c reaches them directly. Whatever the bytes, they
+ * read only within the NUL-terminated text and write only within out.
+ */
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static int is_lower_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+int web_cookie_session_parse(const char *header, char out[WEB_TOKEN_HEX + 1])
+{
+    static const char name[] = WEB_SESSION_COOKIE;
+    const size_t nlen = sizeof(name) - 1;
+    out[0] = '\0';
+    if (!header)
+        return 0;
+    for (const char *p = header; *p;) {
+        size_t n = strcspn(p, ";");         /* one cookie-pair: p[0..n) */
+        const char *end = p + n;
+        while (p < end && is_ows(*p))
+            p++;
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (eq) {
+            const char *ne = eq;
+            while (ne > p && is_ows(ne[-1]))
+                ne--;
+            const char *v = eq + 1, *ve = end;
+            while (v < ve && is_ows(*v))
+                v++;
+            while (ve > v && is_ows(ve[-1]))
+                ve--;
+            if (ve - v >= 2 && v[0] == '"' && ve[-1] == '"') {
+                v++;
+                ve--;
+            }
+            int ok = (size_t)(ne - p) == nlen && !memcmp(p, name, nlen) && ve - v == WEB_TOKEN_HEX;
+            for (const char *q = v; ok && q < ve; q++)
+                ok = is_lower_hex(*q);
+            if (ok) {
+                memcpy(out, v, WEB_TOKEN_HEX);
+                out[WEB_TOKEN_HEX] = '\0';
+                return 1;
+            }
+        }
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+int web_bearer_parse(const char *header, char out[WEB_BEARER_MAX + 1])
+{
+    out[0] = '\0';
+    if (!header || strncasecmp(header, "Bearer", 6) != 0 || !is_ows(header[6]))
+        return 0;
+    const char *p = header + 7;
+    while (is_ows(*p))
+        p++;
+    size_t n = 0;
+    while (p[n] > 0x20 && p[n] < 0x7f)
+        n++;
+    const char *rest = p + n;
+    while (is_ows(*rest))
+        rest++;
+    if (n == 0 || n > WEB_BEARER_MAX || *rest)
+        return -1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
+void web_forwarded_parse(const char *xff, const char *proto, char address[WEB_ADDRESS_MAX + 1], int *https)
+{
+    address[0] = '\0';
+    *https = 0;
+    if (xff) {
+        /* The last hop is the one our proxy added; those before it are the
+         * client's word. */
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (is_ows(*last))
+            last++;
+        size_t n = strcspn(last, " \t");
+        if (n > 0 && n <= WEB_ADDRESS_MAX && web_utf8_valid(last, n)) {
+            memcpy(address, last, n);
+            address[n] = '\0';
+            for (char *p = address; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                    *p = '?';
+        }
+    }
+    if (proto) {
+        while (is_ows(*proto))
+            proto++;
+        size_t n = strcspn(proto, " \t");
+        const char *rest = proto + n;
+        while (is_ows(*rest))
+            rest++;
+        *https = n == 5 && !strncasecmp(proto, "https", 5) && !*rest;
+    }
+}
+
+int web_query_id_parse(const char *v, int64_t *out)
+{
+    int64_t id;
+    if (!v || !*v || strspn(v, "0123456789") != strlen(v) || parse_i64(v, 1, (int64_t)1 << 53, &id) < 0)
+        return -1;
+    *out = id;
+    return 0;
+}
+
 /* ---- authenticating a request --------------------------------------------------------------- */
 
 static int unauthorized(struct web_req *r, const char *msg)
@@ -135,13 +252,13 @@ static int identify(struct web_req *r, struct web_store *s)
     const char *authz = web_req_header(r, "Authorization");
     if (authz) {
         struct web_api_token t;
-        if (strncasecmp(authz, "Bearer ", 7) != 0)
+        char tok[WEB_BEARER_MAX + 1];
+        int got = web_bearer_parse(authz, tok);
+        if (got == 0)
             return r->route->auth == WEB_AUTH_JUDGE ? forbidden(r, "forbidden", "judges use an API token")
                                                     : unauthorized(r, "only Bearer tokens are accepted");
-        const char *tok = authz + 7;
-        while (*tok == ' ')
-            tok++;
-        rc = web_store_apitoken_lookup(s, tok, r->now, &t, &err);
+        rc = got < 0 ? ERR_NOTFOUND : web_store_apitoken_lookup(s, tok, r->now, &t, &err);
+        sodium_memzero(tok, sizeof(tok));
         if (rc == ERR_NOTFOUND)
             return r->route->auth == WEB_AUTH_JUDGE ? forbidden(r, "forbidden", "invalid API token")
                                                     : unauthorized(r, "invalid or expired API token");
@@ -152,10 +269,10 @@ static int identify(struct web_req *r, struct web_store *s)
         r->via = WEB_VIA_TOKEN;
         user_id = t.user_id;
     } else {
-        const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, WEB_SESSION_COOKIE);
+        char cookie[WEB_TOKEN_HEX + 1];
         struct web_session sess;
-        if (!cookie)
-            return 0;
+        if (!web_cookie_session_parse(web_req_header(r, "Cookie"), cookie))
+            return 0;           /* none, or not one of ours: the caller is anonymous */
         rc = web_store_session_lookup(s, cookie, r->now, &sess, &err);
         if (rc == ERR_NOTFOUND)
             return 0;           /* a stale cookie: the caller is anonymous */

@@ -22,7 +22,9 @@ static const char serve_usage[] =
     "  --check-config   validate the settings, print them and exit\n"
     "Settings come from defaults < the file < CRUCIBLE_<KEY> environment variables\n"
     "< flags. Started as root, the server binds, opens the database and then runs\n"
-    "as `user` (default: crucible if that account exists, else nobody).\n"
+    "as `user` (default: crucible if that account exists, else nobody), and starts\n"
+    "`judges` judge workers as root beside it (a `crucible judge daemon` that stops\n"
+    "when the server does; its account is " WEB_EMBEDDED_JUDGE ", its token DATA/judge.token).\n"
     "Keys:\n";
 
 static int serve_usage_print(FILE *out)
@@ -88,11 +90,11 @@ int cmd_serve(int argc, char **argv)
         buf_release(&b);
         return 0;
     }
-    if (web_serve(&cfg, &err) < 0) {
+    int rc = web_serve(&cfg, &err);
+    if (rc < 0)
         log_error("web", "%s", err.msg);
-        return 1;
-    }
-    return 0;
+    web_embedded_stop();
+    return rc < 0 ? 1 : 0;
 }
 
 /* ---- crucible init ----------------------------------------------------------------------------- */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STRING, K_INT, K_BOOL, K_COOKIE, K_LOG };
+enum kind { K_STRING, K_INT, K_BOOL, K_COOKIE, K_LOG, K_JUDGES };
 
 struct key {
     const char *name;
@@ -45,6 +45,10 @@ static const struct key keys[] = {
     { "trust_proxy", K_BOOL, offsetof(struct web_config, trust_proxy), 0, 0, 0,
       "yes: believe X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy)" },
     { "log_level", K_LOG, offsetof(struct web_config, log_level), 0, 0, 0, "debug, info, warn, error or off" },
+    { "ui_dir",
+      STR(ui_dir, "the browser UI's files (default: the source tree's web/ui, else /usr/share/crucible/ui)") },
+    { "judges", K_JUDGES, offsetof(struct web_config, judges), 0, 0, WEB_JUDGES_MAX,
+      "started as root: judge workers run alongside (auto: one per CPU core; 0: none)" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -68,6 +72,7 @@ void web_config_init(struct web_config *c)
     c->cookie_secure = WEB_COOKIE_SECURE_AUTO;
     c->trust_proxy = 0;
     c->log_level = LOG_INFO;
+    c->judges = -1;
 }
 
 static const struct key *find_key(const char *name)
@@ -113,6 +118,16 @@ int web_config_set(struct web_config *c, const char *name, const char *value, st
                 return 0;
             }
         return err_set(err, ERR_INVALID, "%s: '%s' is not auto, yes or no", name, value);
+    case K_JUDGES: {
+        int64_t v;
+        if (!strcmp(value, "auto"))
+            v = -1;
+        else if (parse_i64(value, 0, k->max, &v) < 0)
+            return err_set(err, ERR_INVALID, "%s: '%s' is not auto or a whole number from 0 to %lld", name, value,
+                           (long long)k->max);
+        *(int *)(void *)field = (int)v;
+        return 0;
+    }
     case K_LOG: {
         enum log_level l;
         if (log_level_parse(value, &l) < 0)
@@ -134,18 +149,11 @@ static char *trim(char *s)
     return s;
 }
 
-int web_config_load_file(struct web_config *c, const char *path, struct err *err)
+int web_config_parse(struct web_config *c, char *text, size_t len, const char *where, struct err *err)
 {
-    struct buf text;
-    int rc;
-    buf_init(&text, 1 << 20);
-    if ((rc = buf_read_file(&text, path, err)) < 0)
-        goto out;
-    if (memchr(text.buf, '\0', text.len)) {
-        rc = err_set(err, ERR_INVALID, "'%s': not a text file", path);
-        goto out;
-    }
-    char *line = text.buf;
+    if (memchr(text, '\0', len))
+        return err_set(err, ERR_INVALID, "'%s': not a text file", where);
+    char *line = text;
     for (unsigned lineno = 1; line && *line; lineno++) {
         char *next = strchr(line, '\n');
         if (next)
@@ -155,20 +163,24 @@ int web_config_load_file(struct web_config *c, const char *path, struct err *err
         if (!*s || *s == '#')
             continue;
         char *eq = strchr(s, '=');
-        if (!eq) {
-            rc = err_set(err, ERR_INVALID, "%s:%u: expected 'key = value'", path, lineno);
-            goto out;
-        }
+        if (!eq)
+            return err_set(err, ERR_INVALID, "%s:%u: expected 'key = value'", where, lineno);
         *eq = '\0';
         char *key = trim(s), *value = trim(eq + 1);
         struct err e;
-        if (web_config_set(c, key, value, &e) < 0) {
-            rc = err_set(err, e.code, "%s:%u: %s", path, lineno, e.msg);
-            goto out;
-        }
+        if (web_config_set(c, key, value, &e) < 0)
+            return err_set(err, e.code, "%s:%u: %s", where, lineno, e.msg);
     }
-    rc = 0;
-out:
+    return 0;
+}
+
+int web_config_load_file(struct web_config *c, const char *path, struct err *err)
+{
+    struct buf text;
+    int rc;
+    buf_init(&text, 1 << 20);
+    if ((rc = buf_read_file(&text, path, err)) == 0)
+        rc = web_config_parse(c, text.buf, text.len, path, err);
     buf_release(&text);
     return rc;
 }
@@ -263,6 +275,11 @@ int web_config_format(const struct web_config *c, struct buf *out)
         case K_LOG:
             rc = buf_addf(out, "%s = %s\n", k->name, log_names[*(const enum log_level *)(const void *)field]);
             break;
+        case K_JUDGES: {
+            int v = *(const int *)(const void *)field;
+            rc = v < 0 ? buf_addf(out, "%s = auto\n", k->name) : buf_addf(out, "%s = %d\n", k->name, v);
+            break;
+        }
         }
         if (rc < 0)
             return rc;

@@ -208,6 +208,9 @@ const struct web_json_field web_fields_submission[] = {
     { "problem", WEB_JSON_INT, 1 },
     { "language", WEB_JSON_STRING, 1 },
     { "files", WEB_JSON_ARRAY, 1 },
+    { "contest", WEB_JSON_INT, 0 },         /* contests: absent in practice */
+    { "user", WEB_JSON_STRING, 0 },         /* contests: the jury submits for a participant */
+    { "time", WEB_JSON_INT, 0 },            /* contests: the jury dates it */
 };
 const struct web_json_field web_fields_submission_file[] = {
     { "name", WEB_JSON_STRING, 1 },
@@ -223,6 +226,7 @@ const struct web_json_field web_fields_result[] = {
     { "message", WEB_JSON_STRING, 1 },
     { "cpu_seconds_total", WEB_JSON_NUMBER, 1 },
     { "tests", WEB_JSON_ARRAY, 1 },
+    { "groups", WEB_JSON_ARRAY, 0 },       /* newer judges: per test data group, for IOI subtasks */
 };
 const struct web_json_field web_fields_result_test[] = {
     { "name", WEB_JSON_STRING, 1 },
@@ -237,3 +241,9 @@ const size_t web_nfields_submission = sizeof(web_fields_submission) / sizeof(web
 const size_t web_nfields_submission_file = sizeof(web_fields_submission_file) / sizeof(web_fields_submission_file[0]);
 const size_t web_nfields_result = sizeof(web_fields_result) / sizeof(web_fields_result[0]);
 const size_t web_nfields_result_test = sizeof(web_fields_result_test) / sizeof(web_fields_result_test[0]);
+const struct web_json_field web_fields_result_group[] = {
+    { "name", WEB_JSON_STRING, 1 },
+    { "score", WEB_JSON_NUMBER, 1 },
+    { "max_score", WEB_JSON_NUMBER, 1 },
+};
+const size_t web_nfields_result_group = sizeof(web_fields_result_group) / sizeof(web_fields_result_group[0]);

@@ -18,6 +18,7 @@
 
 #define WEB_MHD_SYMBOLS(X) \
     X(MHD_add_response_header) \
+    X(MHD_del_response_header) \
     X(MHD_lookup_connection_value) \
     X(MHD_destroy_response) \
     X(MHD_create_response_from_buffer) \
@@ -28,7 +29,10 @@
     X(MHD_queue_response) \
     X(MHD_is_feature_supported) \
     X(MHD_get_connection_values) \
-    X(MHD_get_connection_info)
+    X(MHD_get_connection_info) \
+    X(MHD_create_response_from_callback) \
+    X(MHD_suspend_connection) \
+    X(MHD_resume_connection)
 
 #define WEB_MHD_FIELD(name) __typeof__(name) *name;
 struct web_mhd_api {
@@ -43,6 +47,7 @@ int web_mhd_load(struct err *err);
 
 #ifndef WEB_MHD_IMPLEMENTATION
 #define MHD_add_response_header web_mhd.MHD_add_response_header
+#define MHD_del_response_header web_mhd.MHD_del_response_header
 #define MHD_lookup_connection_value web_mhd.MHD_lookup_connection_value
 #define MHD_destroy_response web_mhd.MHD_destroy_response
 #define MHD_create_response_from_buffer web_mhd.MHD_create_response_from_buffer
@@ -54,6 +59,9 @@ int web_mhd_load(struct err *err);
 #define MHD_is_feature_supported web_mhd.MHD_is_feature_supported
 #define MHD_get_connection_values web_mhd.MHD_get_connection_values
 #define MHD_get_connection_info web_mhd.MHD_get_connection_info
+#define MHD_create_response_from_callback web_mhd.MHD_create_response_from_callback
+#define MHD_suspend_connection web_mhd.MHD_suspend_connection
+#define MHD_resume_connection web_mhd.MHD_resume_connection
 #endif
 
 #endif

@@ -50,7 +50,7 @@ static const struct web_route routes[] = {
     { "POST", "/api/v1/submissions", web_api_submission_create, WEB_AUTH_USER, WEB_BODY_JSON,
       WEB_BODY_SUBMISSION_MAX, NULL, NULL, 0 },
     { "GET", "/api/v1/submissions", web_api_submission_list, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,
-      "mine,problem,before,limit", 0 },
+      "mine,problem,contest,practice,before,limit", 0 },
     { "GET", "/api/v1/submissions/{id}", web_api_submission_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "POST", "/api/v1/judge/claim", web_api_judge_claim, WEB_AUTH_JUDGE, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
       NULL, 0 },
@@ -64,12 +64,78 @@ static const struct web_route routes[] = {
       WEB_BODY_RESULT_MAX, NULL, NULL, 1 },
 
     /* ---- contests, registration, teams (api_contests.c) ---- */
+    { "POST", "/api/v1/contests", web_api_contest_create, WEB_AUTH_ORGANIZER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/contests", web_api_contest_list, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, "after,limit", 0 },
+    { "GET", "/api/v1/contests/{id}", web_api_contest_get, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "PATCH", "/api/v1/contests/{id}", web_api_contest_patch, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/problems", web_api_contest_problems, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
+    { "PUT", "/api/v1/contests/{id}/problems", web_api_contest_problems_put, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/problems/{id2}", web_api_contest_problem, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0,
+      NULL, NULL, 0 },
+    { "POST", "/api/v1/contests/{id}/register", web_api_contest_register, WEB_AUTH_USER, WEB_BODY_JSON_OPTIONAL,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/participants", web_api_contest_participants, WEB_AUTH_USER, WEB_BODY_NONE, 0,
+      NULL, NULL, 0 },
+    { "POST", "/api/v1/contests/{id}/participants", web_api_contest_participant_add, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    { "DELETE", "/api/v1/contests/{id}/participants/{id2}", web_api_contest_participant_remove, WEB_AUTH_USER,
+      WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/teams", web_api_contest_teams, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL,
+      0 },
+    { "POST", "/api/v1/contests/{id}/teams", web_api_contest_team_create, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
 
     /* ---- scoreboards and the ICPC Contest API (api_scoreboard.c, ccs.c) ---- */
+    { "GET", "/api/v1/contests/{id}/scoreboard", web_api_scoreboard_get, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
+      "view", 0 },
+    /* The Contest API: one handler reads the path; {name2} is the endpoint
+     * (teams, state, event-feed, ...) or, below it, an object's id. */
+    { "GET", "/api", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, WEB_CCS_QUERY, 0 },
+    { "GET", "/api/contests/{name}/judgement-types/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/languages/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/problems/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/groups/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/organizations/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/teams/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/accounts/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/submissions/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/judgements/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/runs/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/clarifications/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/contests/{name}/awards/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
 
     /* ---- clarifications, rejudging, administration (api_jury.c, api_admin.c) ---- */
+    { "GET", "/api/v1/contests/{id}/clarifications", web_api_clarification_list, WEB_AUTH_USER, WEB_BODY_NONE, 0,
+      NULL, NULL, 0 },
+    { "POST", "/api/v1/contests/{id}/clarifications", web_api_clarification_create, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_CLARIFICATION_MAX, NULL, NULL, 0 },
+    { "POST", "/api/v1/rejudgings", web_api_rejudging_create, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/rejudgings/{id}", web_api_rejudging_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "POST", "/api/v1/submissions/{id}/ignore", web_api_submission_ignore, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    /* Admins only (checked by the handlers): organizers pass the route's
+     * check and get 403 there. */
+    { "GET", "/api/v1/users", web_api_user_list, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL, "after,limit", 0 },
+    { "PATCH", "/api/v1/users/{id}", web_api_user_patch, WEB_AUTH_ORGANIZER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "POST", "/api/v1/users/import", web_api_user_import, WEB_AUTH_ORGANIZER, WEB_BODY_FILE, WEB_BODY_CSV_MAX,
+      "text/csv", NULL, 0 },
+    { "GET", "/api/v1/audit", web_api_audit_list, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL, "before,limit", 0 },
+    { "GET", "/api/v1/judges", web_api_judge_list, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "PATCH", "/api/v1/judges/{id}", web_api_judge_patch, WEB_AUTH_ORGANIZER, WEB_BODY_JSON, WEB_BODY_JSON_MAX,
+      NULL, NULL, 0 },
 
     /* ---- the browser UI's static files (static.c) ---- */
+    /* Not in this table: /ui/..., /vendor/... and the UI's pages are
+     * prefixes, matched by web_static_route() when no route here matches. */
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -269,6 +335,13 @@ void web_reply_fd(struct web_req *r, unsigned status, int fd, uint64_t len, cons
     MHD_add_response_header(resp, "Content-Type", type);
 }
 
+/* scoreboards (ccs.c): a response made elsewhere (the event feed's stream). */
+void web_reply_response(struct web_req *r, unsigned status, struct MHD_Response *resp, const char *type)
+{
+    set_reply(r, status, resp);
+    MHD_add_response_header(resp, "Content-Type", type);
+}
+
 void web_reply_store_error(struct web_req *r, int rc, const struct err *err)
 {
     const char *msg = err ? err->msg : "storage error";
@@ -306,7 +379,7 @@ int64_t web_req_query_id(struct web_req *r, const char *name)
     int64_t id;
     if (!v)
         return 0;
-    if (parse_i64(v, 1, (int64_t)1 << 53, &id) < 0) {
+    if (web_query_id_parse(v, &id) < 0) {
         web_reply_error(r, 400, "invalid_parameter", "query parameter '%s' must be a positive whole number", name);
         return -1;
     }
@@ -344,25 +417,9 @@ static void req_address(struct web_req *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     r->address[0] = '\0';
-    if (r->srv->cfg->trust_proxy) {
-        const char *xff = web_req_header(r, "X-Forwarded-For");
-        const char *proto = web_req_header(r, "X-Forwarded-Proto");
-        if (xff) {
-            const char *last = strrchr(xff, ',');
-            last = last ? last + 1 : xff;
-            while (*last == ' ')
-                last++;
-            size_t n = strcspn(last, " ");
-            if (n > 0 && n <= WEB_ADDRESS_MAX && web_utf8_valid(last, n)) {
-                memcpy(r->address, last, n);
-                r->address[n] = '\0';
-                for (char *p = r->address; *p; p++)
-                    if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = '?';
-            }
-        }
-        r->https = proto && !strcasecmp(proto, "https");
-    }
+    if (r->srv->cfg->trust_proxy)
+        web_forwarded_parse(web_req_header(r, "X-Forwarded-For"), web_req_header(r, "X-Forwarded-Proto"),
+                            r->address, &r->https);
     if (!r->address[0] && ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
@@ -436,6 +493,8 @@ static int req_begin(struct web_req *r, const char *url, const char *method)
             memcpy(r->name2, rp.name2, sizeof(rp.name2));
         }
     }
+    if (!match && !path_known)
+        match = web_static_route(url, method);
     if (!match) {
         if (path_known) {
             web_reply_error(r, 405, "method_not_allowed", "%s is not allowed here", method);
@@ -602,6 +661,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         struct web_store *s = web_pool_acquire(srv);
         r->route->fn(r, s);
         web_pool_release(srv, s);
+        if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+            web_feeds_notify(srv);          /* event feeds look for news */
     } else {
         web_reply_text(r, 200, "ok\n");
     }
@@ -617,7 +678,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r)
         return;
     *con_cls = NULL;
-    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+    /* An idle judge's empty claim every few seconds is not worth a line. */
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 204 && r->route &&
+        r->route->fn == web_api_judge_claim)
+        log_debug("http", "%s %s %u %.1fms %s", r->method, r->path, r->status, (mono_now() - r->started) * 1e3,
+                  r->address);
+    else if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         log_info("http", "%s %s %u %.1fms %s", r->method, r->path, r->status, (mono_now() - r->started) * 1e3,
                  r->address);
     else
@@ -782,6 +848,7 @@ static void *timer_main(void *arg)
             last_purge = now;
         }
         web_pool_release(srv, s);
+        web_feeds_notify(srv);              /* expiries, keep-alives, the contest clock */
         pthread_mutex_lock(&srv->mu);
     }
     pthread_mutex_unlock(&srv->mu);
@@ -864,8 +931,10 @@ static void server_release(struct web_server *srv)
         pthread_mutex_unlock(&srv->mu);
         pthread_join(srv->timer, NULL);
     }
-    if (srv->mhd)
+    if (srv->mhd) {
+        web_feeds_stop(srv);
         MHD_stop_daemon(srv->mhd);
+    }
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
     for (size_t i = 0; i < srv->nstores; i++)
@@ -873,6 +942,8 @@ static void server_release(struct web_server *srv)
     free(srv->stores);
     free(srv->store_busy);
     jdg_languages_release(&srv->langs);
+    web_boards_free(srv->boards);
+    web_feeds_free(srv);
     sodium_memzero(srv->csrf_key, sizeof(srv->csrf_key));
     pthread_mutex_destroy(&srv->pool_mu);
     pthread_cond_destroy(&srv->pool_cv);
@@ -910,6 +981,8 @@ int web_serve(const struct web_config *cfg, struct err *err)
     pthread_cond_init(&srv.pool_cv, NULL);
     pthread_mutex_init(&srv.mu, NULL);
     pthread_cond_init(&srv.cv, NULL);
+    web_boards_new(&srv.boards);
+    web_feeds_new(&srv);
     log_set_level(cfg->log_level);
 
     /* Every thread started from here on inherits the blocked signals, so
@@ -953,11 +1026,16 @@ int web_serve(const struct web_config *cfg, struct err *err)
             goto out;
         }
     }
+    /* Judges run as root: their supervisor is forked now, before the drop
+     * and before any thread (embedded.c). */
+    if ((rc = web_embedded_start(&srv, srv.stores[0], err)) < 0)
+        goto out;
     /* libmicrohttpd is loaded here (see mhd.h), while still privileged. */
     if ((rc = web_mhd_load(err)) < 0 || (rc = drop_privileges(cfg, err)) < 0)
         goto out;
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* Suspend and resume: event feeds wait for news without a thread. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
     srv.mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv,
                                MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &srv,
@@ -988,6 +1066,7 @@ int web_serve(const struct web_config *cfg, struct err *err)
     MHD_socket lfd = MHD_quiesce_daemon(srv.mhd);
     if (lfd != MHD_INVALID_SOCKET && lfd == lfd_owned)
         srv.listen_fd = lfd;        /* handed back: closed in server_release */
+    web_feeds_stop(&srv);           /* streaming event feeds end now */
     drain(&srv, cfg->shutdown_grace);
     rc = 0;
 out:

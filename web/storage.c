@@ -265,6 +265,8 @@ PLAIN_LIST_RELEASE(web_submission)
 PLAIN_LIST_RELEASE(web_judging)
 OWNING_LIST_RELEASE(web_test_result, test_result_release)
 PLAIN_LIST_RELEASE(web_contest_result)
+PLAIN_LIST_RELEASE(web_judging_group)
+PLAIN_LIST_RELEASE(web_event)
 
 /* ---- opening ------------------------------------------------------------------------------ */
 
@@ -1075,6 +1077,17 @@ int web_store_job_complete(struct web_store *s, int64_t judge_id, int64_t judgin
         if (!(t->time_seconds >= 0) || !(t->wall_seconds >= 0) || !(t->score >= -1e12 && t->score <= 1e12))
             return err_set(err, ERR_INVALID, "invalid time or score in test '%s'", t->name);
     }
+    /* scoreboards: the per-group results */
+    if (res->ngroups > WEB_GROUPS_MAX)
+        return err_set(err, ERR_LIMIT, "more than %d group results", WEB_GROUPS_MAX);
+    if (res->ngroups && !res->groups)
+        return err_set(err, ERR_INVALID, "missing group results");
+    for (size_t i = 0; i < res->ngroups; i++) {
+        const struct web_judging_group *g = &res->groups[i];
+        TRY(check_text(err, "group name", g->name, WEB_TITLE_MAX, 0));
+        if (!(g->score >= 0 && g->score <= 1e12) || !(g->max_score >= 0 && g->max_score <= 1e12))
+            return err_set(err, ERR_INVALID, "invalid score in group '%s'", g->name);
+    }
     return s->ops->job_complete(s, judge_id, judging_id, res, now, err);
 }
 
@@ -1092,6 +1105,58 @@ int web_store_rejudge(struct web_store *s, int64_t submission_id, struct err *er
 {
     TRY(check_id(err, "submission id", submission_id));
     return s->ops->rejudge(s, submission_id, err);
+}
+
+/* ---- rejudgings (the jury) -------------------------------------------------------------------------------- */
+
+PLAIN_LIST_RELEASE(web_rejudging_entry)
+
+static int rejudge_filter_ok(const struct web_rejudge_filter *f, struct err *err)
+{
+    TRY(check_opt_id(err, "submission id", f->submission_id));
+    TRY(check_opt_id(err, "problem id", f->problem_id));
+    TRY(check_opt_id(err, "contest id", f->contest_id));
+    TRY(check_opt_id(err, "jury user id", f->jury_user_id));
+    if (!f->submission_id && !f->problem_id && !f->contest_id)
+        return err_set(err, ERR_INVALID, "a rejudging needs a submission, a problem or a contest");
+    if (f->verdict[0])
+        TRY(verdict_ok("verdict", f->verdict, err));
+    return 0;
+}
+
+int web_store_rejudge_preview(struct web_store *s, const struct web_rejudge_filter *f,
+                              struct web_rejudging_entry_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(rejudge_filter_ok(f, err));
+    return s->ops->rejudge_preview(s, f, out, err);
+}
+
+int web_store_rejudging_create(struct web_store *s, struct web_rejudging *rj, int64_t *count, struct err *err)
+{
+    int64_t got = 0;
+    TRY(rejudge_filter_ok(&rj->filter, err));
+    TRY(check_opt_id(err, "creator id", rj->created_by));
+    TRY(check_nonneg(err, "creation time", rj->created_at));
+    int rc = s->ops->rejudging_create(s, rj, &got, err);
+    if (rc == 0 && count)
+        *count = got;
+    return rc;
+}
+
+int web_store_rejudging_by_id(struct web_store *s, int64_t id, struct web_rejudging *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "rejudging id", id));
+    return s->ops->rejudging_by_id(s, id, out, err);
+}
+
+int web_store_rejudging_entries(struct web_store *s, int64_t rejudging_id, struct web_rejudging_entry_list *out,
+                                struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "rejudging id", rejudging_id));
+    return s->ops->rejudging_entries(s, rejudging_id, out, err);
 }
 
 /* ---- blobs ----------------------------------------------------------------------------------------------------
@@ -1293,4 +1358,65 @@ out:
         out->buf[start] = '\0';
     }
     return rc;
+}
+
+/* ---- scoreboards, the event log and judging groups ------------------------------------------------------------ */
+
+int web_store_events(struct web_store *s, int64_t contest_id, int64_t after_id, size_t limit,
+                     struct web_event_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "contest id", contest_id));
+    TRY(check_nonneg(err, "event id", after_id));
+    if (limit == 0 || limit > WEB_LIST_MAX)
+        limit = WEB_LIST_MAX;
+    return s->ops->events(s, contest_id, after_id, limit, out, err);
+}
+
+int web_store_event_last(struct web_store *s, int64_t contest_id, int64_t *id, struct err *err)
+{
+    *id = 0;
+    TRY(check_opt_id(err, "contest id", contest_id));
+    return s->ops->event_last(s, contest_id, id, err);
+}
+
+int web_store_contest_result(struct web_store *s, int64_t submission_id, struct web_contest_result *out,
+                             struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "submission id", submission_id));
+    return s->ops->contest_result(s, submission_id, out, err);
+}
+
+int web_store_contest_groups(struct web_store *s, int64_t contest_id, int64_t submission_id,
+                             struct web_judging_group_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "contest id", contest_id));
+    TRY(check_opt_id(err, "submission id", submission_id));
+    return s->ops->contest_groups(s, contest_id, submission_id, out, err);
+}
+
+int web_store_problem_groups(struct web_store *s, int64_t problem_id, struct web_judging_group_list *out,
+                             struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "problem id", problem_id));
+    return s->ops->problem_groups(s, problem_id, out, err);
+}
+
+int web_store_judging_groups(struct web_store *s, int64_t judging_id, struct web_judging_group_list *out,
+                             struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "judging id", judging_id));
+    return s->ops->judging_groups(s, judging_id, out, err);
+}
+
+int web_store_contest_judgings(struct web_store *s, int64_t contest_id, struct web_judging_list *out,
+                               struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "contest id", contest_id));
+    return s->ops->contest_judgings(s, contest_id, out, err);
 }

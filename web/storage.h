@@ -272,6 +272,10 @@ struct web_judging_result {
     size_t ntests;                          /* at most WEB_TESTS_MAX */
     double max_score;
     const char *message;                    /* NULL or at most WEB_MESSAGE_MAX; for the jury */
+    /* scoreboards: the judge's per-group results (struct web_judging_group,
+     * below; judging_id unused), NULL/0 when it sent none */
+    const struct web_judging_group *groups;
+    size_t ngroups;                         /* at most WEB_GROUPS_MAX */
 };
 
 /* What a judge needs to start: filled by web_store_job_claim. */
@@ -300,6 +304,11 @@ struct web_contest_result {
     enum web_sub_status status;
     char verdict[WEB_VERDICT_MAX + 1];      /* the valid finished judging's; "" pending */
     double score;
+    /* scoreboards */
+    int64_t contest_id;                     /* 0: practice */
+    int ignored;                            /* always 0 in web_store_contest_results */
+    int64_t judging_id;                     /* the valid finished judging; 0 pending */
+    double max_score;                       /* that judging's */
 };
 
 /* Filters for web_store_submission_list and _count; zero fields match all. */
@@ -311,6 +320,40 @@ struct web_submission_filter {
     int status;                             /* -1 any, else an enum web_sub_status */
     int64_t before_id;                      /* paging: ids below this; 0 from the newest */
     size_t limit;                           /* at most WEB_LIST_MAX; 0 means WEB_LIST_MAX */
+};
+
+/* ---- scoreboards, the event log and judging groups (api_scoreboard.c, ccs.c) ----
+ * How the event log works: every write that can change what a scoreboard or
+ * the ICPC Contest API shows of a contest appends one row to `events`, in
+ * the same transaction as the change: a contest created or updated
+ * ("contest"), its problem set ("problems"), a team ("teams"), a participant
+ * ("participants", ref = user id), a contest submission created or
+ * (un)ignored or queued again ("submission"), a judging started, finished or
+ * invalidated by a rejudge or an expired lease ("judging", ref = judging id),
+ * a clarification ("clarification"). Ids only grow, so "everything after id
+ * N" is what changed since a reader last looked: the scoreboard cache applies
+ * just that, and the event feed uses ids as its tokens.
+ */
+#define WEB_GROUPS_MAX 1000         /* test data groups in one judging */
+#define WEB_EVENT_KIND_MAX 15
+
+/* One test data group's result in a judging: "secret/group1", in the
+ * judge's order (parents first). */
+struct web_judging_group {
+    int64_t judging_id;
+    int64_t ordinal;
+    char name[WEB_TITLE_MAX + 1];
+    double score;
+    double max_score;
+};
+
+struct web_event {
+    int64_t id;
+    int64_t contest_id;
+    char kind[WEB_EVENT_KIND_MAX + 1];      /* "contest", "submission", "judging", ... */
+    int64_t ref_id;                         /* the changed object's id */
+    int64_t submission_id;                  /* "submission" and "judging": the submission; else 0 */
+    int64_t at;                             /* Unix time of the change */
 };
 
 /* Lists: v has n rows; release with the matching function (NULL-safe). */
@@ -329,6 +372,8 @@ WEB_LIST(web_submission);
 WEB_LIST(web_judging);
 WEB_LIST(web_test_result);
 WEB_LIST(web_contest_result);
+WEB_LIST(web_judging_group);
+WEB_LIST(web_event);
 #undef WEB_LIST
 
 void web_judge_host_release(struct web_judge_host *h);
@@ -348,6 +393,44 @@ void web_submission_list_release(struct web_submission_list *l);
 void web_judging_list_release(struct web_judging_list *l);
 void web_test_result_list_release(struct web_test_result_list *l);
 void web_contest_result_list_release(struct web_contest_result_list *l);
+
+/* ---- rejudgings (storage functions below, after the judging queue) ------------------- */
+#define WEB_REJUDGE_MAX 10000       /* submissions in one rejudging */
+
+/* Which submissions: every non-zero field must match (at least one of the
+ * first three is set by the caller). */
+struct web_rejudge_filter {
+    int64_t submission_id;
+    int64_t problem_id;
+    int64_t contest_id;
+    int64_t jury_user_id;                   /* only contests where this user is jury */
+    char verdict[WEB_VERDICT_MAX + 1];      /* only those whose finished verdict in effect is this */
+};
+
+struct web_rejudging {
+    int64_t id;
+    int64_t created_by;                     /* user id; 0 none */
+    int64_t created_at;
+    struct web_rejudge_filter filter;
+};
+
+struct web_rejudging_entry {
+    int64_t submission_id;
+    int64_t contest_id;                     /* 0: practice */
+    int64_t problem_id;
+    int64_t user_id;
+    enum web_sub_status status;             /* now */
+    char before[WEB_VERDICT_MAX + 1];       /* the verdict in effect before; "" none (pending) */
+    char after[WEB_VERDICT_MAX + 1];        /* the new judging's verdict; "" while pending */
+};
+
+struct web_rejudging_entry_list {
+    struct web_rejudging_entry *v;
+    size_t n;
+};
+void web_rejudging_entry_list_release(struct web_rejudging_entry_list *l);
+void web_judging_group_list_release(struct web_judging_group_list *l);
+void web_event_list_release(struct web_event_list *l);
 
 /* ---- the engine interface -------------------------------------------------------
  * An engine fills one static struct web_store_ops. Callers never use it
@@ -478,6 +561,29 @@ struct web_store_ops {
                         const struct web_judging_result *res, int64_t now, struct err *err);
     int (*job_expire)(struct web_store *s, int64_t now, int64_t *expired, struct err *err);
     int (*rejudge)(struct web_store *s, int64_t submission_id, struct err *err);
+
+    /* rejudgings (the jury) */
+    int (*rejudge_preview)(struct web_store *s, const struct web_rejudge_filter *f,
+                           struct web_rejudging_entry_list *out, struct err *err);
+    int (*rejudging_create)(struct web_store *s, struct web_rejudging *rj, int64_t *count, struct err *err);
+    int (*rejudging_by_id)(struct web_store *s, int64_t id, struct web_rejudging *out, struct err *err);
+    int (*rejudging_entries)(struct web_store *s, int64_t rejudging_id, struct web_rejudging_entry_list *out,
+                             struct err *err);
+
+    /* scoreboards, the event log and judging groups */
+    int (*events)(struct web_store *s, int64_t contest_id, int64_t after_id, size_t limit,
+                  struct web_event_list *out, struct err *err);
+    int (*event_last)(struct web_store *s, int64_t contest_id, int64_t *id, struct err *err);
+    int (*contest_result)(struct web_store *s, int64_t submission_id, struct web_contest_result *out,
+                          struct err *err);
+    int (*contest_groups)(struct web_store *s, int64_t contest_id, int64_t submission_id,
+                          struct web_judging_group_list *out, struct err *err);
+    int (*problem_groups)(struct web_store *s, int64_t problem_id, struct web_judging_group_list *out,
+                          struct err *err);
+    int (*judging_groups)(struct web_store *s, int64_t judging_id, struct web_judging_group_list *out,
+                          struct err *err);
+    int (*contest_judgings)(struct web_store *s, int64_t contest_id, struct web_judging_list *out,
+                            struct err *err);
 };
 
 /* ---- opening ---------------------------------------------------------------------- */
@@ -689,6 +795,24 @@ int web_store_job_complete(struct web_store *s, int64_t judge_id, int64_t judgin
 int web_store_job_expire(struct web_store *s, int64_t now, int64_t *expired, struct err *err);
 int web_store_rejudge(struct web_store *s, int64_t submission_id, struct err *err);
 
+/* ---- rejudgings: the jury judges a set of submissions again -------------------------------------
+ * A rejudging records who asked, when, which submissions and each one's
+ * verdict in effect before; then every one of them is rejudged as
+ * web_store_rejudge does, all in one transaction. The new verdicts ("after")
+ * are read from the submissions' new judgings as judges finish them. */
+/* The submissions f selects with their verdicts in effect ("before"), by
+ * id; changes nothing. ERR_LIMIT past WEB_REJUDGE_MAX. */
+int web_store_rejudge_preview(struct web_store *s, const struct web_rejudge_filter *f,
+                              struct web_rejudging_entry_list *out, struct err *err);
+/* Records rj (filling rj->id) with the submissions rj->filter selects and
+ * rejudges them, atomically; *count (optional) gets how many. ERR_NOTFOUND:
+ * it selects nothing; ERR_LIMIT: more than WEB_REJUDGE_MAX. */
+int web_store_rejudging_create(struct web_store *s, struct web_rejudging *rj, int64_t *count, struct err *err);
+int web_store_rejudging_by_id(struct web_store *s, int64_t id, struct web_rejudging *out, struct err *err);
+/* The rejudging's submissions, by id, with before and after verdicts. */
+int web_store_rejudging_entries(struct web_store *s, int64_t rejudging_id, struct web_rejudging_entry_list *out,
+                                struct err *err);
+
 /* ---- content-addressed blobs ------------------------------------------------------------------------
  * Sources, packages and compile outputs live at data_dir/blobs/ab/cdef...,
  * named by the BLAKE2b-256 of their content in lowercase hex. A put writes a
@@ -706,5 +830,32 @@ int web_blob_get(struct web_store *s, const char *hex, struct buf *out, struct e
 int web_blob_path(struct web_store *s, const char *hex, char *out, size_t size, struct err *err);
 /* 1 if hex is 64 lowercase hex characters. */
 int web_hash_valid(const char *hex);
+
+/* ---- scoreboards, the event log and judging groups (see the "how the event log
+ * works" note above) --------------------------------------------------------------------------- */
+
+/* The contest's events with ids above after_id, oldest first, at most limit
+ * (0 means WEB_LIST_MAX). */
+int web_store_events(struct web_store *s, int64_t contest_id, int64_t after_id, size_t limit,
+                     struct web_event_list *out, struct err *err);
+/* The newest event id of the contest (contest_id 0: of any); 0 when none. */
+int web_store_event_last(struct web_store *s, int64_t contest_id, int64_t *id, struct err *err);
+/* One submission as web_store_contest_results shows it, ignored or not. */
+int web_store_contest_result(struct web_store *s, int64_t submission_id, struct web_contest_result *out,
+                             struct err *err);
+/* The groups of the valid finished judgings of the contest's submissions
+ * that are not ignored (submission_id > 0: of that submission only), by
+ * judging id, then ordinal. */
+int web_store_contest_groups(struct web_store *s, int64_t contest_id, int64_t submission_id,
+                             struct web_judging_group_list *out, struct err *err);
+/* The groups of the newest judging of the problem that reported any: the
+ * problem's test data groups as its judges see them. Empty if none did. */
+int web_store_problem_groups(struct web_store *s, int64_t problem_id, struct web_judging_group_list *out,
+                             struct err *err);
+int web_store_judging_groups(struct web_store *s, int64_t judging_id, struct web_judging_group_list *out,
+                             struct err *err);
+/* The valid judgings (finished or not) of the contest's submissions, by id. */
+int web_store_contest_judgings(struct web_store *s, int64_t contest_id, struct web_judging_list *out,
+                               struct err *err);
 
 #endif

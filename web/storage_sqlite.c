@@ -220,8 +220,44 @@ static const struct migration migrations[] = {
       "ALTER TABLE problems ADD COLUMN samples_hash TEXT NOT NULL DEFAULT '';\n"
       "ALTER TABLE judgings ADD COLUMN max_score REAL NOT NULL DEFAULT 0;\n"
       "ALTER TABLE judgings ADD COLUMN message TEXT;\n" },
-    /* Reserved while several parts are built at once: 3 contests, 4
-     * scoreboards and judging groups, 5 clarifications and rejudgings. */
+    { 3, "scoreboards: the event log; judging groups",
+      /* No foreign keys: the log outlives nothing and is only appended to. */
+      "CREATE TABLE events (\n"
+      "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+      "    contest_id INTEGER NOT NULL,\n"
+      "    kind TEXT NOT NULL,\n"
+      "    ref_id INTEGER NOT NULL DEFAULT 0,\n"
+      "    submission_id INTEGER NOT NULL DEFAULT 0,\n"
+      "    at INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))\n"
+      ");\n"
+      "CREATE INDEX events_contest ON events(contest_id, id);\n"
+      "CREATE TABLE judging_groups (\n"
+      "    judging_id INTEGER NOT NULL REFERENCES judgings(id),\n"
+      "    ordinal INTEGER NOT NULL,\n"
+      "    name TEXT NOT NULL,\n"
+      "    score REAL NOT NULL,\n"
+      "    max_score REAL NOT NULL,\n"
+      "    PRIMARY KEY (judging_id, ordinal)\n"
+      ") WITHOUT ROWID;\n"
+      "CREATE INDEX submissions_problem ON submissions(problem_id, id);\n" },
+    { 4, "rejudgings: who rejudged which submissions, and their verdicts before",
+      "CREATE TABLE rejudgings (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    created_by INTEGER REFERENCES users(id),\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    submission_id INTEGER REFERENCES submissions(id),\n"
+      "    problem_id INTEGER REFERENCES problems(id),\n"
+      "    contest_id INTEGER REFERENCES contests(id),\n"
+      "    jury_user_id INTEGER REFERENCES users(id),\n"
+      "    verdict TEXT NOT NULL DEFAULT ''\n"
+      ");\n"
+      "CREATE TABLE rejudging_submissions (\n"
+      "    rejudging_id INTEGER NOT NULL REFERENCES rejudgings(id),\n"
+      "    submission_id INTEGER NOT NULL REFERENCES submissions(id),\n"
+      "    judging_before INTEGER REFERENCES judgings(id),\n"
+      "    verdict_before TEXT,\n"
+      "    PRIMARY KEY (rejudging_id, submission_id)\n"
+      ") WITHOUT ROWID;\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -249,6 +285,14 @@ static const struct migration migrations[] = {
 #define JUDGING_COLS "id, submission_id, judge_host_id, started_at, lease_expires, finished_at, verdict, score, " \
                      "time_seconds, memory_bytes, compile_output_hash, valid, max_score, message"
 #define TEST_COLS "ordinal, name, verdict, time_seconds, wall_seconds, memory_bytes, score, message"
+#define RESULT_COLS "s.id, s.user_id, s.team_id, s.problem_id, s.submitted_at, s.status, j.verdict, j.score, " \
+                    "s.contest_id, s.ignored, j.id, j.max_score"
+#define GROUP_COLS "judging_id, ordinal, name, score, max_score"
+#define EVENT_COLS "id, contest_id, kind, ref_id, submission_id, at"
+/* scoreboards: a judging's event, for contest submissions only. */
+#define EVENT_OF_JUDGINGS "INSERT INTO events (contest_id, kind, ref_id, submission_id) " \
+                          "SELECT s.contest_id, 'judging', j.id, s.id FROM judgings j " \
+                          "JOIN submissions s ON s.id = j.submission_id WHERE s.contest_id IS NOT NULL AND "
 
 /* ?1 contest (0 any, -1 practice), ?2 user, ?3 team, ?4 problem, ?5 status ('' any), ?6 before id. */
 #define SUB_FILTER \
@@ -258,6 +302,17 @@ static const struct migration migrations[] = {
 
 /* A lease that ran out: its valid, unfinished judging with lease_expires <= ?1. */
 #define EXPIRED_JUDGINGS "SELECT id FROM judgings WHERE valid = 1 AND finished_at IS NULL AND lease_expires <= ?1"
+
+/* The submissions a rejudging selects, each joined with its valid judging
+ * (j, finished or not): ?1 submission, ?2 problem, ?3 contest, ?4 jury user
+ * (only contests where that user is jury), ?5 verdict in effect; 0 or ''
+ * match all. */
+#define REJ_MATCH \
+    "FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id AND j.valid = 1 " \
+    "WHERE (?1 = 0 OR s.id = ?1) AND (?2 = 0 OR s.problem_id = ?2) AND (?3 = 0 OR s.contest_id = ?3) " \
+    "AND (?4 = 0 OR s.contest_id IN (SELECT contest_id FROM contest_participants WHERE user_id = ?4 " \
+    "AND role = 'jury')) AND (?5 = '' OR (j.finished_at IS NOT NULL AND j.verdict = ?5))"
+#define REJ_BEFORE "CASE WHEN j.finished_at IS NOT NULL THEN j.verdict END"
 
 #define STATEMENTS(X) \
     X(BEGIN, "BEGIN IMMEDIATE") \
@@ -362,9 +417,8 @@ static const struct migration migrations[] = {
     X(SUB_LIST, "SELECT " SUB_COLS " FROM submissions WHERE " SUB_FILTER " ORDER BY id DESC LIMIT ?7") \
     X(SUB_COUNT, "SELECT count(*) FROM submissions WHERE " SUB_FILTER) \
     X(SUB_IGNORE, "UPDATE submissions SET ignored = ?2 WHERE id = ?1") \
-    X(RESULTS, "SELECT s.id, s.user_id, s.team_id, s.problem_id, s.submitted_at, s.status, j.verdict, j.score " \
-               "FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id AND j.valid = 1 " \
-               "AND j.finished_at IS NOT NULL WHERE s.contest_id = ?1 AND s.ignored = 0 " \
+    X(RESULTS, "SELECT " RESULT_COLS " FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
+               "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.contest_id = ?1 AND s.ignored = 0 " \
                "ORDER BY s.submitted_at, s.id") \
     X(JUDGING_BY_ID, "SELECT " JUDGING_COLS " FROM judgings WHERE id = ?1") \
     X(JUDGINGS_OF, "SELECT " JUDGING_COLS " FROM judgings WHERE submission_id = ?1 ORDER BY id") \
@@ -397,7 +451,49 @@ static const struct migration migrations[] = {
     X(REJUDGE_SUB, "UPDATE submissions SET status = 'queued' WHERE id = ?1") \
     X(REJUDGE_HOSTS, "UPDATE judge_hosts SET current_judging_id = NULL WHERE current_judging_id IN " \
                      "(SELECT id FROM judgings WHERE submission_id = ?1 AND valid = 1)") \
-    X(REJUDGE_JUDGINGS, "UPDATE judgings SET valid = 0 WHERE submission_id = ?1 AND valid = 1")
+    X(REJUDGE_JUDGINGS, "UPDATE judgings SET valid = 0 WHERE submission_id = ?1 AND valid = 1") \
+    /* rejudgings (the jury) */ \
+    X(REJ_PREVIEW, "SELECT s.id, s.contest_id, s.problem_id, s.user_id, s.status, " REJ_BEFORE ", NULL " \
+                   REJ_MATCH " ORDER BY s.id LIMIT ?6") \
+    X(REJ_COUNT, "SELECT count(*) " REJ_MATCH) \
+    X(REJ_INSERT, "INSERT INTO rejudgings (created_by, created_at, submission_id, problem_id, contest_id, " \
+                  "jury_user_id, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+    X(REJ_FILL, "INSERT INTO rejudging_submissions (rejudging_id, submission_id, judging_before, verdict_before) " \
+                "SELECT ?6, s.id, j.id, " REJ_BEFORE " " REJ_MATCH) \
+    X(REJ_SUBS, "SELECT submission_id FROM rejudging_submissions WHERE rejudging_id = ?1 ORDER BY submission_id") \
+    X(REJ_BY_ID, "SELECT id, created_by, created_at, submission_id, problem_id, contest_id, jury_user_id, verdict " \
+                 "FROM rejudgings WHERE id = ?1") \
+    X(REJ_ENTRIES, "SELECT r.submission_id, s.contest_id, s.problem_id, s.user_id, s.status, r.verdict_before, " \
+                   "j.verdict FROM rejudging_submissions r JOIN submissions s ON s.id = r.submission_id " \
+                   "LEFT JOIN judgings j ON j.submission_id = r.submission_id AND j.valid = 1 " \
+                   "AND j.finished_at IS NOT NULL AND j.id > coalesce(r.judging_before, 0) " \
+                   "WHERE r.rejudging_id = ?1 ORDER BY r.submission_id") \
+    /* scoreboards, the event log and judging groups */ \
+    X(EVENT_ADD, "INSERT INTO events (contest_id, kind, ref_id, submission_id) VALUES (?1, ?2, ?3, 0)") \
+    X(EVENT_SUB, "INSERT INTO events (contest_id, kind, ref_id, submission_id) " \
+                 "SELECT contest_id, 'submission', id, id FROM submissions WHERE id = ?1 AND contest_id IS NOT NULL") \
+    X(EVENT_JUDGING, EVENT_OF_JUDGINGS "j.id = ?1") \
+    X(EVENT_EXPIRED, EVENT_OF_JUDGINGS "j.valid = 1 AND j.finished_at IS NULL AND j.lease_expires <= ?1") \
+    X(EVENT_REJUDGE, EVENT_OF_JUDGINGS "j.submission_id = ?1 AND j.valid = 1") \
+    X(EVENT_TEAM, "INSERT INTO events (contest_id, kind, ref_id) SELECT contest_id, 'teams', id FROM teams " \
+                  "WHERE id = ?1") \
+    X(EVENTS_AFTER, "SELECT " EVENT_COLS " FROM events WHERE contest_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3") \
+    X(EVENT_LAST, "SELECT coalesce(max(id), 0) FROM events WHERE ?1 = 0 OR contest_id = ?1") \
+    X(RESULT_ONE, "SELECT " RESULT_COLS " FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
+                  "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.id = ?1") \
+    X(GROUP_INSERT, "INSERT INTO judging_groups (" GROUP_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)") \
+    X(GROUPS_OF, "SELECT " GROUP_COLS " FROM judging_groups WHERE judging_id = ?1 ORDER BY ordinal") \
+    X(GROUPS_CONTEST, "SELECT g.judging_id, g.ordinal, g.name, g.score, g.max_score FROM judging_groups g " \
+                      "JOIN judgings j ON j.id = g.judging_id AND j.valid = 1 AND j.finished_at IS NOT NULL " \
+                      "JOIN submissions s ON s.id = j.submission_id WHERE s.contest_id = ?1 " \
+                      "AND (?2 = 0 OR s.id = ?2) AND s.ignored = 0 ORDER BY g.judging_id, g.ordinal") \
+    X(GROUPS_PROBLEM, "SELECT " GROUP_COLS " FROM judging_groups WHERE judging_id = " \
+                      "(SELECT max(g.judging_id) FROM judging_groups g JOIN judgings j ON j.id = g.judging_id " \
+                      "JOIN submissions s ON s.id = j.submission_id WHERE s.problem_id = ?1) ORDER BY ordinal") \
+    X(CONTEST_JUDGINGS, "SELECT j.id, j.submission_id, j.judge_host_id, j.started_at, j.lease_expires, " \
+                        "j.finished_at, j.verdict, j.score, j.time_seconds, j.memory_bytes, j.compile_output_hash, " \
+                        "j.valid, j.max_score, j.message FROM judgings j JOIN submissions s " \
+                        "ON s.id = j.submission_id WHERE s.contest_id = ?1 AND j.valid = 1 ORDER BY j.id")
 
 enum stmt_id {
 #define X(id, sql) ST_##id,
@@ -650,6 +746,36 @@ static void wtx_rollback(struct sq *s)
     }
 }
 
+/* scoreboards: ends a write transaction begun for a change and its event:
+ * commits when rc is 0, else rolls back; returns rc or the commit's error. */
+static int wtx_end(struct sq *s, int rc, struct err *err)
+{
+    if (rc == 0)
+        rc = wtx_commit(s, err);
+    if (rc < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+/* scoreboards: runs an event statement whose one parameter is an id. */
+static int event_run(struct sq *s, enum stmt_id id, int64_t a, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, id, &st, err));
+    sqlite3_bind_int64(st, 1, a);
+    return step_done(s, st, "cannot log an event", err);
+}
+
+static int event_add(struct sq *s, int64_t contest_id, const char *kind, int64_t ref_id, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_EVENT_ADD, &st, err));
+    sqlite3_bind_int64(st, 1, contest_id);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, ref_id);
+    return step_done(s, st, "cannot log an event", err);
+}
+
 /* Runs a script of statements without parameters (migrations, pragmas). */
 static int exec_script(struct sq *s, const char *sql, const char *what, struct err *err)
 {
@@ -763,11 +889,15 @@ static int migrate(struct sq *s, const char *path, struct err *err)
                        "    description TEXT NOT NULL\n"
                        ")", "cannot create schema_version", err));
     TRY(sq_schema_version(&s->base, &current, err));
-    if (current > NMIGRATIONS)
+    /* By version, not position: a number reserved for a part that needed no
+     * migration leaves a gap, which is harmless. */
+    int64_t newest = migrations[NMIGRATIONS - 1].version;
+    if (current > newest)
         return err_set(err, ERR_UNSUPPORTED, "'%s' has schema version %lld, newer than this crucible's %lld",
-                       path, (long long)current, (long long)NMIGRATIONS);
-    for (int64_t i = current; i < NMIGRATIONS; i++)
-        TRY(apply_migration(s, &migrations[i], err));
+                       path, (long long)current, (long long)newest);
+    for (int64_t i = 0; i < NMIGRATIONS; i++)
+        if (migrations[i].version > current)
+            TRY(apply_migration(s, &migrations[i], err));
     return 0;
 }
 
@@ -1461,7 +1591,7 @@ static void bind_contest_fields(sqlite3_stmt *st, const struct web_contest *c)
     bind_i64(st, 15, c->submission_interval);
 }
 
-static int sq_contest_create(struct web_store *base, struct web_contest *c, struct err *err)
+static int contest_create_row(struct web_store *base, struct web_contest *c, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1497,7 +1627,7 @@ static int sq_contest_by_name(struct web_store *base, const char *short_name, st
     return fetch_one(s, st, read_contest, out, "no such contest", err);
 }
 
-static int sq_contest_update(struct web_store *base, const struct web_contest *c, struct err *err)
+static int contest_update_row(struct web_store *base, const struct web_contest *c, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1530,7 +1660,7 @@ static void read_cp(sqlite3_stmt *st, void *row)
     cp->ordinal = col_i64(st, 5);
 }
 
-static int sq_contest_problem_put(struct web_store *base, const struct web_contest_problem *cp, struct err *err)
+static int contest_problem_put_row(struct web_store *base, const struct web_contest_problem *cp, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1547,8 +1677,8 @@ static int sq_contest_problem_put(struct web_store *base, const struct web_conte
     return rc;
 }
 
-static int sq_contest_problem_remove(struct web_store *base, int64_t contest_id, int64_t problem_id,
-                                     struct err *err)
+static int contest_problem_remove_row(struct web_store *base, int64_t contest_id, int64_t problem_id,
+                                      struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1581,7 +1711,7 @@ static void read_team(sqlite3_stmt *st, void *row)
     t->created_at = col_i64(st, 3);
 }
 
-static int sq_team_create(struct web_store *base, struct web_team *t, struct err *err)
+static int team_create_row(struct web_store *base, struct web_team *t, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1626,7 +1756,7 @@ static void read_part(sqlite3_stmt *st, void *row)
     p->registered_at = col_i64(st, 4);
 }
 
-static int sq_participant_put(struct web_store *base, const struct web_participant *p, struct err *err)
+static int participant_put_row(struct web_store *base, const struct web_participant *p, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1654,7 +1784,7 @@ static int sq_participant_get(struct web_store *base, int64_t contest_id, int64_
     return fetch_one(s, st, read_part, out, "not registered in this contest", err);
 }
 
-static int sq_participant_remove(struct web_store *base, int64_t contest_id, int64_t user_id, struct err *err)
+static int participant_remove_row(struct web_store *base, int64_t contest_id, int64_t user_id, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1693,7 +1823,7 @@ static void read_clar(sqlite3_stmt *st, void *row)
     c->text = col_dup(st, 9);
 }
 
-static int sq_clarification_create(struct web_store *base, struct web_clarification *c, struct err *err)
+static int clarification_create_row(struct web_store *base, struct web_clarification *c, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1753,7 +1883,7 @@ static void read_sub(sqlite3_stmt *st, void *row)
     x->ignored = (int)col_i64(st, 11);
 }
 
-static int sq_submission_create(struct web_store *base, struct web_submission *sub, struct err *err)
+static int submission_create_row(struct web_store *base, struct web_submission *sub, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1819,7 +1949,7 @@ static int sq_submission_count(struct web_store *base, const struct web_submissi
     return res;
 }
 
-static int sq_submission_set_ignored(struct web_store *base, int64_t id, int ignored, struct err *err)
+static int submission_set_ignored_row(struct web_store *base, int64_t id, int ignored, struct err *err)
 {
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
@@ -1841,6 +1971,10 @@ static void read_result(sqlite3_stmt *st, void *row)
     r->status = (enum web_sub_status)col_enum(st, 5, sub_status_any);
     COL_COPY(st, 6, r->verdict);
     r->score = sqlite3_column_double(st, 7);
+    r->contest_id = col_i64(st, 8);
+    r->ignored = (int)col_i64(st, 9);
+    r->judging_id = col_i64(st, 10);
+    r->max_score = sqlite3_column_double(st, 11);
 }
 
 static int sq_contest_results(struct web_store *base, int64_t contest_id, struct web_contest_result_list *out,
@@ -1929,6 +2063,7 @@ static int run_i64(struct sq *s, enum stmt_id id, int64_t a, const char *what, s
  * are still valid, so the judgings are invalidated last. */
 static int expire_locked(struct sq *s, int64_t now, int64_t *expired, struct err *err)
 {
+    TRY(event_run(s, ST_EVENT_EXPIRED, now, err));
     TRY(run_i64(s, ST_EXPIRE_SUBS, now, "cannot expire leases", err));
     TRY(run_i64(s, ST_EXPIRE_HOSTS, now, "cannot expire leases", err));
     TRY(run_i64(s, ST_EXPIRE_JUDGINGS, now, "cannot expire leases", err));
@@ -1986,6 +2121,7 @@ static int claim_locked(struct sq *s, int64_t judge_id, const char *languages, i
     TRY(step_done(s, st, "cannot start a judging", err));
     out->judging_id = sqlite3_last_insert_rowid(s->db);
     out->lease_expires = now + lease_seconds;
+    TRY(event_run(s, ST_EVENT_JUDGING, out->judging_id, err));
 
     TRY(prep(s, ST_SUB_STATUS, &st, err));
     bind_i64(st, 1, out->submission_id);
@@ -2115,6 +2251,18 @@ static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, c
         bind_opt_text(st, 9, t->message);
         TRY(step_done(s, st, "cannot store a test result", err));
     }
+    if (res->ngroups)
+        TRY(prep(s, ST_GROUP_INSERT, &st, err));
+    for (size_t i = 0; i < res->ngroups; i++) {
+        const struct web_judging_group *g = &res->groups[i];
+        bind_i64(st, 1, judging_id);
+        bind_i64(st, 2, (int64_t)i);
+        bind_text(st, 3, g->name);
+        sqlite3_bind_double(st, 4, g->score);
+        sqlite3_bind_double(st, 5, g->max_score);
+        TRY(step_done(s, st, "cannot store a group result", err));
+    }
+    TRY(event_run(s, ST_EVENT_JUDGING, judging_id, err));
 
     TRY(run_i64(s, ST_SUB_JUDGED, judging_id, "cannot complete a judging", err));
     TRY(prep(s, ST_HOST_DONE, &st, err));
@@ -2140,6 +2288,8 @@ static int rejudge_locked(struct sq *s, int64_t submission_id, struct err *err)
     TRY(run_i64(s, ST_REJUDGE_SUB, submission_id, "cannot rejudge", err));
     if (!changes(s))
         return err_set(err, ERR_NOTFOUND, "no submission %lld", (long long)submission_id);
+    TRY(event_run(s, ST_EVENT_REJUDGE, submission_id, err));
+    TRY(event_run(s, ST_EVENT_SUB, submission_id, err));
     TRY(run_i64(s, ST_REJUDGE_HOSTS, submission_id, "cannot rejudge", err));
     return run_i64(s, ST_REJUDGE_JUDGINGS, submission_id, "cannot rejudge", err);
 }
@@ -2152,6 +2302,352 @@ static int sq_rejudge(struct web_store *base, int64_t submission_id, struct err 
     if ((rc = rejudge_locked(s, submission_id, err)) < 0 || (rc = wtx_commit(s, err)) < 0)
         wtx_rollback(s);
     return rc;
+}
+
+/* ---- rejudgings (the jury) ------------------------------------------------------------------------------------
+ * A rejudging is recorded and carried out in one write transaction: the
+ * selected submissions and their judgings in effect are copied into
+ * rejudging_submissions, then each submission goes through rejudge_locked,
+ * exactly as a single rejudge would (so whatever else a rejudge does, the
+ * event log included, happens for every one). "After" is the verdict of a
+ * valid finished judging newer than the one recorded before.
+ */
+static void bind_rej_filter(sqlite3_stmt *st, const struct web_rejudge_filter *f)
+{
+    bind_i64(st, 1, f->submission_id);
+    bind_i64(st, 2, f->problem_id);
+    bind_i64(st, 3, f->contest_id);
+    bind_i64(st, 4, f->jury_user_id);
+    bind_text(st, 5, f->verdict);
+}
+
+static void read_rej_entry(sqlite3_stmt *st, void *row)
+{
+    struct web_rejudging_entry *e = row;
+    e->submission_id = col_i64(st, 0);
+    e->contest_id = col_i64(st, 1);
+    e->problem_id = col_i64(st, 2);
+    e->user_id = col_i64(st, 3);
+    e->status = (enum web_sub_status)col_enum(st, 4, sub_status_any);
+    COL_COPY(st, 5, e->before);
+    COL_COPY(st, 6, e->after);
+}
+
+static void read_rejudging(sqlite3_stmt *st, void *row)
+{
+    struct web_rejudging *rj = row;
+    rj->id = col_i64(st, 0);
+    rj->created_by = col_i64(st, 1);
+    rj->created_at = col_i64(st, 2);
+    rj->filter.submission_id = col_i64(st, 3);
+    rj->filter.problem_id = col_i64(st, 4);
+    rj->filter.contest_id = col_i64(st, 5);
+    rj->filter.jury_user_id = col_i64(st, 6);
+    COL_COPY(st, 7, rj->filter.verdict);
+}
+
+static int sq_rejudge_preview(struct web_store *base, const struct web_rejudge_filter *f,
+                              struct web_rejudging_entry_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_REJ_PREVIEW, &st, err));
+    bind_rej_filter(st, f);
+    bind_i64(st, 6, WEB_REJUDGE_MAX + 1);
+    int rc = fetch_all(s, st, read_rej_entry, &out->v, &out->n, sizeof(*out->v), err);
+    if (rc == 0 && out->n > WEB_REJUDGE_MAX)
+        rc = err_set(err, ERR_LIMIT, "more than %d submissions match", WEB_REJUDGE_MAX);
+    if (rc < 0)
+        web_rejudging_entry_list_release(out);
+    return rc;
+}
+
+static int rejudging_create_locked(struct sq *s, struct web_rejudging *rj, int64_t *count, struct err *err)
+{
+    const struct web_rejudge_filter *f = &rj->filter;
+    sqlite3_stmt *st;
+    int64_t n = 0, *ids = NULL;
+    size_t k = 0;
+    TRY(prep(s, ST_REJ_COUNT, &st, err));
+    bind_rej_filter(st, f);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        n = col_i64(st, 0);
+        rc = 0;
+    } else {
+        rc = sql_error(s, rc, "cannot count the submissions to rejudge", err);
+    }
+    finish(st);
+    TRY(rc);
+    if (n == 0)
+        return err_set(err, ERR_NOTFOUND, "no submission matches");
+    if (n > WEB_REJUDGE_MAX)
+        return err_set(err, ERR_LIMIT, "%lld submissions match, more than %d", (long long)n, WEB_REJUDGE_MAX);
+
+    TRY(prep(s, ST_REJ_INSERT, &st, err));
+    bind_id(st, 1, rj->created_by);
+    bind_i64(st, 2, rj->created_at);
+    bind_id(st, 3, f->submission_id);
+    bind_id(st, 4, f->problem_id);
+    bind_id(st, 5, f->contest_id);
+    bind_id(st, 6, f->jury_user_id);
+    bind_text(st, 7, f->verdict);
+    TRY(step_done(s, st, "cannot record a rejudging", err));
+    rj->id = sqlite3_last_insert_rowid(s->db);
+    TRY(prep(s, ST_REJ_FILL, &st, err));
+    bind_rej_filter(st, f);
+    bind_i64(st, 6, rj->id);
+    TRY(step_done(s, st, "cannot record a rejudging", err));
+
+    /* The ids first: rejudging changes the rows a running query would read. */
+    ids = malloc((size_t)n * sizeof(*ids));
+    if (!ids)
+        abort();
+    if ((rc = prep(s, ST_REJ_SUBS, &st, err)) == 0) {
+        bind_i64(st, 1, rj->id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)n)
+            ids[k++] = col_i64(st, 0);
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_error(s, rc, "cannot read a rejudging", err);
+        finish(st);
+    }
+    for (size_t i = 0; rc == 0 && i < k; i++)
+        rc = rejudge_locked(s, ids[i], err);
+    free(ids);
+    if (rc == 0)
+        *count = (int64_t)k;
+    return rc;
+}
+
+static int sq_rejudging_create(struct web_store *base, struct web_rejudging *rj, int64_t *count, struct err *err)
+{
+    struct sq *s = SQ(base);
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = rejudging_create_locked(s, rj, count, err)) < 0 || (rc = wtx_commit(s, err)) < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+static int sq_rejudging_by_id(struct web_store *base, int64_t id, struct web_rejudging *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_REJ_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_rejudging, out, "no such rejudging", err);
+}
+
+static int sq_rejudging_entries(struct web_store *base, int64_t rejudging_id, struct web_rejudging_entry_list *out,
+                                struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_REJ_ENTRIES, &st, err));
+    bind_i64(st, 1, rejudging_id);
+    FETCH_LIST(s, st, read_rej_entry, out, web_rejudging_entry_list_release, err);
+}
+
+/* ---- scoreboards: the event log's appends and reads --------------------------------------------------------------
+ * Each change below and its event commit together (see storage.h). */
+
+static int sq_contest_create(struct web_store *base, struct web_contest *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = contest_create_row(base, c, err);
+    if (rc == 0)
+        rc = event_add(s, c->id, "contest", c->id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_contest_update(struct web_store *base, const struct web_contest *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = contest_update_row(base, c, err);
+    if (rc == 0)
+        rc = event_add(s, c->id, "contest", c->id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_contest_problem_put(struct web_store *base, const struct web_contest_problem *cp, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = contest_problem_put_row(base, cp, err);
+    if (rc == 0)
+        rc = event_add(s, cp->contest_id, "problems", cp->problem_id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_contest_problem_remove(struct web_store *base, int64_t contest_id, int64_t problem_id,
+                                     struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = contest_problem_remove_row(base, contest_id, problem_id, err);
+    if (rc == 0)
+        rc = event_add(s, contest_id, "problems", problem_id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_team_create(struct web_store *base, struct web_team *t, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = team_create_row(base, t, err);
+    if (rc == 0)
+        rc = event_run(s, ST_EVENT_TEAM, t->id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_participant_put(struct web_store *base, const struct web_participant *p, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = participant_put_row(base, p, err);
+    if (rc == 0)
+        rc = event_add(s, p->contest_id, "participants", p->user_id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_participant_remove(struct web_store *base, int64_t contest_id, int64_t user_id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = participant_remove_row(base, contest_id, user_id, err);
+    if (rc == 0)
+        rc = event_add(s, contest_id, "participants", user_id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_clarification_create(struct web_store *base, struct web_clarification *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = clarification_create_row(base, c, err);
+    if (rc == 0)
+        rc = event_add(s, c->contest_id, "clarification", c->id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_submission_create(struct web_store *base, struct web_submission *sub, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = submission_create_row(base, sub, err);
+    if (rc == 0)
+        rc = event_run(s, ST_EVENT_SUB, sub->id, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_submission_set_ignored(struct web_store *base, int64_t id, int ignored, struct err *err)
+{
+    struct sq *s = SQ(base);
+    TRY(wtx_begin(s, err));
+    int rc = submission_set_ignored_row(base, id, ignored, err);
+    if (rc == 0)
+        rc = event_run(s, ST_EVENT_SUB, id, err);
+    return wtx_end(s, rc, err);
+}
+
+static void read_event(sqlite3_stmt *st, void *row)
+{
+    struct web_event *e = row;
+    e->id = col_i64(st, 0);
+    e->contest_id = col_i64(st, 1);
+    COL_COPY(st, 2, e->kind);
+    e->ref_id = col_i64(st, 3);
+    e->submission_id = col_i64(st, 4);
+    e->at = col_i64(st, 5);
+}
+
+static int sq_events(struct web_store *base, int64_t contest_id, int64_t after_id, size_t limit,
+                     struct web_event_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_EVENTS_AFTER, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, after_id);
+    bind_i64(st, 3, (int64_t)limit);
+    FETCH_LIST(s, st, read_event, out, web_event_list_release, err);
+}
+
+static int sq_event_last(struct web_store *base, int64_t contest_id, int64_t *id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_EVENT_LAST, &st, err));
+    bind_i64(st, 1, contest_id);
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW)
+        *id = col_i64(st, 0);
+    else
+        res = sql_error(s, rc, "cannot read the event log", err);
+    finish(st);
+    return res;
+}
+
+static int sq_contest_result(struct web_store *base, int64_t submission_id, struct web_contest_result *out,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_RESULT_ONE, &st, err));
+    bind_i64(st, 1, submission_id);
+    return fetch_one(s, st, read_result, out, "no such submission", err);
+}
+
+static void read_group(sqlite3_stmt *st, void *row)
+{
+    struct web_judging_group *g = row;
+    g->judging_id = col_i64(st, 0);
+    g->ordinal = col_i64(st, 1);
+    COL_COPY(st, 2, g->name);
+    g->score = sqlite3_column_double(st, 3);
+    g->max_score = sqlite3_column_double(st, 4);
+}
+
+static int sq_contest_groups(struct web_store *base, int64_t contest_id, int64_t submission_id,
+                             struct web_judging_group_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_GROUPS_CONTEST, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, submission_id);
+    FETCH_LIST(s, st, read_group, out, web_judging_group_list_release, err);
+}
+
+static int sq_problem_groups(struct web_store *base, int64_t problem_id, struct web_judging_group_list *out,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_GROUPS_PROBLEM, &st, err));
+    bind_i64(st, 1, problem_id);
+    FETCH_LIST(s, st, read_group, out, web_judging_group_list_release, err);
+}
+
+static int sq_judging_groups(struct web_store *base, int64_t judging_id, struct web_judging_group_list *out,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_GROUPS_OF, &st, err));
+    bind_i64(st, 1, judging_id);
+    FETCH_LIST(s, st, read_group, out, web_judging_group_list_release, err);
+}
+
+static int sq_contest_judgings(struct web_store *base, int64_t contest_id, struct web_judging_list *out,
+                               struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_CONTEST_JUDGINGS, &st, err));
+    bind_i64(st, 1, contest_id);
+    FETCH_LIST(s, st, read_judging, out, web_judging_list_release, err);
 }
 
 static const struct web_store_ops sqlite_ops = {
@@ -2227,4 +2723,17 @@ static const struct web_store_ops sqlite_ops = {
     .job_complete = sq_job_complete,
     .job_expire = sq_job_expire,
     .rejudge = sq_rejudge,
+    /* rejudgings (the jury) */
+    .rejudge_preview = sq_rejudge_preview,
+    .rejudging_create = sq_rejudging_create,
+    .rejudging_by_id = sq_rejudging_by_id,
+    .rejudging_entries = sq_rejudging_entries,
+    /* scoreboards, the event log and judging groups */
+    .events = sq_events,
+    .event_last = sq_event_last,
+    .contest_result = sq_contest_result,
+    .contest_groups = sq_contest_groups,
+    .problem_groups = sq_problem_groups,
+    .judging_groups = sq_judging_groups,
+    .contest_judgings = sq_contest_judgings,
 };

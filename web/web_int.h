@@ -71,6 +71,9 @@ struct web_server {
     int stopping;
     pthread_t timer;
     int timer_started;
+
+    struct web_boards *boards;              /* api_scoreboard.c: the scoreboard cache */
+    struct web_feeds *feeds;                /* ccs.c: event feeds waiting for news */
 };
 
 struct web_store *web_pool_acquire(struct web_server *srv);
@@ -186,6 +189,9 @@ extern const struct web_json_field web_fields_submission[], web_fields_submissio
     web_fields_result[], web_fields_result_test[];
 extern const size_t web_nfields_submission, web_nfields_submission_file, web_nfields_result,
     web_nfields_result_test;
+/* A judge's result's groups[] (optional; scoreboards use them for IOI subtasks). */
+extern const struct web_json_field web_fields_result_group[];
+extern const size_t web_nfields_result_group;
 
 /* Checks obj against the fields: no unknown or repeated keys, every
  * required one present, every value of its type (integers whole and within
@@ -257,11 +263,110 @@ void web_api_judge_result(struct web_req *r, struct web_store *s);
 
 /* ---- api_contests.c ------------------------------------------------------------------------------ */
 
+/* The caller's standing in one contest. The jury (the contest's jury
+ * participants, and every admin) sees and manages everything in it; a user
+ * who is jury of one contest is nobody special in another. */
+struct web_contest_access {
+    int visible;                            /* public, or the caller takes part, or jury */
+    int jury;
+    int participant;                        /* registered with the role "participant" */
+    int64_t team_id;                        /* the participant's team; 0 none */
+};
+/* Loads contest id (into c) and the caller's standing. A contest the caller
+ * may not see is ERR_NOTFOUND, like one that does not exist (c->id is still
+ * set then, 0 when there is none). */
+int web_contest_access_get(struct web_req *r, struct web_store *s, int64_t id, struct web_contest *c,
+                           struct web_contest_access *a, struct err *err);
+/* The same, replying 404 (or the storage error) and returning -1 on failure. */
+int web_contest_load(struct web_req *r, struct web_store *s, int64_t id, struct web_contest *c,
+                     struct web_contest_access *a);
+int64_t web_contest_end(const struct web_contest *c);
+/* start <= now < end. */
+int web_contest_running(const struct web_contest *c, int64_t now);
+/* "scheduled", "running", "frozen" (running in the freeze, not unfrozen) or "finished". */
+const char *web_contest_state(const struct web_contest *c, int64_t now);
+
+void web_api_contest_create(struct web_req *r, struct web_store *s);
+void web_api_contest_list(struct web_req *r, struct web_store *s);
+void web_api_contest_get(struct web_req *r, struct web_store *s);
+void web_api_contest_patch(struct web_req *r, struct web_store *s);
+void web_api_contest_problems(struct web_req *r, struct web_store *s);
+void web_api_contest_problems_put(struct web_req *r, struct web_store *s);
+void web_api_contest_problem(struct web_req *r, struct web_store *s);
+void web_api_contest_register(struct web_req *r, struct web_store *s);
+void web_api_contest_participants(struct web_req *r, struct web_store *s);
+void web_api_contest_participant_add(struct web_req *r, struct web_store *s);
+void web_api_contest_participant_remove(struct web_req *r, struct web_store *s);
+void web_api_contest_teams(struct web_req *r, struct web_store *s);
+void web_api_contest_team_create(struct web_req *r, struct web_store *s);
+
 /* ---- api_scoreboard.c, ccs.c ------------------------------------------------------------------------- */
 
+/* The scoreboard cache: one board per contest (api_scoreboard.c tells how
+ * it stays up to date). Created and freed with the server. */
+struct web_board;
+struct web_boards;
+void web_boards_new(struct web_boards **out);
+void web_boards_free(struct web_boards *b);                 /* NULL is fine */
+/* Finds the contest's board, locks it and brings it up to date with s.
+ * Use it, then web_board_release() it (NULL is fine); views made from it
+ * must be freed before. */
+int web_board_acquire(struct web_server *srv, struct web_store *s, int64_t contest_id, struct web_board **out,
+                      struct err *err);
+void web_board_release(struct web_board *b);
+struct web_scoreboard *web_board_scoreboard(struct web_board *b);
+const struct web_contest *web_board_contest(const struct web_board *b);   /* as the board was built */
+uint64_t web_board_rebuilds(const struct web_board *b);
+/* A board's team and problem ids are the decimal ids: of the team, or in an
+ * individual contest of the participant's user. */
+void web_board_key(int64_t id, char out[24]);
+/* The caller's team on the board; 0 none. */
+int64_t web_board_team(const struct web_contest *c, const struct web_contest_access *a, int64_t user_id);
+/* Appends s as a JSON string. */
+void web_json_escape(struct buf *out, const char *s);
+void web_api_scoreboard_get(struct web_req *r, struct web_store *s);
+
+/* ccs.c: the ICPC Contest API (2023-06) under /api, and its event feed. */
+#define WEB_CCS_QUERY "since_token,stream,team_id,problem_id,language_id,submission_id,judgement_id," \
+                      "judgement_type_id,from_team_id,to_team_id,reply_to_id,organization_id"
+void web_api_ccs(struct web_req *r, struct web_store *s);
+/* Sends resp (taken) as the reply; for responses made by hand (streams). */
+void web_reply_response(struct web_req *r, unsigned status, struct MHD_Response *resp, const char *type);
+/* Event feeds: streaming responses that wait for news (web_feeds_notify,
+ * called after every request that may have changed something, and by the
+ * timer). web_feeds_stop ends them all before the server stops. */
+void web_feeds_new(struct web_server *srv);
+void web_feeds_notify(struct web_server *srv);
+void web_feeds_stop(struct web_server *srv);
+void web_feeds_free(struct web_server *srv);
+
 /* ---- api_jury.c, api_admin.c --------------------------------------------------------------------------- */
+#define WEB_BODY_CLARIFICATION_MAX ((uint64_t)512 << 10)  /* 64 KiB of text, escaped */
+#define WEB_BODY_CSV_MAX ((uint64_t)1 << 20)              /* a user import */
+#define WEB_CSV_ROWS_MAX 5000                             /* users in one import */
+
+void web_api_clarification_list(struct web_req *r, struct web_store *s);
+void web_api_clarification_create(struct web_req *r, struct web_store *s);
+void web_api_rejudging_create(struct web_req *r, struct web_store *s);
+void web_api_rejudging_get(struct web_req *r, struct web_store *s);
+void web_api_submission_ignore(struct web_req *r, struct web_store *s);
+
+void web_api_user_list(struct web_req *r, struct web_store *s);
+void web_api_user_patch(struct web_req *r, struct web_store *s);
+void web_api_user_import(struct web_req *r, struct web_store *s);
+void web_api_audit_list(struct web_req *r, struct web_store *s);
+void web_api_judge_list(struct web_req *r, struct web_store *s);
+void web_api_judge_patch(struct web_req *r, struct web_store *s);
 
 /* ---- static.c ------------------------------------------------------------------------------------------- */
+/* The route for a GET or HEAD of a path no API route has: /ui/... (the
+ * UI's files), /vendor/NAME/... (Debian's KaTeX, CodeMirror, Chart.js) or,
+ * for any other path outside /api/ whose last segment has no '.', the UI's
+ * index.html (its router shows the page). NULL when none applies. */
+const struct web_route *web_static_route(const char *url, const char *method);
+/* Where the UI's files are when ui_dir is not set: the source tree's web/ui
+ * if present (a build), else /usr/share/crucible/ui. Borrowed. */
+const char *web_static_ui_default(void);
 
 /* ---- small helpers --------------------------------------------------------------------------------- */
 
@@ -272,5 +377,41 @@ void web_audit(struct web_req *r, struct web_store *s, const char *action, const
                const char *detail);
 int web_listen_parse(const char *s, struct sockaddr_storage *out, socklen_t *len, struct err *err);
 int web_config_help(struct buf *out);
+
+/* ---- ops: embedded judges (embedded.c), request parsers (auth.c, config.c) ----------------------- */
+
+/* Started as root with `judges` not 0: makes sure the judge account
+ * WEB_EMBEDDED_JUDGE exists, gives it a fresh API token (the earlier one is
+ * revoked), writes the token to DATA/judge.token (root only), and forks the
+ * root supervisor that runs `crucible judge daemon` against srv's listening
+ * address until the server ends. Call before dropping privileges and before
+ * any thread is started (it forks). Not root, or judges = 0: logs why and
+ * does nothing. s is borrowed for the call. */
+#define WEB_EMBEDDED_JUDGE "local-judge"
+int web_embedded_start(struct web_server *srv, struct web_store *s, struct err *err);
+/* Closes the supervisor's pipe (it then stops the judges) and waits a few
+ * seconds for it to end. Safe to call when nothing was started. */
+void web_embedded_stop(void);
+
+/* Pure parsers of request header text (fuzzed by tests/fuzz/fuzz_request.c).
+ * The session token of a Cookie header: 1 and out filled when a
+ * crucible_session pair holds WEB_TOKEN_HEX lowercase hex digits (the first
+ * such pair wins; others are ignored), else 0. header may be NULL. */
+int web_cookie_session_parse(const char *header, char out[WEB_TOKEN_HEX + 1]);
+/* An Authorization header: 1 and out = the token for `Bearer TOKEN` (scheme
+ * case-insensitive, TOKEN 1 to WEB_BEARER_MAX visible ASCII characters,
+ * spaces around it ignored); -1 for a malformed Bearer header; 0 for another
+ * scheme or NULL. */
+#define WEB_BEARER_MAX 512
+int web_bearer_parse(const char *header, char out[WEB_BEARER_MAX + 1]);
+/* What a trusted proxy says: address gets the last X-Forwarded-For entry
+ * (control characters as '?'; "" when absent, empty, too long or not UTF-8),
+ * *https whether X-Forwarded-Proto is "https". Either header may be NULL. */
+void web_forwarded_parse(const char *xff, const char *proto, char address[WEB_ADDRESS_MAX + 1], int *https);
+/* A query parameter's id: ASCII digits only, in [1, 2^53]; 0 or -1. */
+int web_query_id_parse(const char *v, int64_t *out);
+/* The text of a settings file: `key = value` lines, `#` comments. text must
+ * be NUL-terminated at text[len] and is modified; where names it in errors. */
+int web_config_parse(struct web_config *c, char *text, size_t len, const char *where, struct err *err);
 
 #endif

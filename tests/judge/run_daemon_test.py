@@ -38,6 +38,7 @@ NUMBER = (int, float)
 RESULT_KEYS = {"verdict": str, "score": NUMBER, "max_score": NUMBER, "time_seconds": NUMBER,
                "memory_bytes": int, "compile_output": str, "message": str,
                "cpu_seconds_total": NUMBER, "tests": list}
+GROUP_KEYS = {"name": str, "score": NUMBER, "max_score": NUMBER}
 TEST_KEYS = {"name": str, "group": str, "verdict": str, "time_seconds": NUMBER,
              "memory_bytes": int, "score": NUMBER, "message": str}
 
@@ -294,7 +295,13 @@ class Ctx:
 
 def check_result(r, verdict):
     check(isinstance(r, dict), "the result is not a JSON object: %r" % (r,))
-    check(set(r) == set(RESULT_KEYS), "result keys %s, expected %s" % (sorted(r), sorted(RESULT_KEYS)))
+    # "groups" (each test data group's score) is there whenever tests ran
+    check(set(r) - {"groups"} == set(RESULT_KEYS), "result keys %s, expected %s" % (sorted(r), sorted(RESULT_KEYS)))
+    check(("groups" in r) == bool(r["tests"]), "groups %r with %d test(s)" % (r.get("groups"), len(r["tests"])))
+    for g in r.get("groups", []):
+        check(set(g) == set(GROUP_KEYS) and all(isinstance(g[k], t) for k, t in GROUP_KEYS.items()),
+              "group %r" % (g,))
+        check(0 <= g["score"] <= g["max_score"] or g["max_score"] == 0, "group score %r" % (g,))
     for k, t in RESULT_KEYS.items():
         check(isinstance(r[k], t) and not isinstance(r[k], bool), "result %s: %r has the wrong type" % (k, r[k]))
     check(r["verdict"] == verdict, "verdict %s, expected %s (message %r)" % (r["verdict"], verdict, r["message"]))

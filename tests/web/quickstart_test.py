@@ -2,11 +2,14 @@
 """e2e.quickstart: the README's run command, as a user runs it.
 
 Runs deploy/run.sh with a fresh data folder, pid folder and loopback port,
-then does what a newcomer would: registers, logs in, submits a correct and a
-wrong solution to an imported example problem and waits for the judge's
-verdicts. Runs deploy/run.sh a second time and checks that nothing was
-replaced (no new admin password, the same problems, the submissions still
-there), then stops everything with `deploy/run.sh stop`.
+then does what a newcomer would: finds the demo contest, registers an
+account, logs in, registers for the contest, submits a correct solution in
+the contest and a wrong one in practice, and waits for the verdicts. The
+judging is done by the server's embedded judges: no judge daemon runs but
+the one below the server's supervisor. Runs deploy/run.sh a second time and
+checks that nothing was replaced (no new admin password, the same problems,
+the same single demo contest, the submissions still there), then stops
+everything with `deploy/run.sh stop` and checks that no judge is left.
 
 Exit 0 pass, 1 fail, 77 skipped (not root: the sandbox and the privilege
 drop need it).
@@ -75,6 +78,42 @@ def judged(client, sid, limit=120):
     raise Fail("submission %d was not judged within %d s" % (sid, limit))
 
 
+def proc_stat(pid):
+    """(state, ppid), or None when the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            text = f.read()
+    except OSError:
+        return None
+    rest = text[text.rindex(")") + 2:].split()
+    return rest[0], int(rest[1])
+
+
+def judge_daemons(port):
+    """Live `crucible judge daemon` processes serving this port."""
+    want = ("--server=http://127.0.0.1:%d" % port).encode()
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        st = proc_stat(int(name))
+        if st and st[0] != "Z" and b"judge" in argv and b"daemon" in argv and want in argv:
+            found.append(int(name))
+    return found
+
+
+def demo_contests(client):
+    status, body = client.call("GET", "/api/v1/contests")
+    if status != 200:
+        raise Fail("GET /api/v1/contests: %d %s" % (status, body))
+    return [c for c in body["contests"] if c["short_name"] == "demo"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--source-dir", required=True)
@@ -92,7 +131,17 @@ def main():
         out = run_sh(args.source_dir, env)
         if "admin password: " not in out:
             raise Fail("the first run printed no admin password:\n" + out[-2000:])
+        if "judge daemon" in out or os.path.exists(os.path.join(work, "run", "judge.pid")):
+            raise Fail("run.sh started a judge daemon of its own:\n" + out[-2000:])
         c = Client("http://127.0.0.1:%d" % port)
+        demo = demo_contests(c)
+        if len(demo) != 1 or demo[0]["state"] != "running" or not demo[0]["public"] or \
+                demo[0]["registration"] != "open":
+            raise Fail("no running, public, open demo contest: %s" % demo)
+        cid = demo[0]["id"]
+        status, body = c.call("GET", "/api/v1/contests/%d/problems" % cid)
+        if status != 200 or "hello-sum" not in [p["short_name"] for p in body.get("problems", [])]:
+            raise Fail("the demo contest's problems: %d %s" % (status, body))
         status, body = c.call("GET", "/api/v1/problems")
         names = sorted(p["short_name"] for p in body.get("problems", []))
         if status != 200 or "hello-sum" not in names:
@@ -106,15 +155,19 @@ def main():
         if status != 200:
             raise Fail("login: %d %s" % (status, body))
         c.csrf = body["csrf_token"]
+        status, body = c.call("POST", "/api/v1/contests/%d/register" % cid, {})
+        if status not in (200, 201):
+            raise Fail("register for the demo contest: %d %s" % (status, body))
         subs = os.path.join(args.source_dir, "problems", "examples", "hello-sum", "submissions")
         ids = {}
-        for want, rel in (("AC", "accepted/sum.py"), ("WA", "wrong_answer/difference.c")):
+        for want, rel, contest in (("AC", "accepted/sum.py", cid), ("WA", "wrong_answer/difference.c", None)):
             lang = "python3" if rel.endswith(".py") else "c"
             with open(os.path.join(subs, rel)) as f:
                 src = f.read()
-            status, body = c.call("POST", "/api/v1/submissions",
-                                  {"problem": hello, "language": lang,
-                                   "files": [{"name": os.path.basename(rel), "content": src}]})
+            sub = {"problem": hello, "language": lang, "files": [{"name": os.path.basename(rel), "content": src}]}
+            if contest:
+                sub["contest"] = contest
+            status, body = c.call("POST", "/api/v1/submissions", sub)
             if status != 201:
                 raise Fail("submit %s: %d %s" % (rel, status, body))
             ids[want] = body["id"]
@@ -123,6 +176,20 @@ def main():
             if sub["verdict"] != want:
                 raise Fail("submission %d: verdict %s, expected %s: %s" % (sid, sub["verdict"], want, sub))
             print("submission %d judged %s" % (sid, want))
+        sub = judged(c, ids["AC"])
+        if sub.get("contest") != cid:
+            raise Fail("the contest submission is not in the demo contest: %s" % sub)
+
+        # The judging was done below the server: its supervisor's daemon.
+        with open(os.path.join(work, "run", "serve.pid")) as f:
+            serve = int(f.read())
+        daemons = judge_daemons(port)
+        if not daemons:
+            raise Fail("no judge daemon serves port %d" % port)
+        for d in daemons:
+            sup = proc_stat(d)[1]
+            if (proc_stat(sup) or (None, None))[1] != serve:
+                raise Fail("judge daemon %d is not below the server %d (its parent %d)" % (d, serve, sup))
 
         again = run_sh(args.source_dir, env)
         if "admin password: " in again:
@@ -133,6 +200,15 @@ def main():
         status, body = c.call("GET", "/api/v1/submissions/%d" % ids["AC"])
         if status != 200 or body["submission"]["verdict"] != "AC":
             raise Fail("the second run lost a submission: %d %s" % (status, body))
+        again_demo = demo_contests(c)
+        if [d["id"] for d in again_demo] != [cid]:
+            raise Fail("the second run changed the demo contest: %s, was %d" % (again_demo, cid))
+        run_sh(args.source_dir, env, "stop")
+        deadline = time.time() + 10
+        while judge_daemons(port) and time.time() < deadline:
+            time.sleep(0.2)
+        if judge_daemons(port):
+            raise Fail("judge daemons left after run.sh stop: %s" % judge_daemons(port))
         ok = True
         print("quickstart: ok")
     finally:
@@ -144,7 +220,7 @@ def main():
         if ok:
             shutil.rmtree(work, ignore_errors=True)
         else:
-            for log in ("serve.log", "judge.log"):
+            for log in ("serve.log",):
                 path = os.path.join(work, "run", log)
                 if os.path.exists(path):
                     with open(path) as f:

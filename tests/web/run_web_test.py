@@ -153,7 +153,8 @@ class Server:
         self.allow_5xx = False
         os.makedirs(self.dir, exist_ok=True)
         settings = {"languages": os.path.join(ctx.src, "judge", "languages.yaml"),
-                    "threads": "4", "shutdown_grace": "20"}
+                    "threads": "4", "shutdown_grace": "20",
+                    "judges": "0"}      # no embedded judges: cases start their own
         if os.geteuid() == 0:
             settings["user"] = "nobody"
         settings.update(config or {})
@@ -178,7 +179,7 @@ class Server:
         out = dict(l.split(": ", 1) for l in p.stdout.splitlines() if ": " in l)
         return password or out.get("password"), out.get("token")
 
-    def start(self):
+    def start(self, port=0):
         env = dict(os.environ)
         for k in list(env):
             if k.startswith("CRUCIBLE_"):
@@ -186,7 +187,7 @@ class Server:
         self.logf = open(self.log, "ab")
         offset = self.logf.tell()           # earlier runs' lines are not this run's
         self.proc = subprocess.Popen([self.ctx.crucible, "serve", "--config=" + self.config,
-                                     "--data=" + self.data, "--listen=127.0.0.1:0"],
+                                     "--data=" + self.data, "--listen=127.0.0.1:%d" % port],
                                     stdout=self.logf, stderr=self.logf, env=env)
         deadline = time.time() + 30
         pat = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
@@ -595,7 +596,7 @@ def case_bad_input(ctx):
     check(judge.post("/api/v1/judge/jobs/%d/heartbeat" % jid, {}).status == 200, "{} heartbeat")
     check(judge.post("/api/v1/judge/jobs/%d/result" % jid, good).status == 200, "the job survived bad results")
     # routes, methods, ids, query parameters
-    for path in ["/", "/api", "/api/v1/nothing", "/api/v1/problems/abc", "/api/v1/problems/0",
+    for path in ["/api/v2", "/api/v1/nothing", "/api/v1/problems/abc", "/api/v1/problems/0",
                  "/api/v1/problems/-1", "/api/v1/problems/99999999999999999999", "/api/v1/problems/1/x",
                  "/api/v1/judge/blobs/xyz", "/api/v1/judge/blobs/" + "A" * 64, "/api/v1//problems",
                  "/api/v1/problems/01", "/../etc/passwd", "/api/v1/submissions/%00"]:

@@ -36,6 +36,7 @@
 #define WEB_CONFIG_PATH_MAX 1024
 #define WEB_DEFAULT_DATA_DIR "/var/lib/crucible"
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"
+#define WEB_JUDGES_MAX 256                  /* the `judges` setting */
 
 enum web_cookie_secure { WEB_COOKIE_SECURE_AUTO, WEB_COOKIE_SECURE_YES, WEB_COOKIE_SECURE_NO };
 
@@ -56,6 +57,9 @@ struct web_config {
     enum web_cookie_secure cookie_secure;   /* auto: Secure when the request came over HTTPS */
     int trust_proxy;                        /* believe X-Forwarded-For/-Proto (a local reverse proxy) */
     enum log_level log_level;
+    int judges;                             /* embedded judge workers (embedded.c): -1 one per
+                                               CPU core, 0 none; only when started as root */
+    char ui_dir[WEB_CONFIG_PATH_MAX];       /* the browser UI's files; "": web_static_ui_default() */
 };
 
 void web_config_init(struct web_config *c);

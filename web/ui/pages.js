@@ -1,0 +1,370 @@
+// pages.js: the pages for everyone and for contestants: home (contests), log
+// in and register, the problem archive, a problem (statement, samples,
+// limits, the editor), and submissions with their live status.
+import {
+  api, t, h, clear, field, toast, errorText, setCsrf, fmtTime, fmtBytes, fmtSeconds, verdictBadge, LANGUAGES,
+  renderMath, loadCodeMirror, ApiError,
+} from './core.js';
+import { session, navigate, every, isStaff } from './app.js';
+
+// ---- home: running, upcoming and past contests ---------------------------------------------------
+export async function home(view) {
+  view.append(h('h1', {}, t('home.title')), h('p', { class: 'lead' }, t('home.lead')));
+  let contests = [];
+  try {
+    contests = (await api('GET', '/api/v1/contests')).contests || [];
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+  }
+  if (isStaff()) view.append(h('p', {}, h('a', { class: 'button', href: '/manage/contests/new' }, t('contest.create'))));
+  const groups = { running: [], upcoming: [], past: [] };
+  for (const c of contests) {
+    if (c.state === 'running' || c.state === 'frozen') groups.running.push(c);
+    else if (c.state === 'scheduled') groups.upcoming.push(c);
+    else groups.past.push(c);
+  }
+  groups.upcoming.sort((a, b) => a.start_time - b.start_time);
+  groups.past.sort((a, b) => b.start_time - a.start_time);
+  for (const g of ['running', 'upcoming', 'past']) {
+    const sec = h('section', { class: 'contests', id: 'contests-' + g }, h('h2', {}, t('home.' + g)));
+    if (!groups[g].length) sec.append(h('p', { class: 'empty' }, t('home.none')));
+    else {
+      sec.append(h('ul', { class: 'cards' }, groups[g].map((c) => h('li', { class: 'card' },
+        h('a', { href: '/contests/' + c.id, class: 'title' }, c.title),
+        h('div', { class: 'meta' }, t('contest.starts', { time: fmtTime(c.start_time) }), ' · ',
+          t('contest.rules_' + (c.rules || 'icpc'))),
+        c.state === 'frozen' ? h('span', { class: 'badge frozen' }, t('contest.frozen')) : null))));
+    }
+    view.append(sec);
+  }
+}
+
+// ---- log in, register ---------------------------------------------------------------------------
+export async function login(view) {
+  const name = h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: '64' });
+  const pw = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const err = h('p', { class: 'error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'narrow', id: 'login-form' },
+    h('h1', {}, t('login.title')), field('login.name', name), field('login.password', pw), err,
+    h('button', { type: 'submit' }, t('login.submit')),
+    h('p', {}, t('login.no_account'), ' ', h('a', { href: '/register' }, t('nav.register'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await api('POST', '/api/v1/login', { name: name.value, password: pw.value });
+      session.user = r.user;
+      setCsrf(r.csrf_token);
+      const back = sessionStorage.getItem('crucible.after_login') || '/';
+      sessionStorage.removeItem('crucible.after_login');
+      navigate(back);
+    } catch (e) {
+      err.hidden = false;
+      err.textContent = e.code === 'bad_credentials' ? t('login.bad') : errorText(e);
+    }
+  });
+  view.append(form);
+  name.focus();
+}
+
+export async function register(view) {
+  const name = h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: '64', pattern: '[A-Za-z0-9._\\-]+' });
+  const display = h('input', { name: 'display_name', autocomplete: 'nickname', maxlength: '256' });
+  const pw = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8' });
+  const code = h('input', { name: 'code', autocomplete: 'off' });
+  const err = h('p', { class: 'error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'narrow', id: 'register-form' },
+    h('h1', {}, t('register.title')), field('register.name', name, 'register.name_hint'),
+    field('register.display_name', display), field('register.password', pw, 'register.password_hint'),
+    field('register.code', code, 'register.code_hint'), err, h('button', { type: 'submit' }, t('register.submit')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { name: name.value, password: pw.value };
+    if (display.value) body.display_name = display.value;
+    if (code.value) body.code = code.value;
+    try {
+      await api('POST', '/api/v1/register', body);
+      const r = await api('POST', '/api/v1/login', { name: name.value, password: pw.value });
+      session.user = r.user;
+      setCsrf(r.csrf_token);
+      toast(t('register.done'));
+      navigate('/');
+    } catch (e) {
+      err.hidden = false;
+      err.textContent = errorText(e);
+    }
+  });
+  view.append(form);
+}
+
+// ---- the problem archive ------------------------------------------------------------------------
+export async function archive(view) {
+  const all = [];
+  for (let after = 0; ;) {
+    const r = await api('GET', '/api/v1/problems?limit=100' + (after ? '&after=' + after : ''));
+    all.push(...r.problems);
+    if (r.problems.length < 100) break;
+    after = r.problems[r.problems.length - 1].id;
+  }
+  const q = h('input', { type: 'search', id: 'problem-search', placeholder: t('archive.search_placeholder') });
+  const tags = [...new Set(all.flatMap((p) => [...(p.type || []), ...(p.tags || [])]))].sort();
+  const tag = h('select', { id: 'problem-tag' }, h('option', { value: '' }, t('archive.all_tags')),
+    tags.map((x) => h('option', { value: x }, t('type.' + x) !== 'type.' + x ? t('type.' + x) : x)));
+  const diff = h('select', { id: 'problem-difficulty' }, h('option', { value: '' }, t('archive.any_difficulty')),
+    ['easy', 'medium', 'hard'].map((d) => h('option', { value: d }, t('difficulty.' + d))));
+  const body = h('tbody');
+  const table = h('table', { class: 'list' }, h('thead', {}, h('tr', {},
+    h('th', { scope: 'col' }, t('archive.col_title')), h('th', { scope: 'col' }, t('archive.col_tags')),
+    h('th', { scope: 'col' }, t('archive.col_difficulty')), h('th', { scope: 'col' }, t('problem.time_limit')))), body);
+  const show = () => {
+    const needle = q.value.trim().toLowerCase();
+    clear(body);
+    const rows = all.filter((p) => (!needle || p.title.toLowerCase().includes(needle) || p.short_name.toLowerCase().includes(needle)) &&
+      (!tag.value || (p.type || []).includes(tag.value) || (p.tags || []).includes(tag.value)) &&
+      (!diff.value || difficultyOf(p) === diff.value));
+    for (const p of rows) {
+      body.append(h('tr', {},
+        h('td', {}, h('a', { href: '/problems/' + p.id }, p.title), p.published === false ? h('span', { class: 'badge' }, t('problem.unpublished')) : null),
+        h('td', {}, [...(p.type || []), ...(p.tags || [])].map((x) => h('span', { class: 'tag' }, t('type.' + x) !== 'type.' + x ? t('type.' + x) : x))),
+        h('td', {}, difficultyOf(p) ? t('difficulty.' + difficultyOf(p)) : '—'),
+        h('td', {}, p.time_limit ? t('problem.seconds', { n: p.time_limit }) : '—')));
+    }
+    if (!rows.length) body.append(h('tr', {}, h('td', { colspan: '4', class: 'empty' }, t('archive.none'))));
+  };
+  q.addEventListener('input', show);
+  tag.addEventListener('change', show);
+  diff.addEventListener('change', show);
+  view.append(h('h1', {}, t('archive.title')),
+    h('div', { class: 'filters' }, field('archive.search', q), field('archive.tag', tag), field('archive.difficulty', diff)),
+    h('div', { class: 'scroll' }, table));
+  show();
+}
+
+function difficultyOf(p) {
+  const d = p.difficulty;
+  if (typeof d === 'string') return ['easy', 'medium', 'hard'].includes(d) ? d : null;
+  if (typeof d === 'number') return d < 0.34 ? 'easy' : d < 0.67 ? 'medium' : 'hard';
+  return null;
+}
+
+// ---- a problem ----------------------------------------------------------------------------------
+export async function problem(view, id) {
+  const [p, samples] = await Promise.all([
+    api('GET', '/api/v1/problems/' + id).then((r) => r.problem),
+    api('GET', '/api/v1/problems/' + id + '/samples').then((r) => r.samples).catch(() => []),
+  ]);
+  view.append(await problemView(p, samples, null));
+}
+
+// The statement, limits and samples, then the submit box (contest: the
+// contest's id and its problem entry).
+export async function problemView(p, samples, contest) {
+  const wrap = h('article', { class: 'problem' });
+  const label = contest && contest.entry ? contest.entry.label + '. ' : '';
+  document.title = p.title + ' — Crucible';
+  wrap.append(h('h1', {}, label, p.title),
+    h('dl', { class: 'limits' },
+      h('dt', {}, t('problem.time_limit')), h('dd', {}, p.time_limit ? t('problem.seconds', { n: p.time_limit }) : t('problem.time_inferred')),
+      h('dt', {}, t('problem.memory_limit')), h('dd', {}, fmtBytes(p.memory_bytes)),
+      h('dt', {}, t('problem.type')), h('dd', {}, (p.type || []).map((x) => t('type.' + x)).join(', '))));
+  const st = h('div', { class: 'statement', id: 'statement' });
+  if (p.statement_html) {
+    // The server rendered the Markdown with raw HTML turned off and unsafe
+    // links removed (docs/api.md); the CSP forbids inline script.
+    const doc = new DOMParser().parseFromString(p.statement_html, 'text/html');
+    st.append(...doc.body.childNodes);
+  } else {
+    st.append(h('p', { class: 'empty' }, t('problem.no_statement')));
+  }
+  wrap.append(st);
+  if (samples && samples.length) {
+    wrap.append(h('h2', {}, t('problem.samples')));
+    samples.forEach((s, i) => {
+      wrap.append(h('div', { class: 'sample' },
+        sampleBox(t('problem.sample_input', { n: i + 1 }), s.input), sampleBox(t('problem.sample_output', { n: i + 1 }), s.answer)));
+    });
+  }
+  renderMath(st);
+  if (session.user) wrap.append(await submitBox(p, contest));
+  else wrap.append(h('p', { class: 'notice' }, h('a', { href: '/login', onclick: () => sessionStorage.setItem('crucible.after_login', location.pathname) }, t('problem.login_to_submit'))));
+  return wrap;
+}
+
+function sampleBox(title, text) {
+  const pre = h('pre', {}, text === null ? t('problem.sample_too_large') : text);
+  const btn = h('button', { type: 'button', class: 'copy', 'aria-label': t('problem.copy_label', { what: title }) }, t('problem.copy'));
+  btn.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text || '');
+      btn.textContent = t('problem.copied');
+    } catch (e) {
+      const range = document.createRange();
+      range.selectNodeContents(pre);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      btn.textContent = t('problem.copy_selected');
+    }
+    setTimeout(() => { btn.textContent = t('problem.copy'); }, 2000);
+  });
+  return h('figure', {}, h('figcaption', {}, title, btn), pre);
+}
+
+// The editor (CodeMirror 5 with syntax highlighting), a language picker, or
+// a file to upload.
+export async function submitBox(p, contest) {
+  let langs = LANGUAGES;
+  if (contest && contest.contest && contest.contest.languages && contest.contest.languages.length) {
+    langs = LANGUAGES.filter((l) => contest.contest.languages.includes(l.id));
+  }
+  const saved = localStorage.getItem('crucible.language');
+  const pick = h('select', { id: 'language', name: 'language' },
+    langs.map((l) => h('option', { value: l.id, selected: l.id === saved }, l.name)));
+  const area = h('textarea', { id: 'source', name: 'source', rows: '16', spellcheck: 'false', 'aria-label': t('submit.source') });
+  const file = h('input', { type: 'file', id: 'source-file', name: 'file' });
+  const err = h('p', { class: 'error', role: 'alert', hidden: true, id: 'submit-error' });
+  const result = h('div', { class: 'submit-result', id: 'submit-result', 'aria-live': 'polite' });
+  const btn = h('button', { type: 'submit', id: 'submit-button' }, t('submit.submit'));
+  const form = h('form', { class: 'submit', id: 'submit-form' }, h('h2', {}, t('submit.title')),
+    h('div', { class: 'row' }, field('submit.language', pick), field('submit.file', file, 'submit.file_hint')),
+    h('div', { class: 'field' }, h('label', { for: 'source' }, t('submit.source')), area), err, btn, result);
+  let cm = null;
+  const setMode = async () => {
+    const l = LANGUAGES.find((x) => x.id === pick.value);
+    try {
+      const CodeMirror = await loadCodeMirror(pick.value);
+      if (!cm) {
+        cm = CodeMirror.fromTextArea(area, { lineNumbers: true, matchBrackets: true, indentUnit: 4, viewportMargin: Infinity });
+        cm.getInputField().setAttribute('aria-label', t('submit.source'));
+        // Tab moves focus out of the editor with Escape first, as a keyboard user expects.
+        cm.setOption('extraKeys', { Esc: () => btn.focus() });
+      }
+      cm.setOption('mode', l ? l.mode : null);
+    } catch (e) { /* the plain textarea still works */ }
+  };
+  pick.addEventListener('change', () => { localStorage.setItem('crucible.language', pick.value); setMode(); });
+  file.addEventListener('change', async () => {
+    const f = file.files[0];
+    if (!f) return;
+    if (f.size > 256 * 1024) { err.hidden = false; err.textContent = t('submit.too_large'); return; }
+    const text = await f.text();
+    if (cm) cm.setValue(text); else area.value = text;
+    const ext = f.name.split('.').pop();
+    const guess = LANGUAGES.find((l) => l.file.split('.').pop() === ext && langs.includes(l));
+    if (guess) { pick.value = guess.id; setMode(); }
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.hidden = true;
+    const content = cm ? cm.getValue() : area.value;
+    if (!content.trim()) { err.hidden = false; err.textContent = t('submit.empty'); return; }
+    const l = LANGUAGES.find((x) => x.id === pick.value);
+    const name = file.files[0] ? file.files[0].name : l.file;
+    const body = { problem: p.id, language: pick.value, files: [{ name, content }] };
+    if (contest && contest.contest) body.contest = contest.contest.id;
+    btn.disabled = true;
+    try {
+      const r = await api('POST', '/api/v1/submissions', body);
+      clear(result).append(h('p', {}, t('submit.sent'), ' ', h('a', { href: '/submissions/' + r.id }, t('submit.view', { id: r.id }))));
+      const line = h('p', { class: 'live', id: 'live-verdict' }, verdictBadge({ status: 'queued' }));
+      result.append(line);
+      watch(r.id, (s) => { clear(line).append(verdictBadge(s)); if (s.status === 'judged') result.append(detailTable(s)); });
+    } catch (e) {
+      err.hidden = false;
+      err.textContent = errorText(e);
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  setMode();
+  return form;
+}
+
+// Polls a submission until it is judged; fn gets every new state.
+export function watch(id, fn) {
+  let last = null, delay = 500;
+  const tick = async () => {
+    try {
+      const s = (await api('GET', '/api/v1/submissions/' + id)).submission;
+      if (s.status !== last) { last = s.status; fn(s); }
+      if (s.status === 'judged') return;
+    } catch (e) { /* try again */ }
+    delay = Math.min(delay * 1.5, 5000);
+    setTimeout(tick, delay);
+  };
+  tick();
+}
+
+// ---- submissions -------------------------------------------------------------------------------
+export function submissionsTable(subs, opts) {
+  const o = opts || {};
+  const body = h('tbody');
+  for (const s of subs) {
+    const row = h('tr', { dataset: { id: s.id } },
+      h('td', {}, h('a', { href: '/submissions/' + s.id }, '#' + s.id)),
+      h('td', {}, fmtTime(s.submitted_at)),
+      o.users ? h('td', {}, o.users[s.user] || s.user_name || String(s.user)) : null,
+      h('td', {}, o.problemName ? o.problemName(s.problem) : String(s.problem)),
+      h('td', {}, (LANGUAGES.find((l) => l.id === s.language) || { name: s.language }).name),
+      h('td', { class: 'verdict-cell' }, verdictBadge(s)),
+      h('td', {}, fmtSeconds(s.time_seconds)), h('td', {}, fmtBytes(s.memory_bytes)));
+    body.append(row);
+    if (s.status !== 'judged') {
+      watch(s.id, (n) => { clear(row.querySelector('.verdict-cell')).append(verdictBadge(n)); });
+    }
+  }
+  if (!subs.length) body.append(h('tr', {}, h('td', { colspan: o.users ? '8' : '7', class: 'empty' }, t('submissions.none'))));
+  return h('div', { class: 'scroll' }, h('table', { class: 'list submissions' },
+    h('thead', {}, h('tr', {}, ['id', 'time', o.users ? 'user' : null, 'problem', 'language', 'verdict', 'run_time', 'memory']
+      .filter(Boolean).map((k) => h('th', { scope: 'col' }, t('submissions.col_' + k))))), body));
+}
+
+export async function submissions(view) {
+  const r = await api('GET', '/api/v1/submissions?mine=1');
+  const titles = await problemTitles();
+  view.append(h('h1', {}, t('submissions.title')), submissionsTable(r.submissions, { problemName: (id) => titles[id] || '#' + id }));
+}
+
+export async function problemTitles() {
+  const titles = {};
+  try {
+    for (const p of (await api('GET', '/api/v1/problems?limit=100')).problems) titles[p.id] = p.title;
+  } catch (e) { /* ids then */ }
+  return titles;
+}
+
+function detailTable(s) {
+  const box = h('div', { class: 'detail' });
+  if (s.verdict === 'CE' || (s.compile_output && s.compile_output.trim())) {
+    box.append(h('h3', {}, t('submission.compile_output')), h('pre', { class: 'compile-output', id: 'compile-output' }, s.compile_output || ''));
+  }
+  if (s.tests && s.tests.length) {
+    box.append(h('h3', {}, t('submission.tests')), h('div', { class: 'scroll' }, h('table', { class: 'list tests' },
+      h('thead', {}, h('tr', {}, ['test', 'verdict', 'run_time', 'memory', 'score'].map((k) => h('th', { scope: 'col' }, t('submissions.col_' + k))))),
+      h('tbody', {}, s.tests.map((x) => h('tr', {}, h('td', {}, x.name), h('td', {}, verdictBadge({ status: 'judged', verdict: x.verdict })),
+        h('td', {}, fmtSeconds(x.time_seconds)), h('td', {}, fmtBytes(x.memory_bytes)), h('td', {}, String(x.score ?? '—'))))))));
+  }
+  if (s.message) box.append(h('h3', {}, t('submission.judge_message')), h('pre', {}, s.message));
+  return box;
+}
+
+export async function submission(view, id) {
+  const s = (await api('GET', '/api/v1/submissions/' + id)).submission;
+  const head = h('div');
+  const title = await api('GET', '/api/v1/problems/' + s.problem).then((r) => r.problem.title).catch(() => '#' + s.problem);
+  const fill = (x) => {
+    clear(head).append(h('dl', { class: 'facts' },
+      h('dt', {}, t('submissions.col_problem')), h('dd', {}, h('a', { href: x.contest ? '/contests/' + x.contest + '/problems/' + x.problem : '/problems/' + x.problem }, title)),
+      h('dt', {}, t('submissions.col_language')), h('dd', {}, (LANGUAGES.find((l) => l.id === x.language) || { name: x.language }).name),
+      h('dt', {}, t('submissions.col_time')), h('dd', {}, fmtTime(x.submitted_at)),
+      h('dt', {}, t('submissions.col_verdict')), h('dd', { id: 'verdict' }, verdictBadge(x)),
+      h('dt', {}, t('submissions.col_run_time')), h('dd', {}, fmtSeconds(x.time_seconds)),
+      h('dt', {}, t('submissions.col_memory')), h('dd', {}, fmtBytes(x.memory_bytes)),
+      x.max_score ? [h('dt', {}, t('submissions.col_score')), h('dd', {}, x.score + ' / ' + x.max_score)] : null));
+  };
+  const detail = h('div');
+  fill(s);
+  detail.append(detailTable(s));
+  view.append(h('h1', {}, t('submission.title', { id })), head, detail);
+  if (s.status !== 'judged') watch(id, (x) => { fill(x); clear(detail).append(detailTable(x)); });
+}
+
+export { every };
