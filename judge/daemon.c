@@ -12,6 +12,9 @@
  * being fetched and judged, a heartbeat thread POSTs .../jobs/ID/heartbeat
  * every third of the lease; 409 means the lease is lost (the server gave the
  * job to someone else), so the job is abandoned and its result never sent.
+ * While judging, the heartbeat thread also posts the tests judged so far
+ * to .../jobs/ID/progress (batched, see struct lease), which renews the
+ * lease too and whose 409 means the same.
  * The result (jdg_result_to_json) goes to .../jobs/ID/result; network errors
  * and 5xx answers are retried with backoff for DMN_RESULT_RETRY_S, heartbeats
  * going on meanwhile, then given up: the lease expires and the server
@@ -117,6 +120,8 @@ static int curl_load(struct err *err)
 #define DMN_ERROR_MAX_S 30.0
 #define DMN_FETCH_TRIES 3                 /* downloads of one blob per job */
 #define DMN_RESULT_RETRY_S 300.0
+#define DMN_PROGRESS_EVERY_S 0.5          /* progress posts of one job at most this often */
+#define DMN_PROGRESS_MAX_TESTS 1000       /* tests in one progress post */
 #define DMN_CONNECT_TIMEOUT_S 10L
 #define DMN_REQUEST_TIMEOUT_S 60L         /* JSON requests */
 #define DMN_STALL_TIMEOUT_S 60L           /* downloads: no byte for this long */
@@ -806,7 +811,15 @@ out:
 
 /* ---- leases ----------------------------------------------------------------------- */
 
-/* The heartbeat thread of one job. */
+/* The heartbeat thread of one job. It also streams the job's per-test
+ * results: the judging thread queues each test judged (progress_add), and
+ * this thread posts the queue to .../jobs/ID/progress at most once every
+ * DMN_PROGRESS_EVERY_S, with "first" = the ordinal of the first test posted
+ * so that the server can drop what a retried post repeats. A progress post
+ * renews the lease like a heartbeat (the next heartbeat is due a third of
+ * the lease after it). A failed post leaves its tests queued for the next
+ * one: progress is a courtesy, the result is authoritative. Before the
+ * result is posted, progress_flush has the rest sent at once. */
 struct lease {
     struct http *http;                 /* the worker's second connection */
     const struct daemon_config *cfg;
@@ -816,57 +829,170 @@ struct lease {
     double seconds;                    /* under lock */
     int done;                          /* the job ended: stop; under lock */
     int lost;                          /* the server took the job back; under lock */
+    cJSON *pending;                    /* tests judged, not yet posted (an array); under lock */
+    size_t pending_first;              /* the ordinal of pending's first test; under lock */
+    int flush;                         /* post the pending tests now; under lock */
+    double last_renew;                 /* now_s() of the last heartbeat tried, or progress answered 200 */
+    double last_progress;              /* now_s() of the last progress post tried; 0 none */
     pthread_t thread;
     int started;
 };
+
+/* One renewal answer: the lease's length, or 0 when the answer says none. */
+static double lease_answer_seconds(const struct buf *answer)
+{
+    double seconds = 0;
+    cJSON *o = cJSON_ParseWithLength(answer->buf, answer->len);
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "lease_seconds");
+    if (cJSON_IsNumber(s) && s->valuedouble >= 1 && s->valuedouble <= DMN_LEASE_MAX_S)
+        seconds = s->valuedouble;
+    cJSON_Delete(o);
+    return seconds;
+}
+
+/* Takes up to DMN_PROGRESS_MAX_TESTS pending tests into a progress body; under lock. */
+static char *progress_take(struct lease *l, cJSON **batch, size_t *first)
+{
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+    if (!o || !arr)
+        abort();
+    *first = l->pending_first;
+    size_t n = 0;
+    while (n < DMN_PROGRESS_MAX_TESTS && cJSON_GetArraySize(l->pending) > 0) {
+        cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(l->pending, 0));
+        n++;
+    }
+    l->pending_first += n;
+    cJSON_AddNumberToObject(o, "first", (double)*first);
+    cJSON_AddItemReferenceToObject(o, "tests", arr);
+    char *body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!body)
+        abort();
+    *batch = arr;
+    return body;
+}
+
+/* Puts a batch whose post failed back in front of the pending tests; under lock. */
+static void progress_untake(struct lease *l, cJSON *batch, size_t first)
+{
+    cJSON *x;
+    while ((x = cJSON_DetachItemFromArray(batch, cJSON_GetArraySize(batch) - 1)) != NULL) {
+        if (cJSON_GetArraySize(l->pending) > 0)
+            cJSON_InsertItemInArray(l->pending, 0, x);
+        else
+            cJSON_AddItemToArray(l->pending, x);
+    }
+    l->pending_first = first;
+    cJSON_Delete(batch);
+}
 
 static void *lease_main(void *arg)
 {
     struct lease *l = arg;
     struct buf answer;
     buf_init(&answer, DMN_JSON_MAX);
-    char path[160];
-    str_fmt(path, sizeof(path), "/api/v1/judge/jobs/%s/heartbeat", l->job_id);
+    char beat_path[160], progress_path[160];
+    str_fmt(beat_path, sizeof(beat_path), "/api/v1/judge/jobs/%s/heartbeat", l->job_id);
+    str_fmt(progress_path, sizeof(progress_path), "/api/v1/judge/jobs/%s/progress", l->job_id);
     pthread_mutex_lock(&l->lock);
+    l->last_renew = now_s();
     while (!l->done) {
-        struct timespec at = deadline_in(l->seconds / 3);
-        while (!l->done && pthread_cond_timedwait(&l->cond, &l->lock, &at) != ETIMEDOUT)
-            ;
-        if (l->done)
-            break;
+        /* The next thing due: pending tests (now when flushing, else once
+         * the last progress post is DMN_PROGRESS_EVERY_S old), or a heartbeat. */
+        double now = now_s(), due = l->last_renew + l->seconds / 3;
+        int progress = cJSON_GetArraySize(l->pending) > 0;
+        if (progress) {
+            double p = l->flush ? now : l->last_progress + DMN_PROGRESS_EVERY_S;
+            if (p < due)
+                due = p;
+        }
+        if (due > now) {
+            struct timespec at = deadline_in(due - now);
+            if (pthread_cond_timedwait(&l->cond, &l->lock, &at) != ETIMEDOUT)
+                continue;           /* woken: new tests, a flush, or the end */
+            if (l->done)
+                break;
+            now = now_s();
+        }
+        progress = cJSON_GetArraySize(l->pending) > 0 &&
+                   (l->flush || now >= l->last_progress + DMN_PROGRESS_EVERY_S);
+        cJSON *batch = NULL;
+        size_t first = 0;
+        char *body = progress ? progress_take(l, &batch, &first) : NULL;
+        if (progress)
+            l->last_progress = now;
+        else
+            l->last_renew = now;
         pthread_mutex_unlock(&l->lock);
         struct err err = { 0 };
-        int status = http_json(l->http, l->cfg, "POST", path, "{}", &answer, &err);
-        double seconds = 0;
-        if (status == 200) {
-            cJSON *o = cJSON_ParseWithLength(answer.buf, answer.len);
-            const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "lease_seconds");
-            if (cJSON_IsNumber(s) && s->valuedouble >= 1 && s->valuedouble <= DMN_LEASE_MAX_S)
-                seconds = s->valuedouble;
-            cJSON_Delete(o);
-        }
+        int status = http_json(l->http, l->cfg, "POST", progress ? progress_path : beat_path,
+                               progress ? body : "{}", &answer, &err);
+        free(body);
+        double seconds = status == 200 ? lease_answer_seconds(&answer) : 0;
         pthread_mutex_lock(&l->lock);
+        const char *what = progress ? "progress" : "heartbeat";
         if (status == 409 || status == 404) {
             /* 404 too: a server that no longer knows the job would refuse its result. */
+            cJSON_Delete(batch);
             l->lost = 1;
+            l->flush = 0;
             pthread_cond_broadcast(&l->cond);
-            log_warn("judge", "job %s: lease lost (HTTP %d): abandoning it", l->job_id, status);
+            log_warn("judge", "job %s: lease lost (%s answered HTTP %d): abandoning it", l->job_id, what, status);
             break;
         }
         if (status == 200) {
+            if (progress)
+                l->last_renew = now_s();
             if (seconds > 0)
                 l->seconds = seconds;
-        } else if (status < 0) {
-            log_warn("judge", "job %s: heartbeat failed: %s", l->job_id, err.msg);
+            cJSON_Delete(batch);
         } else {
-            char why[256];
-            answer_error(&answer, NULL, 0, why, sizeof(why));
-            log_warn("judge", "job %s: heartbeat answered HTTP %d%s", l->job_id, status, why);
+            if (batch)
+                progress_untake(l, batch, first);
+            if (status < 0) {
+                log_warn("judge", "job %s: %s failed: %s", l->job_id, what, err.msg);
+            } else {
+                char why[256];
+                answer_error(&answer, NULL, 0, why, sizeof(why));
+                log_warn("judge", "job %s: %s answered HTTP %d%s", l->job_id, what, status, why);
+            }
+        }
+        if (progress && l->flush && (status != 200 || cJSON_GetArraySize(l->pending) == 0)) {
+            l->flush = 0;           /* one try: the result does not wait on progress */
+            pthread_cond_broadcast(&l->cond);
         }
     }
     pthread_mutex_unlock(&l->lock);
     buf_release(&answer);
     return NULL;
+}
+
+/* The judging thread's jdg_options.on_test: queues the test for the next
+ * progress post (done - 1 is its ordinal). */
+static void progress_add(void *arg, const struct jdg_test_result *t, size_t done)
+{
+    struct lease *l = arg;
+    cJSON *x = jdg_test_result_json(t);
+    pthread_mutex_lock(&l->lock);
+    if (cJSON_GetArraySize(l->pending) == 0)
+        l->pending_first = done - 1;
+    cJSON_AddItemToArray(l->pending, x);
+    pthread_cond_broadcast(&l->cond);
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* Has the tests still queued posted now, and waits for that one try. */
+static void progress_flush(struct lease *l)
+{
+    pthread_mutex_lock(&l->lock);
+    if (l->started && !l->lost && cJSON_GetArraySize(l->pending) > 0) {
+        l->flush = 1;
+        pthread_cond_broadcast(&l->cond);
+        while (l->flush && !l->lost && !l->done)
+            pthread_cond_wait(&l->cond, &l->lock);
+    }
+    pthread_mutex_unlock(&l->lock);
 }
 
 static void lease_start(struct lease *l, struct http *h, const struct daemon_config *cfg, const struct job *job)
@@ -876,6 +1002,9 @@ static void lease_start(struct lease *l, struct http *h, const struct daemon_con
     l->cfg = cfg;
     l->job_id = job->id;
     l->seconds = job->lease_seconds;
+    l->pending = cJSON_CreateArray();
+    if (!l->pending)
+        abort();
     pthread_mutex_init(&l->lock, NULL);
     cond_init_monotonic(&l->cond);
     l->started = pthread_create(&l->thread, NULL, lease_main, l) == 0;
@@ -913,6 +1042,8 @@ static void lease_stop(struct lease *l)
         pthread_join(l->thread, NULL);
     pthread_cond_destroy(&l->cond);
     pthread_mutex_destroy(&l->lock);
+    cJSON_Delete(l->pending);
+    l->pending = NULL;
 }
 
 /* ---- workers -------------------------------------------------------------------- */
@@ -1162,13 +1293,15 @@ static int job_run(struct worker *w, struct job *job)
         goto out;
     }
     struct jdg_submission sub = { .files = (const char *const *)paths, .nfiles = job->nfiles, .lang = lang };
-    struct jdg_options o = { .time_limit = job->time_limit, .work_dir = cfg->work_dir };
+    struct jdg_options o = { .time_limit = job->time_limit, .work_dir = cfg->work_dir,
+                             .on_test = progress_add, .on_test_arg = &lease };
     if (o.time_limit <= 0)
         o.time_limit = package_time_limit(d->judge, cfg, job->package, p);
     jdg_result_release(&res);
     err_clear(&err);
     if (jdg_submission_judge(d->judge, p, &sub, &o, &res, &err) < 0 && !res.message[0])
         str_fmt(res.message, sizeof(res.message), "%s", err.msg);
+    progress_flush(&lease);
 
 deliver:
     if (lease_lost(&lease)) {

@@ -1029,6 +1029,8 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
         } else if (t->verdict != JDG_AC && lazy) {
             stop = 1;
         }
+        if (opts && opts->on_test)
+            opts->on_test(opts->on_test_arg, t, res->ntests);
     }
 
     if (!judge_error) {
@@ -1077,6 +1079,21 @@ out:
     return rc;
 }
 
+void *jdg_test_result_json(const struct jdg_test_result *t)
+{
+    cJSON *x = cJSON_CreateObject();
+    if (!x)
+        abort();
+    cJSON_AddStringToObject(x, "name", t->name);
+    cJSON_AddStringToObject(x, "group", t->group);
+    cJSON_AddStringToObject(x, "verdict", jdg_verdict_name(t->verdict));
+    cJSON_AddNumberToObject(x, "time_seconds", t->time_seconds);
+    cJSON_AddNumberToObject(x, "memory_bytes", (double)t->memory_bytes);
+    cJSON_AddNumberToObject(x, "score", t->score);
+    cJSON_AddStringToObject(x, "message", t->message);
+    return x;
+}
+
 int jdg_result_to_json(const struct jdg_result *res, struct buf *out)
 {
     cJSON *o = cJSON_CreateObject();
@@ -1091,18 +1108,8 @@ int jdg_result_to_json(const struct jdg_result *res, struct buf *out)
     cJSON_AddStringToObject(o, "message", res->message);
     cJSON_AddNumberToObject(o, "cpu_seconds_total", res->cpu_seconds_total);
     cJSON *tests = cJSON_AddArrayToObject(o, "tests");
-    for (size_t i = 0; i < res->ntests; i++) {
-        const struct jdg_test_result *t = &res->tests[i];
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "name", t->name);
-        cJSON_AddStringToObject(x, "group", t->group);
-        cJSON_AddStringToObject(x, "verdict", jdg_verdict_name(t->verdict));
-        cJSON_AddNumberToObject(x, "time_seconds", t->time_seconds);
-        cJSON_AddNumberToObject(x, "memory_bytes", (double)t->memory_bytes);
-        cJSON_AddNumberToObject(x, "score", t->score);
-        cJSON_AddStringToObject(x, "message", t->message);
-        cJSON_AddItemToArray(tests, x);
-    }
+    for (size_t i = 0; i < res->ntests; i++)
+        cJSON_AddItemToArray(tests, jdg_test_result_json(&res->tests[i]));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s)

@@ -3,7 +3,8 @@
  * protocol"). A judge daemon, authenticated by the API token of an account
  * with role judge, claims a job (its host row is created or refreshed on the
  * way), downloads the package and sources from the blob store, renews its
- * lease with heartbeats and posts the result once.
+ * lease with heartbeats, streams the tests judged so far (progress) and
+ * posts the result once.
  *
  * How the lease works: a claim gives the judge the oldest queued submission
  * in one of its languages under a lease of lease_seconds. Heartbeats extend
@@ -268,6 +269,56 @@ static int verdict_known(const char *v, int allow_pending)
     return 0;
 }
 
+/* A result's or a progress post's "tests", checked and repaired in place;
+ * the strings stay borrowed from the JSON. Ordinals start at first. -1
+ * after a reply; else *out (the caller frees it) holds *n tests. */
+static int tests_parse(struct web_req *r, const cJSON *tarr, int64_t first, struct web_test_result **out,
+                       size_t *n)
+{
+    char msg[ERR_MSG_MAX], where[64];
+    const cJSON *t;
+    int nt = cJSON_GetArraySize(tarr);
+    *n = 0;
+    if (nt > WEB_TESTS_MAX || first + nt > WEB_TESTS_MAX) {
+        web_reply_error(r, 413, "too_large", "more than %d test results", WEB_TESTS_MAX);
+        return -1;
+    }
+    struct web_test_result *tests = calloc((size_t)nt + 1, sizeof(*tests));
+    if (!tests)
+        abort();
+    *out = tests;
+    cJSON_ArrayForEach(t, tarr) {
+        struct web_test_result *x = &tests[*n];
+        str_fmt(where, sizeof(where), "tests[%zu]", *n);
+        if (web_json_check(t, web_fields_result_test, web_nfields_result_test, where, msg,
+                           sizeof(msg)) < 0) {
+            web_reply_error(r, 400, "invalid_field", "%s", msg);
+            return -1;
+        }
+        for (cJSON *y = t->child; y; y = y->next)
+            if (cJSON_IsString(y))
+                web_text_repair(y->valuestring, strcmp(y->string, "message") == 0);
+        const char *v = web_json_str(t, "verdict", "");
+        if (!verdict_known(v, 1)) {
+            web_reply_error(r, 400, "invalid_field", "%s.verdict: unknown verdict '%.16s'", where, v);
+            return -1;
+        }
+        x->ordinal = first + (int64_t)*n;
+        x->name = (char *)web_json_str(t, "name", "");
+        str_fmt(x->verdict, sizeof(x->verdict), "%s", v);
+        x->time_seconds = web_json_num(t, "time_seconds", 0);
+        x->memory_bytes = web_json_i64(t, "memory_bytes", 0);
+        x->score = web_json_num(t, "score", 0);
+        web_text_truncate(x->name, WEB_TITLE_MAX);
+        x->message = (char *)web_json_str(t, "message", "");
+        web_text_truncate(x->message, WEB_MESSAGE_MAX);
+        if (!x->message[0])
+            x->message = NULL;
+        (*n)++;
+    }
+    return 0;
+}
+
 void web_api_judge_result(struct web_req *r, struct web_store *s)
 {
     struct web_judging j;
@@ -300,44 +351,8 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
      * come back (the job is judged again when its lease runs out). */
     res.message = web_json_str(body, "message", "");
     web_text_truncate((char *)res.message, WEB_MESSAGE_MAX);
-    const cJSON *tarr = cJSON_GetObjectItemCaseSensitive(body, "tests"), *t;
-    int nt = cJSON_GetArraySize(tarr);
-    if (nt > WEB_TESTS_MAX) {
-        web_reply_error(r, 413, "too_large", "more than %d test results", WEB_TESTS_MAX);
+    if (tests_parse(r, cJSON_GetObjectItemCaseSensitive(body, "tests"), 0, &tests, &res.ntests) < 0)
         goto out;
-    }
-    tests = calloc((size_t)nt + 1, sizeof(*tests));
-    if (!tests)
-        abort();
-    cJSON_ArrayForEach(t, tarr) {
-        struct web_test_result *x = &tests[res.ntests];
-        str_fmt(where, sizeof(where), "tests[%zu]", res.ntests);
-        if (web_json_check(t, web_fields_result_test, web_nfields_result_test, where, msg,
-                           sizeof(msg)) < 0) {
-            web_reply_error(r, 400, "invalid_field", "%s", msg);
-            goto out;
-        }
-        for (cJSON *y = t->child; y; y = y->next)
-            if (cJSON_IsString(y))
-                web_text_repair(y->valuestring, strcmp(y->string, "message") == 0);
-        const char *v = web_json_str(t, "verdict", "");
-        if (!verdict_known(v, 1)) {
-            web_reply_error(r, 400, "invalid_field", "%s.verdict: unknown verdict '%.16s'", where, v);
-            goto out;
-        }
-        x->ordinal = (int64_t)res.ntests;
-        x->name = (char *)web_json_str(t, "name", "");
-        str_fmt(x->verdict, sizeof(x->verdict), "%s", v);
-        x->time_seconds = web_json_num(t, "time_seconds", 0);
-        x->memory_bytes = web_json_i64(t, "memory_bytes", 0);
-        x->score = web_json_num(t, "score", 0);
-        web_text_truncate(x->name, WEB_TITLE_MAX);
-        x->message = (char *)web_json_str(t, "message", "");
-        web_text_truncate(x->message, WEB_MESSAGE_MAX);
-        if (!x->message[0])
-            x->message = NULL;
-        res.ntests++;
-    }
     res.tests = tests;
     /* Per-group results (judges since the scoreboards: optional). */
     const cJSON *garr = cJSON_GetObjectItemCaseSensitive(body, "groups"), *g;
@@ -399,5 +414,51 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
 out:
     free(tests);
     free(groups);
+    cJSON_Delete(body);
+}
+
+/* ---- POST /api/v1/judge/jobs/{id}/progress --------------------------------------------------------------------
+ * The tests judged so far, streamed while judging: stored under their
+ * ordinals (first + index), so a repeated post replaces rather than adds,
+ * and the lease renewed, both in one transaction. The result replaces them. */
+void web_api_judge_progress(struct web_req *r, struct web_store *s)
+{
+    static const struct web_json_field fields[] = {
+        { "tests", WEB_JSON_ARRAY, 1 },
+        { "first", WEB_JSON_INT, 0 },
+    };
+    struct web_judging j;
+    struct web_test_result *tests = NULL;
+    struct err err;
+    size_t n = 0;
+    cJSON *body = web_json_body(r, fields, sizeof(fields) / sizeof(fields[0]));
+    if (!body)
+        return;
+    if (judging_of_path(r, s, &j) < 0)
+        goto out;
+    int64_t first = web_json_i64(body, "first", 0);
+    if (first < 0 || first >= WEB_TESTS_MAX) {
+        web_reply_error(r, 400, "invalid_field", "first: must be from 0 to %d", WEB_TESTS_MAX - 1);
+        goto out;
+    }
+    if (tests_parse(r, cJSON_GetObjectItemCaseSensitive(body, "tests"), first, &tests, &n) < 0)
+        goto out;
+    int lease = r->srv->cfg->lease_seconds;
+    int rc = web_store_job_progress(s, j.judge_host_id, j.id, tests, n, lease, r->now, &err);
+    if (rc == WEB_STORE_CONFLICT) {
+        web_reply_error(r, 409, "lease_lost", "%s", err.msg);
+        goto out;
+    }
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    log_debug("web", "judging %lld of submission %lld: tests %lld to %lld judged", (long long)j.id,
+              (long long)j.submission_id, (long long)first + 1, (long long)first + (long long)n);
+    cJSON *o = cJSON_CreateObject();
+    web_json_add_i64(o, "lease_seconds", lease);
+    web_reply_json(r, 200, o);
+out:
+    free(tests);
     cJSON_Delete(body);
 }

@@ -46,6 +46,13 @@ static cJSON *problem_json(const struct web_problem *p)
     web_json_add_i64(o, "memory_bytes", p->memory_limit);
     cJSON_AddBoolToObject(o, "published", p->published);
     web_json_add_i64(o, "created_at", p->created_at);
+    cJSON *tags = cJSON_AddArrayToObject(o, "tags");
+    for (size_t i = 0; i < p->ntags; i++)
+        cJSON_AddItemToArray(tags, cJSON_CreateString(p->tags[i]));
+    if (p->difficulty > 0)
+        cJSON_AddNumberToObject(o, "difficulty", p->difficulty);
+    else
+        cJSON_AddNullToObject(o, "difficulty");
     return o;
 }
 
@@ -277,6 +284,22 @@ static void type_string(unsigned type, char out[WEB_NAME_MAX + 1])
             type & PRB_TYPE_SUBMIT_ANSWER ? ".submit-answer" : "");
 }
 
+/* The package's keywords become the first tags: lowercased (ASCII); those
+ * that are not tags even then are left out, as are any past WEB_TAGS_MAX. */
+static void keywords_to_tags(const struct prb_problem *p, struct web_problem *row)
+{
+    for (size_t i = 0; i < p->keywords.n; i++) {
+        char tag[WEB_TAG_MAX + 1];
+        const char *k = p->keywords.v[i];
+        size_t n = strlen(k);
+        if (n == 0 || n > WEB_TAG_MAX)
+            continue;
+        for (size_t j = 0; j <= n; j++)
+            tag[j] = (k[j] >= 'A' && k[j] <= 'Z') ? (char)(k[j] - 'A' + 'a') : k[j];
+        web_problem_tag_add(row, tag, NULL);
+    }
+}
+
 void web_api_problem_upload(struct web_req *r, struct web_store *s)
 {
     struct prb_problem *p = NULL;
@@ -339,6 +362,7 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
     }
     row.memory_limit = (p->limits.memory_mib > 0 ? p->limits.memory_mib : 2048) << 20;
     type_string(p->type, row.type);
+    keywords_to_tags(p, &row);
     row.created_by = r->user.id;
     row.created_at = r->now;
 
@@ -407,8 +431,27 @@ static int visible_problem(struct web_req *r, struct web_store *s, struct web_pr
     return 0;
 }
 
+/* A difficulty bound from the query: 0 when absent, -1 after a 400. */
+static int query_difficulty(struct web_req *r, const char *name)
+{
+    const char *v = web_req_query(r, name);
+    int64_t d;
+    if (!v)
+        return 0;
+    if (web_query_id_parse(v, &d) < 0 || d > WEB_DIFFICULTY_MAX) {
+        web_reply_error(r, 400, "invalid_parameter", "query parameter '%s' must be a whole number from 1 to %d",
+                        name, WEB_DIFFICULTY_MAX);
+        return -1;
+    }
+    return (int)d;
+}
+
+/* GET /api/v1/problems: the archive, searched (q, tag, difficulty_min,
+ * difficulty_max) and paged by id (after, limit). Contestants and the
+ * public see published problems only, staff all. */
 void web_api_problem_list(struct web_req *r, struct web_store *s)
 {
+    struct web_problem_filter f = { 0 };
     struct web_problem_list l;
     struct err err;
     int64_t after = web_req_query_id(r, "after"), limit = web_req_query_id(r, "limit");
@@ -416,7 +459,31 @@ void web_api_problem_list(struct web_req *r, struct web_store *s)
         return;
     if (limit == 0 || limit > WEB_PAGE_MAX)
         limit = WEB_PAGE_MAX;
-    int rc = web_store_problem_list(s, !web_req_is_staff(r), after, (size_t)limit, &l, &err);
+    const char *q = web_req_query(r, "q"), *tag = web_req_query(r, "tag");
+    if (q && (!web_utf8_valid(q, strlen(q)) || str_fmt(f.q, sizeof(f.q), "%s", q) < 0)) {
+        web_reply_error(r, 400, "invalid_parameter", "query parameter 'q' must be at most %d bytes of UTF-8 text",
+                        WEB_TITLE_MAX);
+        return;
+    }
+    if (tag && tag[0]) {
+        if (!web_problem_tag_valid(tag)) {
+            web_reply_error(r, 400, "invalid_parameter", "query parameter 'tag' must be a tag: 1 to %d of a-z, "
+                            "0-9, '-', '+' and inner spaces", WEB_TAG_MAX);
+            return;
+        }
+        str_fmt(f.tag, sizeof(f.tag), "%s", tag);
+    }
+    if ((f.difficulty_min = query_difficulty(r, "difficulty_min")) < 0 ||
+        (f.difficulty_max = query_difficulty(r, "difficulty_max")) < 0)
+        return;
+    if (f.difficulty_min && f.difficulty_max && f.difficulty_min > f.difficulty_max) {
+        web_reply_error(r, 400, "invalid_parameter", "difficulty_min is above difficulty_max");
+        return;
+    }
+    f.published_only = !web_req_is_staff(r);
+    f.after_id = after;
+    f.limit = (size_t)limit;
+    int rc = web_store_problem_search(s, &f, &l, &err);
     if (rc < 0) {
         web_reply_store_error(r, rc, &err);
         return;
@@ -425,6 +492,28 @@ void web_api_problem_list(struct web_req *r, struct web_store *s)
     for (size_t i = 0; i < l.n; i++)
         cJSON_AddItemToArray(arr, problem_json(&l.v[i]));
     web_problem_list_release(&l);
+    web_reply_json(r, 200, o);
+}
+
+/* GET /api/v1/problems/tags: the tags of the problems the caller may see,
+ * with how many of them have each, for the archive's filter. */
+void web_api_problem_tags(struct web_req *r, struct web_store *s)
+{
+    struct web_tag_count_list l;
+    struct err err;
+    int rc = web_store_problem_tag_counts(s, !web_req_is_staff(r), &l, &err);
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "tags");
+    for (size_t i = 0; i < l.n; i++) {
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "tag", l.v[i].tag);
+        web_json_add_i64(one, "problems", l.v[i].problems);
+        cJSON_AddItemToArray(arr, one);
+    }
+    web_tag_count_list_release(&l);
     web_reply_json(r, 200, o);
 }
 
@@ -515,11 +604,36 @@ void web_api_problem_package(struct web_req *r, struct web_store *s)
 
 /* ---- PATCH /api/v1/problems/{id} ----------------------------------------------------------------------------- */
 
+/* Replaces p's tags with the body's array: 0, or -1 after a 400 naming the field. */
+static int tags_from_body(struct web_req *r, const cJSON *arr, struct web_problem *p)
+{
+    struct err err;
+    p->ntags = 0;
+    if (cJSON_GetArraySize(arr) > WEB_TAGS_MAX) {
+        web_reply_error(r, 400, "invalid_field", "the body: field 'tags' holds more than %d tags", WEB_TAGS_MAX);
+        return -1;
+    }
+    int i = 0;
+    for (const cJSON *t = arr->child; t; t = t->next, i++) {
+        if (!cJSON_IsString(t) || !t->valuestring) {
+            web_reply_error(r, 400, "invalid_field", "the body: field 'tags' item %d must be a string", i + 1);
+            return -1;
+        }
+        if (web_problem_tag_add(p, t->valuestring, &err) < 0) {
+            web_reply_error(r, 400, "invalid_field", "the body: field 'tags' item %d: %s", i + 1, err.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 void web_api_problem_patch(struct web_req *r, struct web_store *s)
 {
     static const struct web_json_field fields[] = {
         { "published", WEB_JSON_BOOL, 0 },
         { "title", WEB_JSON_STRING, 0 },
+        { "tags", WEB_JSON_ARRAY, 0 },
+        { "difficulty", WEB_JSON_INT_OR_NULL, 0 },
     };
     struct web_problem p;
     struct err err;
@@ -535,6 +649,20 @@ void web_api_problem_patch(struct web_req *r, struct web_store *s)
     if (title && (!title[0] || str_fmt(p.title, sizeof(p.title), "%s", title) < 0)) {
         web_reply_error(r, 400, "invalid", "title must be 1 to %d bytes", WEB_TITLE_MAX);
         goto out;
+    }
+    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(body, "tags");
+    if (tags && tags_from_body(r, tags, &p) < 0)
+        goto out;
+    const cJSON *diff = cJSON_GetObjectItemCaseSensitive(body, "difficulty");
+    if (diff && cJSON_IsNull(diff)) {
+        p.difficulty = 0;
+    } else if (diff) {
+        if (diff->valuedouble < 1 || diff->valuedouble > WEB_DIFFICULTY_MAX) {
+            web_reply_error(r, 400, "invalid_field", "the body: field 'difficulty' must be 1 to %d, or null",
+                            WEB_DIFFICULTY_MAX);
+            goto out;
+        }
+        p.difficulty = (int)diff->valuedouble;
     }
     int rc = web_store_problem_update(s, &p, &err);
     if (rc < 0) {
@@ -552,4 +680,39 @@ void web_api_problem_patch(struct web_req *r, struct web_store *s)
     web_reply_json(r, 200, o);
 out:
     cJSON_Delete(body);
+}
+
+/* ---- GET /api/v1/languages -----------------------------------------------------------------------------------
+ * The server's language table as a submission form needs it: ids, names,
+ * file extensions, the file name to give a source typed in the editor, and
+ * the time and memory allowances. Never the compile or run commands, their
+ * paths and flags, or the binds: those describe the judges' machines. */
+
+void web_api_languages(struct web_req *r, struct web_store *s)
+{
+    (void)s;
+    const struct jdg_languages *langs = &r->srv->langs;
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "languages");
+    for (size_t i = 0; i < langs->n; i++) {
+        const struct jdg_language *l = &langs->v[i];
+        cJSON *one = cJSON_CreateObject(), *ext = cJSON_CreateArray();
+        cJSON_AddStringToObject(one, "id", l->id);
+        cJSON_AddStringToObject(one, "name", l->name ? l->name : l->id);
+        for (size_t j = 0; j < l->extensions.n; j++)
+            cJSON_AddItemToArray(ext, cJSON_CreateString(l->extensions.v[j]));
+        cJSON_AddItemToObject(one, "extensions", ext);
+        /* The run command names the main file without its extension ({main}):
+         * for Java and Kotlin that is the class, "Main" by convention. */
+        int java = !strcmp(l->id, "java") || !strcmp(l->id, "kotlin");
+        char file[WEB_FILENAME_MAX + 1];
+        if (l->extensions.n > 0 &&
+            str_fmt(file, sizeof(file), "%s.%s", java ? "Main" : "main", l->extensions.v[0]) == 0)
+            cJSON_AddStringToObject(one, "file", file);
+        else
+            cJSON_AddNullToObject(one, "file");
+        cJSON_AddNumberToObject(one, "time_multiplier", l->time_multiplier > 0 ? l->time_multiplier : 1);
+        web_json_add_i64(one, "memory_extra_bytes", l->memory_extra_mib > 0 ? l->memory_extra_mib << 20 : 0);
+        cJSON_AddItemToArray(arr, one);
+    }
+    web_reply_json(r, 200, o);
 }

@@ -388,7 +388,10 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
         return;
     }
     int judged = rc == 1 && j.finished_at && sub.status == WEB_SUB_JUDGED && !hidden;
-    if (judged && (rc = web_store_judging_tests(s, j.id, &tests, &err)) < 0) {
+    /* Live judging progress: while it is judged, the tests judged so far,
+     * to those who would see them once it is judged. */
+    int judging = rc == 1 && !j.finished_at && sub.status == WEB_SUB_JUDGING && !hidden;
+    if ((judged || judging) && (rc = web_store_judging_tests(s, j.id, &tests, &err)) < 0) {
         web_reply_store_error(r, rc, &err);
         return;
     }
@@ -426,6 +429,10 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
             cJSON_AddStringToObject(x, "message", t->message ? t->message : "");
         cJSON_AddItemToArray(arr, x);
     }
+    if (judging)
+        web_json_add_i64(cJSON_AddObjectToObject(so, "progress"), "tests_done", (int64_t)tests.n);
+    else
+        cJSON_AddNullToObject(so, "progress");
     web_test_result_list_release(&tests);
     cJSON_AddItemToObject(o, "submission", so);
     web_reply_json(r, 200, o);

@@ -20,6 +20,7 @@ static const char *type_name(enum web_json_type t)
     case WEB_JSON_BOOL: return "true or false";
     case WEB_JSON_ARRAY: return "an array";
     case WEB_JSON_OBJECT: return "an object";
+    case WEB_JSON_INT_OR_NULL: return "a whole number or null";
     }
     return "?";
 }
@@ -37,6 +38,7 @@ static int type_ok(const cJSON *v, enum web_json_type t)
     case WEB_JSON_BOOL: return cJSON_IsBool(v);
     case WEB_JSON_ARRAY: return cJSON_IsArray(v);
     case WEB_JSON_OBJECT: return cJSON_IsObject(v);
+    case WEB_JSON_INT_OR_NULL: return cJSON_IsNull(v) || type_ok(v, WEB_JSON_INT);
     }
     return 0;
 }

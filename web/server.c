@@ -39,7 +39,8 @@ static const struct web_route routes[] = {
     { "GET", "/api/v1/me", web_api_me, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "POST", "/api/v1/problems", web_api_problem_upload, WEB_AUTH_ORGANIZER, WEB_BODY_FILE, WEB_BODY_PACKAGE_MAX,
       "application/zip", "name", 0 },
-    { "GET", "/api/v1/problems", web_api_problem_list, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, "after,limit", 0 },
+    { "GET", "/api/v1/problems", web_api_problem_list, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
+      "after,limit,q,tag,difficulty_min,difficulty_max", 0 },
     { "GET", "/api/v1/problems/{id}", web_api_problem_get, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "PATCH", "/api/v1/problems/{id}", web_api_problem_patch, WEB_AUTH_ORGANIZER, WEB_BODY_JSON,
       WEB_BODY_JSON_MAX, NULL, NULL, 0 },
@@ -47,6 +48,10 @@ static const struct web_route routes[] = {
       NULL, 0 },
     { "GET", "/api/v1/problems/{id}/package", web_api_problem_package, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL,
       NULL, 0 },
+    /* problem tags (the archive's filter; {id} matches only numbers, so
+     * "tags" never reaches the problem routes) and the language table */
+    { "GET", "/api/v1/problems/tags", web_api_problem_tags, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/v1/languages", web_api_languages, WEB_AUTH_NONE, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "POST", "/api/v1/submissions", web_api_submission_create, WEB_AUTH_USER, WEB_BODY_JSON,
       WEB_BODY_SUBMISSION_MAX, NULL, NULL, 0 },
     { "GET", "/api/v1/submissions", web_api_submission_list, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,
@@ -61,6 +66,9 @@ static const struct web_route routes[] = {
      * UTF-8: it is repaired rather than refused (a refused result would
      * be judged again and again). */
     { "POST", "/api/v1/judge/jobs/{id}/result", web_api_judge_result, WEB_AUTH_JUDGE, WEB_BODY_JSON,
+      WEB_BODY_RESULT_MAX, NULL, NULL, 1 },
+    /* live judging progress: tests judged so far, repaired like a result's */
+    { "POST", "/api/v1/judge/jobs/{id}/progress", web_api_judge_progress, WEB_AUTH_JUDGE, WEB_BODY_JSON,
       WEB_BODY_RESULT_MAX, NULL, NULL, 1 },
 
     /* ---- contests, registration, teams (api_contests.c) ---- */

@@ -628,6 +628,8 @@ int web_store_judge_host_heartbeat(struct web_store *s, int64_t id, int64_t now,
 
 /* ---- problems and contests ------------------------------------------------------------------------ */
 
+static int problem_tags_ok(const struct web_problem *p, struct err *err);   /* problem tags, below */
+
 static int problem_fields_ok(const struct web_problem *p, struct err *err)
 {
     TRY(CHECK_ARRAY(err, "problem title", p->title));
@@ -641,6 +643,7 @@ static int problem_fields_ok(const struct web_problem *p, struct err *err)
     TRY(check_flag(err, "time_limit_inferred", p->time_limit_inferred));
     TRY(check_hash(err, "statement hash", p->statement_hash, 1));
     TRY(check_hash(err, "samples hash", p->samples_hash, 1));
+    TRY(problem_tags_ok(p, err));
     return 0;
 }
 
@@ -1419,4 +1422,106 @@ int web_store_contest_judgings(struct web_store *s, int64_t contest_id, struct w
     memset(out, 0, sizeof(*out));
     TRY(check_id(err, "contest id", contest_id));
     return s->ops->contest_judgings(s, contest_id, out, err);
+}
+
+/* ---- problem tags and archive search ---------------------------------------------------------------------------- */
+
+PLAIN_LIST_RELEASE(web_tag_count)
+
+int web_problem_tag_valid(const char *tag)
+{
+    size_t n = tag ? strnlen(tag, WEB_TAG_MAX + 1) : 0;
+    if (n == 0 || n > WEB_TAG_MAX || tag[0] == ' ' || tag[n - 1] == ' ')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((tag[i] >= 'a' && tag[i] <= 'z') || (tag[i] >= '0' && tag[i] <= '9') || tag[i] == '-' ||
+              tag[i] == '+' || tag[i] == ' '))
+            return 0;
+    return 1;
+}
+
+int web_problem_tag_add(struct web_problem *p, const char *tag, struct err *err)
+{
+    if (!web_problem_tag_valid(tag))
+        return err_set(err, ERR_INVALID, "a tag must be 1 to %d of a-z, 0-9, '-', '+' and inner spaces",
+                       WEB_TAG_MAX);
+    size_t i = 0;
+    while (i < p->ntags && strcmp(p->tags[i], tag) < 0)
+        i++;
+    if (i < p->ntags && !strcmp(p->tags[i], tag))
+        return 0;
+    if (p->ntags >= WEB_TAGS_MAX)
+        return err_set(err, ERR_LIMIT, "a problem has at most %d tags", WEB_TAGS_MAX);
+    memmove(p->tags[i + 1], p->tags[i], (p->ntags - i) * sizeof(p->tags[0]));
+    memcpy(p->tags[i], tag, strlen(tag) + 1);
+    p->ntags++;
+    return 0;
+}
+
+static int problem_tags_ok(const struct web_problem *p, struct err *err)
+{
+    if (p->difficulty < 0 || p->difficulty > WEB_DIFFICULTY_MAX)
+        return err_set(err, ERR_INVALID, "difficulty must be 1 to %d, or 0 for none", WEB_DIFFICULTY_MAX);
+    if (p->ntags > WEB_TAGS_MAX)
+        return err_set(err, ERR_LIMIT, "a problem has at most %d tags", WEB_TAGS_MAX);
+    for (size_t i = 0; i < p->ntags; i++) {
+        if (!memchr(p->tags[i], '\0', sizeof(p->tags[i])) || !web_problem_tag_valid(p->tags[i]))
+            return err_set(err, ERR_INVALID, "tag %zu is malformed", i + 1);
+        if (i > 0 && strcmp(p->tags[i - 1], p->tags[i]) >= 0)
+            return err_set(err, ERR_INVALID, "tags must be sorted and unique");
+    }
+    return 0;
+}
+
+int web_store_problem_search(struct web_store *s, const struct web_problem_filter *f,
+                             struct web_problem_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct web_problem_filter g = *f;
+    TRY(check_nonneg(err, "problem id", g.after_id));
+    TRY(CHECK_ARRAY(err, "search text", g.q));
+    if (g.tag[0] && !web_problem_tag_valid(g.tag))
+        return err_set(err, ERR_INVALID, "malformed tag");
+    if (g.difficulty_min < 0 || g.difficulty_min > WEB_DIFFICULTY_MAX || g.difficulty_max < 0 ||
+        g.difficulty_max > WEB_DIFFICULTY_MAX)
+        return err_set(err, ERR_INVALID, "difficulties are 1 to %d", WEB_DIFFICULTY_MAX);
+    g.published_only = g.published_only != 0;
+    g.limit = page_limit(g.limit);
+    return s->ops->problem_search(s, &g, out, err);
+}
+
+int web_store_problem_tag_counts(struct web_store *s, int published_only, struct web_tag_count_list *out,
+                                 struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->problem_tag_counts(s, published_only != 0, out, err);
+}
+
+/* ---- live judging progress ------------------------------------------------------------------------ */
+
+int web_store_job_progress(struct web_store *s, int64_t judge_id, int64_t judging_id,
+                           const struct web_test_result *tests, size_t n, int64_t lease_seconds, int64_t now,
+                           struct err *err)
+{
+    TRY(check_id(err, "judge host id", judge_id));
+    TRY(check_id(err, "judging id", judging_id));
+    TRY(lease_ok(lease_seconds, now, err));
+    if (n > WEB_TESTS_MAX)
+        return err_set(err, ERR_LIMIT, "more than %d test results", WEB_TESTS_MAX);
+    if (n && !tests)
+        return err_set(err, ERR_INVALID, "missing test results");
+    for (size_t i = 0; i < n; i++) {
+        const struct web_test_result *t = &tests[i];
+        if (t->ordinal < 0 || t->ordinal >= WEB_TESTS_MAX)
+            return err_set(err, ERR_LIMIT, "test ordinal %lld is not below %d", (long long)t->ordinal,
+                           WEB_TESTS_MAX);
+        TRY(check_text(err, "test name", t->name, WEB_TITLE_MAX, 0));
+        TRY(verdict_ok("test verdict", t->verdict, err));
+        if (t->message)
+            TRY(check_text(err, "test message", t->message, WEB_MESSAGE_MAX, 1));
+        TRY(check_nonneg(err, "test memory", t->memory_bytes));
+        if (!(t->time_seconds >= 0) || !(t->wall_seconds >= 0) || !(t->score >= -1e12 && t->score <= 1e12))
+            return err_set(err, ERR_INVALID, "invalid time or score in test '%s'", t->name);
+    }
+    return s->ops->job_progress(s, judge_id, judging_id, tests, n, lease_seconds, now, err);
 }

@@ -137,6 +137,13 @@ struct web_audit_entry {
     char *detail;                           /* free text or JSON; owned; may be NULL on input */
 };
 
+/* Problem tags and difficulty (the archive's search): a tag is 1 to
+ * WEB_TAG_MAX bytes of [a-z0-9+-] and spaces, not starting or ending with a
+ * space; a problem has at most WEB_TAGS_MAX, kept sorted and unique. */
+#define WEB_TAG_MAX 32
+#define WEB_TAGS_MAX 16
+#define WEB_DIFFICULTY_MAX 10       /* difficulties are 1 to this; 0 none */
+
 struct web_problem {
     int64_t id;
     char short_name[WEB_NAME_MAX + 1];      /* unique ignoring case; [A-Za-z0-9._-] */
@@ -152,6 +159,10 @@ struct web_problem {
                                                and time_limit is only a placeholder */
     char statement_hash[WEB_HASH_HEX + 1];  /* the statement rendered to HTML; "" none */
     char samples_hash[WEB_HASH_HEX + 1];    /* the sample cases as JSON; "" none */
+    /* tags and difficulty: written by create and update like the rest */
+    int difficulty;                         /* 1 to WEB_DIFFICULTY_MAX; 0 none */
+    size_t ntags;
+    char tags[WEB_TAGS_MAX][WEB_TAG_MAX + 1];   /* sorted, unique (web_problem_tag_add) */
 };
 
 struct web_contest {
@@ -432,6 +443,31 @@ void web_rejudging_entry_list_release(struct web_rejudging_entry_list *l);
 void web_judging_group_list_release(struct web_judging_group_list *l);
 void web_event_list_release(struct web_event_list *l);
 
+/* ---- problem tags and archive search (functions at the end) ---------------------------- */
+
+/* What web_store_problem_search selects: every set field must match. */
+struct web_problem_filter {
+    int published_only;
+    int64_t after_id;                       /* paging: ids above this */
+    size_t limit;                           /* 0 means WEB_LIST_MAX */
+    char q[WEB_TITLE_MAX + 1];              /* in the title or short name, ASCII case ignored; "" any */
+    char tag[WEB_TAG_MAX + 1];              /* has this tag; "" any */
+    int difficulty_min;                     /* 0 any; else problems without one do not match */
+    int difficulty_max;                     /* 0 any; likewise */
+};
+
+/* A tag in use, and on how many of the problems counted. */
+struct web_tag_count {
+    char tag[WEB_TAG_MAX + 1];
+    int64_t problems;
+};
+
+struct web_tag_count_list {
+    struct web_tag_count *v;
+    size_t n;
+};
+void web_tag_count_list_release(struct web_tag_count_list *l);
+
 /* ---- the engine interface -------------------------------------------------------
  * An engine fills one static struct web_store_ops. Callers never use it
  * directly: they call the web_store_* functions below, which check every
@@ -584,6 +620,17 @@ struct web_store_ops {
                           struct err *err);
     int (*contest_judgings)(struct web_store *s, int64_t contest_id, struct web_judging_list *out,
                             struct err *err);
+
+    /* problem tags and archive search */
+    int (*problem_search)(struct web_store *s, const struct web_problem_filter *f, struct web_problem_list *out,
+                          struct err *err);
+    int (*problem_tag_counts)(struct web_store *s, int published_only, struct web_tag_count_list *out,
+                              struct err *err);
+
+    /* live judging progress */
+    int (*job_progress)(struct web_store *s, int64_t judge_id, int64_t judging_id,
+                        const struct web_test_result *tests, size_t n, int64_t lease_seconds, int64_t now,
+                        struct err *err);
 };
 
 /* ---- opening ---------------------------------------------------------------------- */
@@ -857,5 +904,32 @@ int web_store_judging_groups(struct web_store *s, int64_t judging_id, struct web
 /* The valid judgings (finished or not) of the contest's submissions, by id. */
 int web_store_contest_judgings(struct web_store *s, int64_t contest_id, struct web_judging_list *out,
                                struct err *err);
+
+/* ---- problem tags and archive search ------------------------------------------------------------- */
+
+/* 1 if tag follows the rule above WEB_TAG_MAX. */
+int web_problem_tag_valid(const char *tag);
+/* Adds tag to p's sorted tags (a tag it has already is fine). ERR_INVALID
+ * for a malformed tag, ERR_LIMIT when p has WEB_TAGS_MAX already. */
+int web_problem_tag_add(struct web_problem *p, const char *tag, struct err *err);
+/* The problems f selects, by id, with their tags. */
+int web_store_problem_search(struct web_store *s, const struct web_problem_filter *f,
+                             struct web_problem_list *out, struct err *err);
+/* The tags of the problems (published_only: of the published ones), by tag,
+ * with how many problems have each. */
+int web_store_problem_tag_counts(struct web_store *s, int published_only, struct web_tag_count_list *out,
+                                 struct err *err);
+
+/* ---- live judging progress ------------------------------------------------------------------------
+ * While it judges, a judge posts the tests judged so far. Renews the lease
+ * as web_store_job_heartbeat does and stores tests[0..n) (borrowed) in the
+ * judging's test results under their ordinals (each below WEB_TESTS_MAX),
+ * replacing any already there: a repeated post changes nothing. The
+ * result's tests replace them all (web_store_job_complete), and a judging
+ * started by a rejudge or an expired lease starts with none.
+ * WEB_STORE_CONFLICT: the lease is lost. */
+int web_store_job_progress(struct web_store *s, int64_t judge_id, int64_t judging_id,
+                           const struct web_test_result *tests, size_t n, int64_t lease_seconds, int64_t now,
+                           struct err *err);
 
 #endif

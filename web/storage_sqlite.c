@@ -258,6 +258,15 @@ static const struct migration migrations[] = {
       "    verdict_before TEXT,\n"
       "    PRIMARY KEY (rejudging_id, submission_id)\n"
       ") WITHOUT ROWID;\n" },
+    { 5, "problem tags and difficulty",
+      "ALTER TABLE problems ADD COLUMN difficulty INTEGER "
+      "CHECK (difficulty IS NULL OR difficulty BETWEEN 1 AND 10);\n"
+      "CREATE TABLE problem_tags (\n"
+      "    problem_id INTEGER NOT NULL REFERENCES problems(id),\n"
+      "    tag TEXT NOT NULL,\n"
+      "    PRIMARY KEY (problem_id, tag)\n"
+      ") WITHOUT ROWID;\n"
+      "CREATE INDEX problem_tags_tag ON problem_tags(tag, problem_id);\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -272,7 +281,10 @@ static const struct migration migrations[] = {
 #define HOST_COLS "id, name, enabled, created_at, last_heartbeat, current_judging_id, capabilities"
 #define AUDIT_COLS "id, at, actor_user_id, address, action, target, detail"
 #define PROBLEM_COLS "id, short_name, title, package_hash, time_limit, memory_limit, type, published, " \
-                     "created_by, created_at, time_limit_inferred, statement_hash, samples_hash"
+                     "created_by, created_at, time_limit_inferred, statement_hash, samples_hash, " \
+                     PROBLEM_TAG_COLS
+/* problem tags: the difficulty, and the tags as "a,b" (a tag holds no ',') */
+#define PROBLEM_TAG_COLS "difficulty, (SELECT group_concat(tag, ',') FROM problem_tags WHERE problem_id = problems.id)"
 #define CONTEST_COLS "id, short_name, title, start_time, duration, freeze, unfrozen, is_public, registration, " \
                      "registration_code, team_mode, rules, penalty_minutes, languages, max_submissions, " \
                      "submission_interval, created_by, created_at"
@@ -369,13 +381,13 @@ static const struct migration migrations[] = {
     X(HOST_DONE, "UPDATE judge_hosts SET current_judging_id = NULL, last_heartbeat = ?3 " \
                  "WHERE id = ?1 AND current_judging_id = ?2") \
     X(PROBLEM_INSERT, "INSERT INTO problems (short_name, title, package_hash, time_limit, memory_limit, type, " \
-                      "published, created_by, created_at, time_limit_inferred, statement_hash, samples_hash) " \
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)") \
+                      "published, created_by, created_at, time_limit_inferred, statement_hash, samples_hash, " \
+                      "difficulty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") \
     X(PROBLEM_BY_ID, "SELECT " PROBLEM_COLS " FROM problems WHERE id = ?1") \
     X(PROBLEM_BY_NAME, "SELECT " PROBLEM_COLS " FROM problems WHERE short_name = ?1") \
     X(PROBLEM_UPDATE, "UPDATE problems SET title = ?2, package_hash = ?3, time_limit = ?4, memory_limit = ?5, " \
                       "type = ?6, published = ?7, time_limit_inferred = ?8, statement_hash = ?9, " \
-                      "samples_hash = ?10 WHERE id = ?1") \
+                      "samples_hash = ?10, difficulty = ?11 WHERE id = ?1") \
     X(PROBLEM_LIST, "SELECT " PROBLEM_COLS " FROM problems WHERE (?1 = 0 OR published = 1) AND id > ?2 " \
                     "ORDER BY id LIMIT ?3") \
     X(CONTEST_INSERT, "INSERT INTO contests (short_name, title, start_time, duration, freeze, unfrozen, " \
@@ -493,7 +505,24 @@ static const struct migration migrations[] = {
     X(CONTEST_JUDGINGS, "SELECT j.id, j.submission_id, j.judge_host_id, j.started_at, j.lease_expires, " \
                         "j.finished_at, j.verdict, j.score, j.time_seconds, j.memory_bytes, j.compile_output_hash, " \
                         "j.valid, j.max_score, j.message FROM judgings j JOIN submissions s " \
-                        "ON s.id = j.submission_id WHERE s.contest_id = ?1 AND j.valid = 1 ORDER BY j.id")
+                        "ON s.id = j.submission_id WHERE s.contest_id = ?1 AND j.valid = 1 ORDER BY j.id") \
+    /* live judging progress */ \
+    X(PROGRESS_CLEAR, "DELETE FROM judging_tests WHERE judging_id = ?1") \
+    X(PROGRESS_TEST, "INSERT INTO judging_tests (judging_id, " TEST_COLS ") " \
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (judging_id, ordinal) DO UPDATE SET " \
+                     "name = excluded.name, verdict = excluded.verdict, time_seconds = excluded.time_seconds, " \
+                     "wall_seconds = excluded.wall_seconds, memory_bytes = excluded.memory_bytes, " \
+                     "score = excluded.score, message = excluded.message") \
+    /* problem tags and archive search */ \
+    X(PROBLEM_TAGS_CLEAR, "DELETE FROM problem_tags WHERE problem_id = ?1") \
+    X(PROBLEM_TAG_INSERT, "INSERT INTO problem_tags (problem_id, tag) VALUES (?1, ?2)") \
+    X(PROBLEM_SEARCH, "SELECT " PROBLEM_COLS " FROM problems WHERE (?1 = 0 OR published = 1) AND id > ?2 " \
+                      "AND (?3 = '' OR instr(lower(title), lower(?3)) > 0 OR instr(lower(short_name), lower(?3)) > 0) " \
+                      "AND (?4 = '' OR EXISTS (SELECT 1 FROM problem_tags t WHERE t.problem_id = problems.id " \
+                      "AND t.tag = ?4)) AND (?5 = 0 OR difficulty >= ?5) AND (?6 = 0 OR difficulty <= ?6) " \
+                      "ORDER BY id LIMIT ?7") \
+    X(PROBLEM_TAG_COUNTS, "SELECT t.tag, count(*) FROM problem_tags t JOIN problems p ON p.id = t.problem_id " \
+                          "WHERE ?1 = 0 OR p.published = 1 GROUP BY t.tag ORDER BY t.tag")
 
 enum stmt_id {
 #define X(id, sql) ST_##id,
@@ -1454,6 +1483,10 @@ static int sq_judge_host_heartbeat(struct web_store *base, int64_t id, int64_t n
 
 /* ---- problems ------------------------------------------------------------------------------------------ */
 
+/* problem tags: the difficulty and tags in columns i and i + 1 (below). */
+static void problem_tags_read(sqlite3_stmt *st, int i, struct web_problem *p);
+static int problem_tags_write(struct sq *s, const struct web_problem *p, struct err *err);
+
 static void read_problem(sqlite3_stmt *st, void *row)
 {
     struct web_problem *p = row;
@@ -1470,6 +1503,7 @@ static void read_problem(sqlite3_stmt *st, void *row)
     p->time_limit_inferred = (int)col_i64(st, 10);
     COL_COPY(st, 11, p->statement_hash);
     COL_COPY(st, 12, p->samples_hash);
+    problem_tags_read(st, 13, p);
 }
 
 static int sq_problem_create(struct web_store *base, struct web_problem *p, struct err *err)
@@ -1477,6 +1511,7 @@ static int sq_problem_create(struct web_store *base, struct web_problem *p, stru
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
     TRY(prep(s, ST_PROBLEM_INSERT, &st, err));
+    TRY(wtx_begin(s, err));                 /* with its tags */
     bind_text(st, 1, p->short_name);
     bind_text(st, 2, p->title);
     bind_text(st, 3, p->package_hash);
@@ -1489,12 +1524,15 @@ static int sq_problem_create(struct web_store *base, struct web_problem *p, stru
     bind_i64(st, 10, p->time_limit_inferred);
     bind_text(st, 11, p->statement_hash);
     bind_text(st, 12, p->samples_hash);
+    bind_id(st, 13, p->difficulty);
     int rc = step_done(s, st, "cannot create a problem", err);
     if (rc == WEB_STORE_CONFLICT)
-        return err_set(err, rc, "problem name '%s' is taken", p->short_name);
-    if (rc == 0)
+        rc = err_set(err, rc, "problem name '%s' is taken", p->short_name);
+    if (rc == 0) {
         p->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+        rc = problem_tags_write(s, p, err);
+    }
+    return wtx_end(s, rc, err);
 }
 
 static int sq_problem_by_id(struct web_store *base, int64_t id, struct web_problem *out, struct err *err)
@@ -1521,6 +1559,7 @@ static int sq_problem_update(struct web_store *base, const struct web_problem *p
     struct sq *s = SQ(base);
     sqlite3_stmt *st;
     TRY(prep(s, ST_PROBLEM_UPDATE, &st, err));
+    TRY(wtx_begin(s, err));                 /* with its tags */
     bind_i64(st, 1, p->id);
     bind_text(st, 2, p->title);
     bind_text(st, 3, p->package_hash);
@@ -1531,8 +1570,13 @@ static int sq_problem_update(struct web_store *base, const struct web_problem *p
     bind_i64(st, 8, p->time_limit_inferred);
     bind_text(st, 9, p->statement_hash);
     bind_text(st, 10, p->samples_hash);
-    TRY(step_done(s, st, "cannot update a problem", err));
-    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no problem %lld", (long long)p->id);
+    bind_id(st, 11, p->difficulty);
+    int rc = step_done(s, st, "cannot update a problem", err);
+    if (rc == 0 && !changes(s))
+        rc = err_set(err, ERR_NOTFOUND, "no problem %lld", (long long)p->id);
+    if (rc == 0)
+        rc = problem_tags_write(s, p, err);
+    return wtx_end(s, rc, err);
 }
 
 static int sq_problem_list(struct web_store *base, int published_only, int64_t after_id, size_t limit,
@@ -2218,6 +2262,25 @@ static int sq_job_heartbeat(struct web_store *base, int64_t judge_id, int64_t ju
     return rc;
 }
 
+/* One test result of a judging, with ST_TEST_INSERT (the result) or
+ * ST_PROGRESS_TEST (progress: replaces the same ordinal). */
+static int test_store(struct sq *s, enum stmt_id which, int64_t judging_id, int64_t ordinal,
+                      const struct web_test_result *t, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, which, &st, err));
+    bind_i64(st, 1, judging_id);
+    bind_i64(st, 2, ordinal);
+    bind_text(st, 3, t->name);
+    bind_text(st, 4, t->verdict);
+    sqlite3_bind_double(st, 5, t->time_seconds);
+    sqlite3_bind_double(st, 6, t->wall_seconds);
+    bind_i64(st, 7, t->memory_bytes);
+    sqlite3_bind_double(st, 8, t->score);
+    bind_opt_text(st, 9, t->message);
+    return step_done(s, st, "cannot store a test result", err);
+}
+
 static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, const struct web_judging_result *res,
                            int64_t now, struct err *err)
 {
@@ -2237,20 +2300,10 @@ static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, c
     if (!changes(s))
         return lease_conflict(s, judge_id, judging_id, now, err);
 
-    TRY(prep(s, ST_TEST_INSERT, &st, err));
-    for (size_t i = 0; i < res->ntests; i++) {
-        const struct web_test_result *t = &res->tests[i];
-        bind_i64(st, 1, judging_id);
-        bind_i64(st, 2, (int64_t)i);
-        bind_text(st, 3, t->name);
-        bind_text(st, 4, t->verdict);
-        sqlite3_bind_double(st, 5, t->time_seconds);
-        sqlite3_bind_double(st, 6, t->wall_seconds);
-        bind_i64(st, 7, t->memory_bytes);
-        sqlite3_bind_double(st, 8, t->score);
-        bind_opt_text(st, 9, t->message);
-        TRY(step_done(s, st, "cannot store a test result", err));
-    }
+    /* The result replaces whatever progress posted (live judging progress). */
+    TRY(run_i64(s, ST_PROGRESS_CLEAR, judging_id, "cannot complete a judging", err));
+    for (size_t i = 0; i < res->ntests; i++)
+        TRY(test_store(s, ST_TEST_INSERT, judging_id, (int64_t)i, &res->tests[i], err));
     if (res->ngroups)
         TRY(prep(s, ST_GROUP_INSERT, &st, err));
     for (size_t i = 0; i < res->ngroups; i++) {
@@ -2650,6 +2703,104 @@ static int sq_contest_judgings(struct web_store *base, int64_t contest_id, struc
     FETCH_LIST(s, st, read_judging, out, web_judging_list_release, err);
 }
 
+/* ---- live judging progress (api_judge.c: POST /api/v1/judge/jobs/{id}/progress) ------------------------------
+ * A judge posts the tests it has judged so far; they go into judging_tests
+ * keyed by ordinal (a repeated post replaces, never adds), with the lease
+ * renewed in the same transaction, exactly as a heartbeat. The result
+ * (complete_locked) deletes them and writes its own tests, atomically. */
+static int progress_locked(struct sq *s, int64_t judge_id, int64_t judging_id, const struct web_test_result *tests,
+                           size_t n, int64_t lease_seconds, int64_t now, struct err *err)
+{
+    TRY(heartbeat_locked(s, judge_id, judging_id, lease_seconds, now, err));
+    for (size_t i = 0; i < n; i++)
+        TRY(test_store(s, ST_PROGRESS_TEST, judging_id, tests[i].ordinal, &tests[i], err));
+    return 0;
+}
+
+static int sq_job_progress(struct web_store *base, int64_t judge_id, int64_t judging_id,
+                           const struct web_test_result *tests, size_t n, int64_t lease_seconds, int64_t now,
+                           struct err *err)
+{
+    struct sq *s = SQ(base);
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = progress_locked(s, judge_id, judging_id, tests, n, lease_seconds, now, err)) < 0 ||
+        (rc = wtx_commit(s, err)) < 0)
+        wtx_rollback(s);
+    return rc;
+}
+
+/* ---- problem tags and archive search ----------------------------------------------------------------------------
+ * Tags live in problem_tags; create and update replace a problem's set in
+ * the transaction that writes the problem row. Reads carry them in two
+ * columns of PROBLEM_COLS (PROBLEM_TAG_COLS), so every problem read has them. */
+
+static void problem_tags_read(sqlite3_stmt *st, int i, struct web_problem *p)
+{
+    p->difficulty = (int)col_i64(st, i);
+    p->ntags = 0;
+    const char *t = (const char *)sqlite3_column_text(st, i + 1);
+    while (t && *t && p->ntags < WEB_TAGS_MAX) {
+        size_t n = strcspn(t, ",");
+        if (n > 0 && n <= WEB_TAG_MAX) {
+            char one[WEB_TAG_MAX + 1];
+            memcpy(one, t, n);
+            one[n] = '\0';
+            web_problem_tag_add(p, one, NULL);      /* sorts; the schema holds only valid tags */
+        }
+        t += n + (t[n] == ',');
+    }
+}
+
+static int problem_tags_write(struct sq *s, const struct web_problem *p, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_TAGS_CLEAR, &st, err));
+    bind_i64(st, 1, p->id);
+    TRY(step_done(s, st, "cannot store a problem's tags", err));
+    if (p->ntags)
+        TRY(prep(s, ST_PROBLEM_TAG_INSERT, &st, err));
+    for (size_t i = 0; i < p->ntags; i++) {
+        bind_i64(st, 1, p->id);
+        bind_text(st, 2, p->tags[i]);
+        TRY(step_done(s, st, "cannot store a problem's tags", err));
+    }
+    return 0;
+}
+
+static int sq_problem_search(struct web_store *base, const struct web_problem_filter *f,
+                             struct web_problem_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_SEARCH, &st, err));
+    bind_i64(st, 1, f->published_only);
+    bind_i64(st, 2, f->after_id);
+    bind_text(st, 3, f->q);
+    bind_text(st, 4, f->tag);
+    bind_i64(st, 5, f->difficulty_min);
+    bind_i64(st, 6, f->difficulty_max);
+    bind_i64(st, 7, (int64_t)f->limit);
+    FETCH_LIST(s, st, read_problem, out, web_problem_list_release, err);
+}
+
+static void read_tag_count(sqlite3_stmt *st, void *row)
+{
+    struct web_tag_count *c = row;
+    COL_COPY(st, 0, c->tag);
+    c->problems = col_i64(st, 1);
+}
+
+static int sq_problem_tag_counts(struct web_store *base, int published_only, struct web_tag_count_list *out,
+                                 struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_TAG_COUNTS, &st, err));
+    bind_i64(st, 1, published_only);
+    FETCH_LIST(s, st, read_tag_count, out, web_tag_count_list_release, err);
+}
+
 static const struct web_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2736,4 +2887,9 @@ static const struct web_store_ops sqlite_ops = {
     .problem_groups = sq_problem_groups,
     .judging_groups = sq_judging_groups,
     .contest_judgings = sq_contest_judgings,
+    /* live judging progress */
+    .job_progress = sq_job_progress,
+    /* problem tags and archive search */
+    .problem_search = sq_problem_search,
+    .problem_tag_counts = sq_problem_tag_counts,
 };

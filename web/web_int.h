@@ -175,7 +175,8 @@ int web_req_is_staff(const struct web_req *r);
 
 /* ---- JSON ----------------------------------------------------------------------------- */
 
-enum web_json_type { WEB_JSON_STRING, WEB_JSON_INT, WEB_JSON_NUMBER, WEB_JSON_BOOL, WEB_JSON_ARRAY, WEB_JSON_OBJECT };
+enum web_json_type { WEB_JSON_STRING, WEB_JSON_INT, WEB_JSON_NUMBER, WEB_JSON_BOOL, WEB_JSON_ARRAY, WEB_JSON_OBJECT,
+                     WEB_JSON_INT_OR_NULL /* a whole number, or null to clear (a problem's difficulty) */ };
 
 struct web_json_field {
     const char *name;
@@ -246,6 +247,9 @@ void web_api_problem_get(struct web_req *r, struct web_store *s);
 void web_api_problem_patch(struct web_req *r, struct web_store *s);
 void web_api_problem_samples(struct web_req *r, struct web_store *s);
 void web_api_problem_package(struct web_req *r, struct web_store *s);
+/* problem tags and archive search; the language table for submission forms */
+void web_api_problem_tags(struct web_req *r, struct web_store *s);
+void web_api_languages(struct web_req *r, struct web_store *s);
 /* Renders statement Markdown to HTML: raw HTML off, $math$ kept for KaTeX
  * as \(...\) and \[...\]. Appends to out. */
 int web_markdown_render(const char *md, size_t len, struct buf *out);
@@ -260,6 +264,7 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s);
 void web_api_judge_blob(struct web_req *r, struct web_store *s);
 void web_api_judge_heartbeat(struct web_req *r, struct web_store *s);
 void web_api_judge_result(struct web_req *r, struct web_store *s);
+void web_api_judge_progress(struct web_req *r, struct web_store *s);   /* live judging progress */
 
 /* ---- api_contests.c ------------------------------------------------------------------------------ */
 

@@ -125,6 +125,9 @@ void jdg_result_release(struct jdg_result *res);
  *  "group", "verdict", "time_seconds", "memory_bytes", "score", "message"}]}
  * The messages are for judges: the web hides them from contestants. */
 int jdg_result_to_json(const struct jdg_result *res, struct buf *out);
+/* One test of it, as in "tests" above: a new object the caller frees with
+ * cJSON_Delete (typed void * so that this header needs no cJSON). */
+void *jdg_test_result_json(const struct jdg_test_result *t);
 
 struct jdg_options {
     int all_tests;              /* do not stop at the first rejected test */
@@ -133,6 +136,13 @@ struct jdg_options {
     const char *work_dir;       /* parent of per-submission folders; NULL: /run/crucible/judge */
     const char *cache_dir;      /* compiled validators; NULL: /var/cache/crucible/programs,
                                    or the work folder's cache when that is not writable */
+    /* Called after each test case is judged, in judging order, from the
+     * judging thread: t is the result just added (borrowed until the call
+     * returns; its fields are final), done the number of tests judged so
+     * far, t included (res->ntests). Tests not run (lazy judging stopped,
+     * or not samples in a samples-only run) get no call. NULL: none. */
+    void (*on_test)(void *arg, const struct jdg_test_result *t, size_t done);
+    void *on_test_arg;
 };
 
 /* Everything judging needs that outlives one submission. */

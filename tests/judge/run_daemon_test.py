@@ -4,7 +4,7 @@
 Each case starts a fake Crucible server (FakeServer below: the server side
 of the judging protocol with an in-memory queue, on a loopback port) and the
 real daemon against it, then checks what the server saw: claims, blob
-downloads, heartbeats and results.
+downloads, heartbeats, progress posts and results.
 
     run_daemon_test.py --crucible PATH --source-dir REPO --work DIR CASE
 
@@ -75,6 +75,10 @@ class FakeServer:
         self.results = {}                 # job id -> result body (parsed)
         self.refused_results = collections.Counter()   # 409s sent for results
         self.lose = set()                 # job ids whose heartbeat gets 409
+        self.progress = collections.defaultdict(list)   # job id -> [(seq, monotonic time, body)]
+        self.result_seq = {}              # job id -> seq of its result
+        self.seq = 0                      # orders progress posts and results
+        self.lose_progress = set()        # job ids whose progress gets 409
         self.bad_requests = []            # what broke the protocol
         self.next_id = 1
         server = self
@@ -165,11 +169,19 @@ class FakeServer:
                 if jid in self.lose:
                     return 409, {"error": "lease lost"}
                 return 200, {"lease_seconds": self.claimed[jid]["lease_seconds"]}
+            if parts[2] == "progress":
+                if jid in self.lose or jid in self.lose_progress or jid in self.results:
+                    return 409, {"error": "lease lost"}
+                self.seq += 1
+                self.progress[jid].append((self.seq, time.monotonic(), body))
+                return 200, {"lease_seconds": self.claimed[jid]["lease_seconds"]}
             if parts[2] == "result":
                 if jid in self.lose or jid in self.results:
                     self.refused_results[jid] += 1
                     return 409, {"error": "not yours"}
                 self.results[jid] = body
+                self.seq += 1
+                self.result_seq[jid] = self.seq
                 return 200, {}
         return 404, None
 
@@ -311,6 +323,29 @@ def check_result(r, verdict):
             check(isinstance(t[k], ty), "test %s: %r has the wrong type" % (k, t[k]))
 
 
+def check_progress(s, jid):
+    """The job's progress posts came before its result, at most one per
+    0.5 s but the last, and put together are exactly the result's tests."""
+    posts = s.progress[jid]
+    result = s.results[jid]
+    check(posts, "job %d: no progress was posted before its result" % jid)
+    got = []
+    for seq, _, body in posts:
+        check(seq < s.result_seq[jid], "job %d: a progress post came after the result" % jid)
+        check(isinstance(body, dict) and set(body) == {"first", "tests"} and isinstance(body["first"], int)
+              and isinstance(body["tests"], list) and body["tests"], "job %d: progress body %r" % (jid, body))
+        check(body["first"] == len(got), "job %d: progress first=%d after %d tests (posts %r)"
+              % (jid, body["first"], len(got), [(b["first"], len(b["tests"])) for _, _, b in posts]))
+        for t in body["tests"]:
+            check(set(t) == set(TEST_KEYS), "progress test keys %s" % sorted(t))
+        got += body["tests"]
+    check(got == result["tests"], "job %d: the progress tests %r differ from the result's %r"
+          % (jid, [t["name"] for t in got], [t["name"] for t in result["tests"]]))
+    times = [t for _, t, _ in posts]
+    for a, b in zip(times[:-2], times[1:-1]):
+        check(b - a >= 0.45, "job %d: two progress posts %.3f s apart" % (jid, b - a))
+
+
 def check_claim(body):
     check(isinstance(body, dict), "the claim body is not a JSON object")
     check(set(body) == {"host", "languages", "cores", "memory_bytes", "gpus"},
@@ -329,7 +364,8 @@ def check_claim(body):
 def case_verdicts(ctx):
     """AC and WA on one package: the package is downloaded once (also by a
     daemon started later on the same cache), each source once; results have
-    exactly jdg_result_to_json's fields; per-job folders go away."""
+    exactly jdg_result_to_json's fields; per-job folders go away. The tests
+    were streamed as progress before each result, in order, the same."""
     s = ctx.server
     pkg = s.add_blob(ctx.package_zip())
     marker = b"/* crucible-daemon-test-%s */" % secrets.token_hex(8).encode()
@@ -341,6 +377,9 @@ def case_verdicts(ctx):
     check_result(s.results[ac], "AC")
     check_result(s.results[wa], "WA")
     check(len(s.results[ac]["tests"]) == 10, "AC: %d tests, expected 10" % len(s.results[ac]["tests"]))
+    # live progress: the tests streamed while judging, in order, before the result
+    check_progress(s, ac)
+    check_progress(s, wa)
     check(s.blob_gets[pkg] == 1, "the package was downloaded %d times, expected once" % s.blob_gets[pkg])
     for jid in (ac, wa):
         for f in s.claimed[jid]["files"]:
@@ -424,7 +463,8 @@ def case_bad_hash(ctx):
 
 
 def case_lease_lost(ctx):
-    """A heartbeat answered 409 makes the daemon abandon the job: no result."""
+    """A heartbeat or a progress post answered 409 makes the daemon abandon
+    the job: no result."""
     s = ctx.server
     pkg = s.add_blob(ctx.package_zip())
     # Lease 1 s: heartbeats every 1/3 s while a program spins to the 2 s limit.
@@ -439,6 +479,19 @@ def case_lease_lost(ctx):
     check(jid not in s.results and s.refused_results[jid] == 0,
           "the daemon sent the result of a job whose lease it lost")
     check("lease lost" in text, "the lost lease is not logged:\n%s" % text)
+    ctx.check_no_job_folders()
+
+    # A progress post answered 409 means the same: no result.
+    jid = s.add_job(pkg, [("sum.c", ctx.source("accepted/sum.c"))])
+    with s.cv:
+        s.lose_progress.add(jid)
+    p = ctx.start(["--once"])
+    rc = ctx.finish(p, 90)
+    text = ctx.check_log_clean(p)
+    check(rc == 0, "--once after a lost lease (progress): exit status %s\n%s" % (rc, text))
+    check(jid not in s.results and s.refused_results[jid] == 0,
+          "the daemon sent the result of a job whose progress got 409")
+    check("lease lost (progress" in text, "the lost lease is not logged:\n%s" % text)
     ctx.check_no_job_folders()
 
 

@@ -210,6 +210,7 @@ async function organizer(browser) {
   await olga.check('tr:has(code:text-is("hello-again")) input[type=checkbox]');
   await olga.waitForSelector('.toast');
   await shot(olga, 'upload-ok');
+  await problemTags(olga);
   await go(olga, '/contests/' + cid + '/manage');
   await olga.selectOption('#add-problem', { label: 'Hello Sum (hello-again)' });
   await olga.click('#add-problem-button');
@@ -244,6 +245,66 @@ async function organizer(browser) {
   await go(olga, '/contests/' + cid + '/stats');
   await olga.waitForSelector('#plot-verdicts');
   await shot(olga, 'stats');
+}
+
+// The organizer sets tags and difficulty in the problem list; the archive
+// then finds the problem by text and by tag, and filters the other out.
+async function problemTags(olga) {
+  const row = 'tr[data-name="hello-again"]';
+  const dropToasts = () => olga.evaluate(() => document.querySelectorAll('.toast').forEach((x) => x.remove()));
+  await dropToasts();
+  await olga.fill(row + ' input.p-tags', 'Graphs, example');
+  await olga.selectOption(row + ' select.p-difficulty', '7');
+  await olga.click(row + ' button.p-save');
+  await olga.waitForSelector('.toast');
+  if (await olga.locator('.toast.error').count()) fail('saving tags: ' + await olga.textContent('.toast.error'));
+  if (await olga.inputValue(row + ' input.p-tags') !== 'example, graphs') fail('the saved tags show as ' + await olga.inputValue(row + ' input.p-tags'));
+  // A malformed tag is refused with the server's words, naming the field.
+  await dropToasts();
+  await olga.fill(row + ' input.p-tags', 'bad!tag');
+  await olga.click(row + ' button.p-save');
+  await olga.waitForSelector('.toast.error');
+  if (!/tags/.test(await olga.textContent('.toast.error'))) fail('the refusal does not name the tags: ' + await olga.textContent('.toast.error'));
+  await go(olga, '/manage/problems');
+  if (await olga.inputValue(row + ' input.p-tags') !== 'example, graphs') fail('the tags were not kept: ' + await olga.inputValue(row + ' input.p-tags'));
+  if (await olga.inputValue(row + ' select.p-difficulty') !== '7') fail('the difficulty was not kept');
+  await shot(olga, 'problem-tags');
+  // The archive: both, then by text, by tag, by difficulty.
+  const shown = (names) => olga.waitForFunction((want) => {
+    const got = [...document.querySelectorAll('#problem-list tr[data-name]')].map((r) => r.dataset.name).sort();
+    return JSON.stringify(got) === JSON.stringify(want);
+  }, names.slice().sort(), { timeout: 10000 }).catch(async () => {
+    const got = await olga.evaluate(() => [...document.querySelectorAll('#problem-list tr[data-name]')].map((r) => r.dataset.name));
+    fail('the archive shows ' + JSON.stringify(got) + ', not ' + JSON.stringify(names));
+  });
+  await go(olga, '/problems');
+  await shown(['hello-sum', 'hello-again']);
+  await olga.fill('#problem-search', 'AGAIN');
+  await shown(['hello-again']);
+  await shot(olga, 'archive-text');
+  await olga.fill('#problem-search', 'no such problem');
+  await shown([]);
+  await olga.waitForSelector('#problem-list td.empty');
+  await olga.fill('#problem-search', '');
+  await shown(['hello-sum', 'hello-again']);
+  await olga.selectOption('#problem-tag', 'graphs');
+  await shown(['hello-again']);
+  if (!/7/.test(await olga.textContent('tr[data-name="hello-again"] td.difficulty'))) fail('no difficulty in the archive');
+  await shot(olga, 'archive-tag');
+  await olga.selectOption('#problem-tag', 'arithmetic');
+  await shown(['hello-sum']);
+  await olga.selectOption('#problem-tag', '');
+  await olga.selectOption('#difficulty-min', '6');
+  await shown(['hello-again']);
+  await olga.selectOption('#difficulty-min', '');
+  await shown(['hello-sum', 'hello-again']);
+  // A tag on the problem's page leads back to the archive, filtered.
+  await olga.click('tr[data-name="hello-again"] a');
+  await olga.waitForSelector('#problem-tags a:has-text("graphs")');
+  if (!/7/.test(await olga.textContent('#problem-difficulty'))) fail('the problem page shows no difficulty');
+  await olga.click('#problem-tags a:has-text("graphs")');
+  await shown(['hello-again']);
+  if (await olga.inputValue('#problem-tag') !== 'graphs') fail('the tag link does not set the filter');
 }
 
 // ---- i18n ---------------------------------------------------------------------------------------------

@@ -200,6 +200,9 @@ def matrix(ctx, fx):
         ("PATCH", "/api/v1/problems/{id}"): ("/api/v1/problems/%d" % p, {"title": "Hello Sum"}, STAFF),
         ("GET", "/api/v1/problems/{id}/samples"): ("/api/v1/problems/%d/samples" % p, None, STAFF),
         ("GET", "/api/v1/problems/{id}/package"): ("/api/v1/problems/%d/package" % p, None, ADMIN),
+        # problem tags (of the problems each caller may see) and the language table
+        ("GET", "/api/v1/problems/tags"): ("/api/v1/problems/tags", None, EVERYONE),
+        ("GET", "/api/v1/languages"): ("/api/v1/languages", None, EVERYONE),
         ("POST", "/api/v1/submissions"): ("/api/v1/submissions", contest_sub, CONTEST),
         ("GET", "/api/v1/submissions"): ("/api/v1/submissions", None, USERS),
         ("GET", "/api/v1/submissions/{id}"): ("/api/v1/submissions/%d" % sub, None, {"alice", "olga", "boss", "judge"}),
@@ -209,6 +212,10 @@ def matrix(ctx, fx):
                                                         {"judge"}),
         ("POST", "/api/v1/judge/jobs/{id}/result"): ("/api/v1/judge/jobs/%d/result" % fx.judging,
                                                      base.fake_result("WA"), {"judge"}),
+        # live judging progress (sorted before the result, so the lease is still held)
+        ("POST", "/api/v1/judge/jobs/{id}/progress"): ("/api/v1/judge/jobs/%d/progress" % fx.judging,
+                                                       {"first": 0, "tests": base.fake_result("WA")["tests"]},
+                                                       {"judge"}),
         ("POST", "/api/v1/contests"): ("/api/v1/contests", contest_body, STAFF),
         ("GET", "/api/v1/contests"): ("/api/v1/contests", None, EVERYONE),
         ("GET", "/api/v1/contests/{id}"): ("/api/v1/contests/%d" % cid, None, CONTEST),

@@ -99,10 +99,11 @@ export function toast(text, kind) {
 
 // ---- the API ------------------------------------------------------------------------------
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, detail) {
     super(message || code);
     this.status = status;
     this.code = code;
+    this.detail = detail || {};   // the whole error object (a CSV import's `rows`)
   }
 }
 
@@ -135,7 +136,7 @@ export async function api(method, path, body, opts) {
   try { j = await r.json(); } catch (e) { /* not JSON */ }
   if (!r.ok) {
     const e = j && j.error ? j.error : {};
-    throw new ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText);
+    throw new ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText, e);
   }
   return j;
 }
@@ -188,8 +189,9 @@ export function verdictBadge(sub) {
     t('verdict.' + v));
 }
 
-// The judge's languages: id -> name (a proper name, shown as is), CodeMirror
-// mode and the usual file name. The server refuses ids it does not have.
+// Editor hints for the usual languages: CodeMirror mode and script, and a
+// name for submissions listed before the server's table is loaded. What a
+// submission form offers comes from the server (GET /api/v1/languages).
 export const LANGUAGES = [
   { id: 'c', name: 'C', mode: 'text/x-csrc', file: 'main.c', script: 'clike/clike.js' },
   { id: 'cpp', name: 'C++', mode: 'text/x-c++src', file: 'main.cpp', script: 'clike/clike.js' },

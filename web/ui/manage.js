@@ -188,13 +188,29 @@ export async function problems(view) {
   const load = async () => {
     const ps = (await api('GET', '/api/v1/problems?limit=100')).problems;
     clear(list).append(h('div', { class: 'scroll' }, h('table', { class: 'list' },
-      h('thead', {}, h('tr', {}, ['title', 'short_name', 'published'].map((k) => h('th', { scope: 'col' }, t('upload.col_' + k))))),
+      h('thead', {}, h('tr', {}, ['title', 'short_name', 'published', 'tags', 'difficulty', 'save'].map((k) => h('th', { scope: 'col' }, t('upload.col_' + k))))),
       h('tbody', {}, ps.map((p) => {
         const pub = h('input', { type: 'checkbox', checked: p.published, 'aria-label': t('upload.publish_label', { title: p.title }) });
         pub.addEventListener('change', async () => {
           try { await api('PATCH', '/api/v1/problems/' + p.id, { published: pub.checked }); toast(t('action.saved')); } catch (e) { pub.checked = !pub.checked; toast(errorText(e), 'error'); }
         });
-        return h('tr', {}, h('td', {}, h('a', { href: '/problems/' + p.id }, p.title)), h('td', {}, h('code', {}, p.short_name)), h('td', {}, pub));
+        // Tags and difficulty: the server checks them and names the field at fault.
+        const tags = h('input', { class: 'p-tags', value: (p.tags || []).join(', '), size: '24', maxlength: '600',
+          'aria-label': t('upload.tags_label', { title: p.title }), title: t('upload.tags_hint') });
+        const diff = h('select', { class: 'p-difficulty', 'aria-label': t('upload.difficulty_label', { title: p.title }) },
+          h('option', { value: '' }, t('upload.no_difficulty')),
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => h('option', { value: String(n), selected: p.difficulty === n }, String(n))));
+        const save = h('button', { type: 'button', class: 'p-save' }, t('action.save'));
+        save.addEventListener('click', async () => {
+          const list = tags.value.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+          try {
+            const r = await api('PATCH', '/api/v1/problems/' + p.id, { tags: list, difficulty: diff.value ? Number(diff.value) : null });
+            tags.value = r.problem.tags.join(', ');
+            toast(t('action.saved'));
+          } catch (e) { toast(errorText(e), 'error'); }
+        });
+        return h('tr', { dataset: { id: p.id, name: p.short_name } }, h('td', {}, h('a', { href: '/problems/' + p.id }, p.title)),
+          h('td', {}, h('code', {}, p.short_name)), h('td', {}, pub), h('td', {}, tags), h('td', {}, diff), h('td', {}, save));
       })))));
   };
   form.addEventListener('submit', async (ev) => {
@@ -274,7 +290,17 @@ export async function users(view) {
       clear(out).append(h('p', { class: 'success' }, t('users.imported', { n: (r.users || r.created || []).length ?? '' })));
       if (r.users) out.append(h('pre', {}, r.users.map((u) => u.name + (u.password ? ',' + u.password : '')).join('\n')));
       load();
-    } catch (e) { clear(out).append(h('pre', { class: 'error' }, errorText(e))); }
+    } catch (e) {
+      // A bad file: the server lists every bad row (line and reason), nothing was imported.
+      const rows = e.detail && Array.isArray(e.detail.rows) ? e.detail.rows : [];
+      clear(out).append(h('p', { class: 'error', role: 'alert', id: 'import-error' },
+        rows.length ? t('users.import_bad_rows', { n: rows.length }) : errorText(e)));
+      if (rows.length) {
+        out.append(h('div', { class: 'scroll' }, h('table', { class: 'list', id: 'import-errors' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('users.col_line')), h('th', { scope: 'col' }, t('users.col_reason')))),
+          h('tbody', {}, rows.map((x) => h('tr', {}, h('td', {}, String(x.line)), h('td', {}, x.reason)))))));
+      }
+    }
   });
   view.append(h('h1', {}, t('users.title')), box, h('h2', {}, t('users.import_title')),
     field('users.csv', csv, 'users.csv_hint'), field('users.csv_file', file), imp, out);

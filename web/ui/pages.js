@@ -97,53 +97,68 @@ export async function register(view) {
 }
 
 // ---- the problem archive ------------------------------------------------------------------------
+// Searched on the server (GET /api/v1/problems?q=&tag=&difficulty_min=&difficulty_max=),
+// 100 at a time; the tag filter lists the tags in use (GET /api/v1/problems/tags).
 export async function archive(view) {
-  const all = [];
-  for (let after = 0; ;) {
-    const r = await api('GET', '/api/v1/problems?limit=100' + (after ? '&after=' + after : ''));
-    all.push(...r.problems);
-    if (r.problems.length < 100) break;
-    after = r.problems[r.problems.length - 1].id;
-  }
-  const q = h('input', { type: 'search', id: 'problem-search', placeholder: t('archive.search_placeholder') });
-  const tags = [...new Set(all.flatMap((p) => [...(p.type || []), ...(p.tags || [])]))].sort();
+  let tags = [];
+  try { tags = (await api('GET', '/api/v1/problems/tags')).tags || []; } catch (e) { tags = []; }
+  const q = h('input', { type: 'search', id: 'problem-search', maxlength: '256', placeholder: t('archive.search_placeholder') });
   const tag = h('select', { id: 'problem-tag' }, h('option', { value: '' }, t('archive.all_tags')),
-    tags.map((x) => h('option', { value: x }, t('type.' + x) !== 'type.' + x ? t('type.' + x) : x)));
-  const diff = h('select', { id: 'problem-difficulty' }, h('option', { value: '' }, t('archive.any_difficulty')),
-    ['easy', 'medium', 'hard'].map((d) => h('option', { value: d }, t('difficulty.' + d))));
+    tags.map((x) => h('option', { value: x.tag }, x.tag + ' (' + x.problems + ')')));
+  const levels = (id) => h('select', { id }, h('option', { value: '' }, t('archive.any_difficulty')),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => h('option', { value: String(n) }, String(n))));
+  const dmin = levels('difficulty-min'), dmax = levels('difficulty-max');
   const body = h('tbody');
-  const table = h('table', { class: 'list' }, h('thead', {}, h('tr', {},
+  const more = h('button', { type: 'button', id: 'archive-more', hidden: true }, t('archive.more'));
+  const err = h('p', { class: 'error', role: 'alert', hidden: true, id: 'archive-error' });
+  const table = h('table', { class: 'list', id: 'problem-list' }, h('thead', {}, h('tr', {},
     h('th', { scope: 'col' }, t('archive.col_title')), h('th', { scope: 'col' }, t('archive.col_tags')),
     h('th', { scope: 'col' }, t('archive.col_difficulty')), h('th', { scope: 'col' }, t('problem.time_limit')))), body);
-  const show = () => {
-    const needle = q.value.trim().toLowerCase();
-    clear(body);
-    const rows = all.filter((p) => (!needle || p.title.toLowerCase().includes(needle) || p.short_name.toLowerCase().includes(needle)) &&
-      (!tag.value || (p.type || []).includes(tag.value) || (p.tags || []).includes(tag.value)) &&
-      (!diff.value || difficultyOf(p) === diff.value));
-    for (const p of rows) {
-      body.append(h('tr', {},
-        h('td', {}, h('a', { href: '/problems/' + p.id }, p.title), p.published === false ? h('span', { class: 'badge' }, t('problem.unpublished')) : null),
-        h('td', {}, [...(p.type || []), ...(p.tags || [])].map((x) => h('span', { class: 'tag' }, t('type.' + x) !== 'type.' + x ? t('type.' + x) : x))),
-        h('td', {}, difficultyOf(p) ? t('difficulty.' + difficultyOf(p)) : '—'),
-        h('td', {}, p.time_limit ? t('problem.seconds', { n: p.time_limit }) : '—')));
+  const wanted = new URLSearchParams(location.search).get('tag');   // a problem page's tag link
+  if (wanted && tags.some((x) => x.tag === wanted)) tag.value = wanted;
+  let seq = 0, after = 0;
+  const row = (p) => h('tr', { dataset: { id: p.id, name: p.short_name } },
+    h('td', {}, h('a', { href: '/problems/' + p.id }, p.title), p.published === false ? h('span', { class: 'badge' }, t('problem.unpublished')) : null),
+    h('td', {}, (p.type || []).filter((x) => x !== 'pass-fail').map((x) => h('span', { class: 'tag type' }, t('type.' + x))),
+      (p.tags || []).map((x) => h('button', { type: 'button', class: 'tag', title: t('archive.filter_by', { tag: x }),
+        onclick: () => { if ([...tag.options].some((o) => o.value === x)) { tag.value = x; load(true); } } }, x))),
+    h('td', { class: 'difficulty' }, p.difficulty ? t('problem.difficulty_value', { n: p.difficulty }) : '—'),
+    h('td', {}, p.time_limit ? t('problem.seconds', { n: p.time_limit }) : '—'));
+  const load = async (reset) => {
+    const my = ++seq;
+    if (reset) after = 0;
+    const params = new URLSearchParams({ limit: '100' });
+    if (q.value.trim()) params.set('q', q.value.trim());
+    if (tag.value) params.set('tag', tag.value);
+    if (dmin.value) params.set('difficulty_min', dmin.value);
+    if (dmax.value) params.set('difficulty_max', dmax.value);
+    if (after) params.set('after', String(after));
+    try {
+      const r = await api('GET', '/api/v1/problems?' + params);
+      if (my !== seq) return;
+      err.hidden = true;
+      if (reset) clear(body);
+      body.append(...r.problems.map(row));
+      if (r.problems.length) after = r.problems[r.problems.length - 1].id;
+      more.hidden = r.problems.length < 100;
+      if (!body.children.length) body.append(h('tr', {}, h('td', { colspan: '4', class: 'empty' }, t('archive.none'))));
+    } catch (e) {
+      if (my !== seq) return;
+      err.hidden = false;
+      err.textContent = errorText(e);
     }
-    if (!rows.length) body.append(h('tr', {}, h('td', { colspan: '4', class: 'empty' }, t('archive.none'))));
   };
-  q.addEventListener('input', show);
-  tag.addEventListener('change', show);
-  diff.addEventListener('change', show);
+  let typing = null;
+  q.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => load(true), 250); });
+  tag.addEventListener('change', () => load(true));
+  dmin.addEventListener('change', () => load(true));
+  dmax.addEventListener('change', () => load(true));
+  more.addEventListener('click', () => load(false));
   view.append(h('h1', {}, t('archive.title')),
-    h('div', { class: 'filters' }, field('archive.search', q), field('archive.tag', tag), field('archive.difficulty', diff)),
-    h('div', { class: 'scroll' }, table));
-  show();
-}
-
-function difficultyOf(p) {
-  const d = p.difficulty;
-  if (typeof d === 'string') return ['easy', 'medium', 'hard'].includes(d) ? d : null;
-  if (typeof d === 'number') return d < 0.34 ? 'easy' : d < 0.67 ? 'medium' : 'hard';
-  return null;
+    h('div', { class: 'filters', role: 'search' }, field('archive.search', q), field('archive.tag', tag),
+      field('archive.difficulty_min', dmin), field('archive.difficulty_max', dmax)),
+    err, h('div', { class: 'scroll' }, table), more);
+  await load(true);
 }
 
 // ---- a problem ----------------------------------------------------------------------------------
@@ -165,7 +180,10 @@ export async function problemView(p, samples, contest) {
     h('dl', { class: 'limits' },
       h('dt', {}, t('problem.time_limit')), h('dd', {}, p.time_limit ? t('problem.seconds', { n: p.time_limit }) : t('problem.time_inferred')),
       h('dt', {}, t('problem.memory_limit')), h('dd', {}, fmtBytes(p.memory_bytes)),
-      h('dt', {}, t('problem.type')), h('dd', {}, (p.type || []).map((x) => t('type.' + x)).join(', '))));
+      h('dt', {}, t('problem.type')), h('dd', {}, (p.type || []).map((x) => t('type.' + x)).join(', ')),
+      p.difficulty ? [h('dt', {}, t('problem.difficulty')), h('dd', { id: 'problem-difficulty' }, t('problem.difficulty_value', { n: p.difficulty }))] : null,
+      p.tags && p.tags.length ? [h('dt', {}, t('problem.tags')), h('dd', { id: 'problem-tags' },
+        p.tags.map((x) => h('a', { class: 'tag', href: '/problems?tag=' + encodeURIComponent(x) }, x)))] : null));
   const st = h('div', { class: 'statement', id: 'statement' });
   if (p.statement_html) {
     // The server rendered the Markdown with raw HTML turned off and unsafe
@@ -211,9 +229,9 @@ function sampleBox(title, text) {
 // The editor (CodeMirror 5 with syntax highlighting), a language picker, or
 // a file to upload.
 export async function submitBox(p, contest) {
-  let langs = LANGUAGES;
+  let langs = await serverLanguages();
   if (contest && contest.contest && contest.contest.languages && contest.contest.languages.length) {
-    langs = LANGUAGES.filter((l) => contest.contest.languages.includes(l.id));
+    langs = langs.filter((l) => contest.contest.languages.includes(l.id));
   }
   const saved = localStorage.getItem('crucible.language');
   const pick = h('select', { id: 'language', name: 'language' },
@@ -228,9 +246,9 @@ export async function submitBox(p, contest) {
     h('div', { class: 'field' }, h('label', { for: 'source' }, t('submit.source')), area), err, btn, result);
   let cm = null;
   const setMode = async () => {
-    const l = LANGUAGES.find((x) => x.id === pick.value);
+    const l = editorHint(langs.find((x) => x.id === pick.value));
     try {
-      const CodeMirror = await loadCodeMirror(pick.value);
+      const CodeMirror = await loadCodeMirror(l ? l.id : null);
       if (!cm) {
         cm = CodeMirror.fromTextArea(area, { lineNumbers: true, matchBrackets: true, indentUnit: 4, viewportMargin: Infinity });
         cm.getInputField().setAttribute('aria-label', t('submit.source'));
@@ -248,7 +266,7 @@ export async function submitBox(p, contest) {
     const text = await f.text();
     if (cm) cm.setValue(text); else area.value = text;
     const ext = f.name.split('.').pop();
-    const guess = LANGUAGES.find((l) => l.file.split('.').pop() === ext && langs.includes(l));
+    const guess = langs.find((l) => (l.extensions || []).includes(ext));
     if (guess) { pick.value = guess.id; setMode(); }
   });
   form.addEventListener('submit', async (ev) => {
@@ -256,8 +274,8 @@ export async function submitBox(p, contest) {
     err.hidden = true;
     const content = cm ? cm.getValue() : area.value;
     if (!content.trim()) { err.hidden = false; err.textContent = t('submit.empty'); return; }
-    const l = LANGUAGES.find((x) => x.id === pick.value);
-    const name = file.files[0] ? file.files[0].name : l.file;
+    const l = langs.find((x) => x.id === pick.value);
+    const name = file.files[0] ? file.files[0].name : (l && l.file) || 'main.txt';
     const body = { problem: p.id, language: pick.value, files: [{ name, content }] };
     if (contest && contest.contest) body.contest = contest.contest.id;
     btn.disabled = true;
@@ -278,19 +296,53 @@ export async function submitBox(p, contest) {
   return form;
 }
 
-// Polls a submission until it is judged; fn gets every new state.
+// The server's language table (GET /api/v1/languages), fetched once a page
+// load; the built-in hints stand in when it cannot be read.
+let serverLangs = null;
+export function serverLanguages() {
+  if (!serverLangs) {
+    serverLangs = api('GET', '/api/v1/languages').then((r) => r.languages || []).catch(() => {
+      serverLangs = null;
+      return LANGUAGES.map((l) => ({ id: l.id, name: l.name, extensions: [l.file.split('.').pop()], file: l.file }));
+    });
+  }
+  return serverLangs;
+}
+
+// The editor's mode for a server language: by id, else by extension.
+function editorHint(l) {
+  if (!l) return null;
+  return LANGUAGES.find((x) => x.id === l.id) ||
+    LANGUAGES.find((x) => (l.extensions || []).includes(x.file.split('.').pop())) || null;
+}
+
+// Polls a submission until it is judged; fn gets every new state (a new
+// status, or more tests done while judging: polled at least every second then).
 export function watch(id, fn) {
   let last = null, delay = 500;
   const tick = async () => {
+    let judging = false;
     try {
       const s = (await api('GET', '/api/v1/submissions/' + id)).submission;
-      if (s.status !== last) { last = s.status; fn(s); }
+      const key = s.status + '/' + (s.progress ? s.progress.tests_done : '');
+      if (key !== last) { last = key; fn(s); }
       if (s.status === 'judged') return;
+      judging = s.status === 'judging';
     } catch (e) { /* try again */ }
-    delay = Math.min(delay * 1.5, 5000);
+    delay = Math.min(delay * 1.5, judging ? 1000 : 5000);
     setTimeout(tick, delay);
   };
   tick();
+}
+
+// A verdict badge that says "Running test N" while a submission is judged
+// and the reader may see its per-test progress.
+function liveBadge(s) {
+  if (s && s.status === 'judging' && s.progress) {
+    return h('span', { class: 'verdict pending', dataset: { verdict: 'judging' } },
+      t('submission.running_test', { n: s.progress.tests_done + 1 }));
+  }
+  return verdictBadge(s);
 }
 
 // ---- submissions -------------------------------------------------------------------------------
@@ -308,7 +360,7 @@ export function submissionsTable(subs, opts) {
       h('td', {}, fmtSeconds(s.time_seconds)), h('td', {}, fmtBytes(s.memory_bytes)));
     body.append(row);
     if (s.status !== 'judged') {
-      watch(s.id, (n) => { clear(row.querySelector('.verdict-cell')).append(verdictBadge(n)); });
+      watch(s.id, (n) => { clear(row.querySelector('.verdict-cell')).append(liveBadge(n)); });
     }
   }
   if (!subs.length) body.append(h('tr', {}, h('td', { colspan: o.users ? '8' : '7', class: 'empty' }, t('submissions.none'))));
@@ -355,7 +407,7 @@ export async function submission(view, id) {
       h('dt', {}, t('submissions.col_problem')), h('dd', {}, h('a', { href: x.contest ? '/contests/' + x.contest + '/problems/' + x.problem : '/problems/' + x.problem }, title)),
       h('dt', {}, t('submissions.col_language')), h('dd', {}, (LANGUAGES.find((l) => l.id === x.language) || { name: x.language }).name),
       h('dt', {}, t('submissions.col_time')), h('dd', {}, fmtTime(x.submitted_at)),
-      h('dt', {}, t('submissions.col_verdict')), h('dd', { id: 'verdict' }, verdictBadge(x)),
+      h('dt', {}, t('submissions.col_verdict')), h('dd', { id: 'verdict' }, liveBadge(x)),
       h('dt', {}, t('submissions.col_run_time')), h('dd', {}, fmtSeconds(x.time_seconds)),
       h('dt', {}, t('submissions.col_memory')), h('dd', {}, fmtBytes(x.memory_bytes)),
       x.max_score ? [h('dt', {}, t('submissions.col_score')), h('dd', {}, x.score + ' / ' + x.max_score)] : null));
