@@ -21,6 +21,8 @@ packages=(
     curl
     # benchmark comparison and test helpers
     bubblewrap procps iproute2
+    # regenerating the AI metric fixtures and the iris-ai data (tests/problems/ai_fixtures)
+    python3-sklearn
     # the cgroup v2 VM test (tests/vm): QEMU boots Debian's kernel with busybox
     qemu-system-x86 busybox-static
     # the browser UI (web/ui) serves these libraries; its tests (tests/ui) drive chromium

@@ -118,6 +118,8 @@ static void print_result(const struct jdg_result *r, const struct prb_problem *p
     printf("verdict: %s", jdg_verdict_name(r->verdict));
     if (p->type & PRB_TYPE_SCORING)
         printf("  score %g / %g", r->score, r->max_score);
+    if (r->has_ai)
+        printf("  public %.10g  private %.10g", r->ai_public_score, r->ai_private_score);
     printf("  time %.3f s  memory %.1f MiB", r->time_seconds, (double)r->memory_bytes / (1 << 20));
     if (r->message[0])
         printf("  (%s)", r->message);

@@ -166,6 +166,13 @@ struct daemon {
     int stopping;                      /* under lock */
     int running;                       /* workers not yet ended; under lock */
     int failed;                        /* exit 1; under lock */
+    /* compute budgets: the host's GPUs, each held by one job at a time. A
+     * claim advertises the GPUs free at that moment, and gpu_lock is held
+     * from the claim until its job has taken its GPUs, so two workers never
+     * count the same free GPU. */
+    int ngpus;
+    pthread_mutex_t gpu_lock;
+    unsigned char gpu_held[SBX_MAX_GPUS];   /* under gpu_lock */
 };
 
 /* The signal handlers' only state: a flag and the self-pipe that wakes main. */
@@ -662,6 +669,10 @@ struct job {
     struct job_file *files;
     size_t nfiles;
     char unusable[256];                /* why the submission cannot be judged (CE); "" if it can */
+    /* compute budgets: GPUs the problem's runs need, and those this job holds */
+    int gpus;
+    int gpu_index[SBX_MAX_GPUS];
+    int ngranted;
 };
 
 static void job_release(struct job *job)
@@ -764,6 +775,15 @@ static int job_parse(const struct buf *body, struct job *job, struct err *err)
         }
         job->time_limit = tl->valuedouble;
     }
+    const cJSON *gpus = cJSON_GetObjectItemCaseSensitive(prob, "gpus");   /* compute budgets */
+    if (gpus) {
+        long long g;
+        if (json_int(prob, "gpus", &g) < 0 || g > SBX_MAX_GPUS) {
+            rc = err_set(err, ERR_INVALID, "job %s: problem.gpus must be from 0 to %d", job->id, SBX_MAX_GPUS);
+            goto out;
+        }
+        job->gpus = (int)g;
+    }
     if (!cJSON_IsArray(files)) {
         rc = err_set(err, ERR_INVALID, "job %s: no files", job->id);
         goto out;
@@ -832,6 +852,7 @@ struct lease {
     cJSON *pending;                    /* tests judged, not yet posted (an array); under lock */
     size_t pending_first;              /* the ordinal of pending's first test; under lock */
     int flush;                         /* post the pending tests now; under lock */
+    int posting;                      /* a progress post is in flight (lock released) */
     double last_renew;                 /* now_s() of the last heartbeat tried, or progress answered 200 */
     double last_progress;              /* now_s() of the last progress post tried; 0 none */
     pthread_t thread;
@@ -924,6 +945,7 @@ static void *lease_main(void *arg)
             l->last_progress = now;
         else
             l->last_renew = now;
+        l->posting = progress;
         pthread_mutex_unlock(&l->lock);
         struct err err = { 0 };
         int status = http_json(l->http, l->cfg, "POST", progress ? progress_path : beat_path,
@@ -931,6 +953,8 @@ static void *lease_main(void *arg)
         free(body);
         double seconds = status == 200 ? lease_answer_seconds(&answer) : 0;
         pthread_mutex_lock(&l->lock);
+        l->posting = 0;
+        pthread_cond_broadcast(&l->cond);
         const char *what = progress ? "progress" : "heartbeat";
         if (status == 409 || status == 404) {
             /* 404 too: a server that no longer knows the job would refuse its result. */
@@ -982,15 +1006,22 @@ static void progress_add(void *arg, const struct jdg_test_result *t, size_t done
     pthread_mutex_unlock(&l->lock);
 }
 
-/* Has the tests still queued posted now, and waits for that one try. */
+/* Has the tests still queued posted now, and waits for that one try; and
+ * first for a progress post already in flight, so that no progress reaches
+ * the server after the result (which would answer it 409). */
 static void progress_flush(struct lease *l)
 {
+    int tried = 0;
     pthread_mutex_lock(&l->lock);
-    if (l->started && !l->lost && cJSON_GetArraySize(l->pending) > 0) {
-        l->flush = 1;
-        pthread_cond_broadcast(&l->cond);
-        while (l->flush && !l->lost && !l->done)
-            pthread_cond_wait(&l->cond, &l->lock);
+    while (l->started && !l->lost && !l->done) {
+        if (!l->posting && !l->flush && !tried && cJSON_GetArraySize(l->pending) > 0) {
+            l->flush = 1;
+            tried = 1;
+            pthread_cond_broadcast(&l->cond);
+        }
+        if (!l->posting && !l->flush)
+            break;
+        pthread_cond_wait(&l->cond, &l->lock);
     }
     pthread_mutex_unlock(&l->lock);
 }
@@ -1128,10 +1159,63 @@ static void result_add_groups(const struct jdg_result *res, struct buf *body)
     free(text);
 }
 
+/* compute budgets: sets the result's "gpu_seconds" (wall time x GPUs held;
+ * 0 when none), replacing one the result may have already. */
+static void result_set_gpu_seconds(struct buf *body, double gpu_seconds)
+{
+    cJSON *o = cJSON_ParseWithLength(body->buf, body->len);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return;
+    }
+    cJSON *v = cJSON_CreateNumber(isfinite(gpu_seconds) && gpu_seconds > 0 ? gpu_seconds : 0);
+    if (!v)
+        abort();
+    if (cJSON_GetObjectItemCaseSensitive(o, "gpu_seconds"))
+        cJSON_ReplaceItemInObjectCaseSensitive(o, "gpu_seconds", v);
+    else
+        cJSON_AddItemToObject(o, "gpu_seconds", v);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        abort();
+    buf_reset(body);
+    buf_add(body, text, strlen(text));
+    free(text);
+}
+
+/* compute budgets: takes job->gpus free GPUs for the job (fewer when not
+ * enough are free: the job then cannot run); under gpu_lock. */
+static void gpus_take(struct daemon *d, struct job *job)
+{
+    /* ai-judge: a language that needs GPUs (CUDA) holds them too, even on a
+     * problem that asks for none. */
+    const struct jdg_language *l = jdg_language_find(d->langs, job->language);
+    if (l && l->gpus > job->gpus)
+        job->gpus = l->gpus;
+    for (int i = 0; i < d->ngpus && job->ngranted < job->gpus; i++)
+        if (!d->gpu_held[i]) {
+            d->gpu_held[i] = 1;
+            job->gpu_index[job->ngranted++] = i;
+        }
+}
+
+static void gpus_release(struct daemon *d, struct job *job)
+{
+    if (!job->ngranted)
+        return;
+    pthread_mutex_lock(&d->gpu_lock);
+    for (int i = 0; i < job->ngranted; i++)
+        d->gpu_held[job->gpu_index[i]] = 0;
+    pthread_mutex_unlock(&d->gpu_lock);
+    job->ngranted = 0;
+}
+
 /* Posts the result, retrying while the server may be restarting. Returns
  * 1 when the server has it or refused it with 409 (the job is settled
  * either way), 0 when it was given up. */
-static int result_post(struct worker *w, const struct job *job, struct lease *lease, const struct jdg_result *res)
+static int result_post(struct worker *w, const struct job *job, struct lease *lease, const struct jdg_result *res,
+                       double gpu_seconds)
 {
     const struct daemon_config *cfg = w->d->cfg;
     struct buf body, answer;
@@ -1139,6 +1223,7 @@ static int result_post(struct worker *w, const struct job *job, struct lease *le
     buf_init(&answer, DMN_JSON_MAX);
     jdg_result_to_json(res, &body);
     result_add_groups(res, &body);
+    result_set_gpu_seconds(&body, gpu_seconds);
     char path[160];
     str_fmt(path, sizeof(path), "/api/v1/judge/jobs/%s/result", job->id);
     double start = now_s(), wait = DMN_ERROR_MIN_S;
@@ -1249,6 +1334,7 @@ static int job_run(struct worker *w, struct job *job)
     struct jdg_result res;
     struct err err = { 0 };
     int settled = 0, rc;
+    double gpu_seconds = 0;             /* compute budgets */
     memset(&res, 0, sizeof(res));
     result_set(&res, JDG_JE, "");
 
@@ -1292,15 +1378,28 @@ static int job_run(struct worker *w, struct job *job)
         settled = 1;
         goto out;
     }
+    if (job->ngranted < job->gpus) {    /* compute budgets: the server gave a job this host cannot hold */
+        char msg[JDG_MESSAGE_MAX];
+        str_fmt(msg, sizeof(msg), "the problem needs %d GPU(s); this judge host had %d free", job->gpus,
+                job->ngranted);
+        result_set(&res, JDG_JE, msg);
+        goto deliver;
+    }
+    if (job->ngranted)
+        log_info("judge", "job %s: holds %d GPU(s), the first index %d", job->id, job->ngranted,
+                 job->gpu_index[0]);
+    double judge_start = now_s();
     struct jdg_submission sub = { .files = (const char *const *)paths, .nfiles = job->nfiles, .lang = lang };
     struct jdg_options o = { .time_limit = job->time_limit, .work_dir = cfg->work_dir,
-                             .on_test = progress_add, .on_test_arg = &lease };
+                             .on_test = progress_add, .on_test_arg = &lease,
+                             .gpus = job->gpu_index, .ngpus = (size_t)job->ngranted };   /* exactly those held */
     if (o.time_limit <= 0)
         o.time_limit = package_time_limit(d->judge, cfg, job->package, p);
     jdg_result_release(&res);
     err_clear(&err);
     if (jdg_submission_judge(d->judge, p, &sub, &o, &res, &err) < 0 && !res.message[0])
         str_fmt(res.message, sizeof(res.message), "%s", err.msg);
+    gpu_seconds = (now_s() - judge_start) * job->ngranted;    /* wall time x GPUs held */
     progress_flush(&lease);
 
 deliver:
@@ -1315,8 +1414,9 @@ deliver:
     else
         log_info("judge", "job %s: %s (%.3f s, %.1f MiB, %zu tests)", job->id, jdg_verdict_name(res.verdict),
                  res.time_seconds, (double)res.memory_bytes / (1 << 20), res.ntests);
-    settled = result_post(w, job, &lease, &res);
+    settled = result_post(w, job, &lease, &res, gpu_seconds);
 out:
+    gpus_release(d, job);
     lease_stop(&lease);
     jdg_result_release(&res);
     prb_problem_free(p);
@@ -1332,9 +1432,9 @@ out:
  * any reason but "host_disabled": no use trying again). A disabled host is
  * retried like any error, so that it resumes when an administrator enables
  * it again. */
-static int job_claim(struct worker *w, struct buf *answer, struct job *job, struct err *err)
+static int job_claim_with(struct worker *w, const char *body, struct buf *answer, struct job *job, struct err *err)
 {
-    int status = http_json(&w->http, w->d->cfg, "POST", "/api/v1/judge/claim", w->d->claim_body, answer, err);
+    int status = http_json(&w->http, w->d->cfg, "POST", "/api/v1/judge/claim", body, answer, err);
     if (status < 0)
         return status;
     if (status == 204)
@@ -1347,6 +1447,32 @@ static int job_claim(struct worker *w, struct buf *answer, struct job *job, stru
         return err_set(err, ERR_SYSTEM, "claim: HTTP %d%s", status, why);
     int rc = job_parse(answer, job, err);
     return rc < 0 ? rc : 1;
+}
+
+/* compute budgets: on a host with GPUs, the claim advertises those free now
+ * and the job takes its GPUs before another worker may claim. */
+static int job_claim(struct worker *w, struct buf *answer, struct job *job, struct err *err)
+{
+    struct daemon *d = w->d;
+    if (d->ngpus <= 0)
+        return job_claim_with(w, d->claim_body, answer, job, err);
+    pthread_mutex_lock(&d->gpu_lock);
+    int free_gpus = 0;
+    for (int i = 0; i < d->ngpus; i++)
+        free_gpus += !d->gpu_held[i];
+    char *body = NULL;
+    cJSON *o = cJSON_Parse(d->claim_body);
+    if (cJSON_IsObject(o)) {
+        cJSON_ReplaceItemInObjectCaseSensitive(o, "gpus", cJSON_CreateNumber(free_gpus));
+        body = cJSON_PrintUnformatted(o);
+    }
+    cJSON_Delete(o);
+    int rc = job_claim_with(w, body ? body : d->claim_body, answer, job, err);
+    if (rc == 1)
+        gpus_take(d, job);
+    pthread_mutex_unlock(&d->gpu_lock);
+    free(body);
+    return rc;
 }
 
 static void *worker_main(void *arg)
@@ -1487,7 +1613,37 @@ static int cores_online(void)
     return n > 0 ? (int)n : 1;
 }
 
-/* /dev/nvidiaN devices (what the sandbox can bind), else `nvidia-smi -L`. */
+/* compute budgets: the GPUs `nvidia-smi -L` lists ("GPU 0: NVIDIA H100 80GB
+ * HBM3 (UUID: ...)"), model the first one's name; 0 when it is absent or
+ * lists none. Not with a test's device folder (CRUCIBLE_SANDBOX_DEV). */
+static int gpu_smi(char *model, size_t size)
+{
+    int n = 0;
+    model[0] = '\0';
+    if (getenv("CRUCIBLE_SANDBOX_DEV") || access("/usr/bin/nvidia-smi", X_OK) != 0)
+        return 0;
+    FILE *f = popen("/usr/bin/nvidia-smi -L 2>/dev/null", "r");
+    char line[512];
+    while (f && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "GPU ", 4) != 0)
+            continue;
+        const char *name = strstr(line, ": ");
+        if (n++ == 0 && name) {
+            name += 2;
+            const char *end = strstr(name, " (UUID");
+            size_t len = end ? (size_t)(end - name) : strcspn(name, "\r\n");
+            str_fmt(model, size, "%.*s", (int)len, name);
+            for (char *c = model; *c; c++)
+                if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+                    *c = '?';
+        }
+    }
+    if (f)
+        pclose(f);
+    return n;
+}
+
+/* /dev/nvidiaN devices (what the sandbox can bind). */
 static int gpu_count(void)
 {
     const char *dev = getenv("CRUCIBLE_SANDBOX_DEV");
@@ -1504,20 +1660,11 @@ static int gpu_count(void)
     }
     if (d)
         closedir(d);
-    if (n == 0 && access("/usr/bin/nvidia-smi", X_OK) == 0) {
-        FILE *f = popen("/usr/bin/nvidia-smi -L 2>/dev/null", "r");
-        char line[512];
-        while (f && fgets(line, sizeof(line), f))
-            if (!strncmp(line, "GPU ", 4))
-                n++;
-        if (f)
-            pclose(f);
-    }
     return n;
 }
 
 /* The claim's body: what this machine offers. NULL when it can run nothing. */
-static char *claim_body_new(const struct jdg_languages *langs, struct sbx_context *sbx)
+static char *claim_body_new(const struct jdg_languages *langs, struct sbx_context *sbx, int *ngpus)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -1547,10 +1694,19 @@ static char *claim_body_new(const struct jdg_languages *langs, struct sbx_contex
         }
     }
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    int cores = cores_online(), gpus = gpu_count();
+    /* compute budgets: nvidia-smi's count and model when present, else the device nodes */
+    char model[128];
+    int cores = cores_online(), gpus = gpu_smi(model, sizeof(model));
+    if (gpus == 0)
+        gpus = gpu_count();
+    if (gpus > SBX_MAX_GPUS)
+        gpus = SBX_MAX_GPUS;
+    *ngpus = gpus;
     cJSON_AddNumberToObject(o, "cores", cores);
     cJSON_AddNumberToObject(o, "memory_bytes", pages > 0 && page > 0 ? (double)pages * (double)page : 0);
     cJSON_AddNumberToObject(o, "gpus", gpus);
+    if (gpus > 0 && model[0])
+        cJSON_AddStringToObject(o, "gpu_model", model);
     char *s = usable ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     if (usable && !s)
@@ -1665,6 +1821,7 @@ int jdg_cmd_daemon(int argc, char **argv)
     struct daemon d;
     memset(&d, 0, sizeof(d));
     pthread_mutex_init(&d.lock, NULL);
+    pthread_mutex_init(&d.gpu_lock, NULL);     /* compute budgets */
     cond_init_monotonic(&d.wake);
     code = 1;
 
@@ -1710,7 +1867,7 @@ int jdg_cmd_daemon(int argc, char **argv)
                 strerror(errno));
         goto out;
     }
-    if (!(claim_body = claim_body_new(&langs, sbx))) {
+    if (!(claim_body = claim_body_new(&langs, sbx, &d.ngpus))) {
         fprintf(stderr, "crucible judge daemon: this machine can run none of the languages in '%s'\n", lpath);
         goto out;
     }
@@ -1781,6 +1938,7 @@ out:
         curl_global_cleanup();
     pthread_cond_destroy(&d.wake);
     pthread_mutex_destroy(&d.lock);
+    pthread_mutex_destroy(&d.gpu_lock);
     explicit_bzero(cfg.auth, sizeof(cfg.auth));
     return code;
 }

@@ -133,7 +133,8 @@ int jdg_problem_infer_time_limit(struct jdg_judge *j, const struct prb_problem *
         const struct jdg_language *lang = NULL;
         if (rc == 0 && names[i]->d_name[0] != '.' &&
             str_fmt(path, sizeof(path), "%s/%s", dir, names[i]->d_name) == 0 &&
-            jdg_source_files(j->langs, path, files, &nfiles, &lang) == 0 && lang && lang->gpus == 0) {
+            jdg_source_files(j->langs, path, files, &nfiles, &lang) == 0 && lang && lang->gpus == 0 &&
+            !JDG_LANGUAGE_IS_DATA(lang) && !(p->ai && p->ai->gpus > 0)) {
             struct jdg_submission sub = { .files = (const char *const *)files, .nfiles = nfiles, .lang = lang };
             struct jdg_result r;
             if (jdg_submission_judge(j, p, &sub, &o, &r, err) < 0) {
@@ -428,6 +429,27 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
     }
 }
 
+/* Gives a run that needs `need` GPUs the ones this judging holds (all of
+ * them: the daemon grants exactly what the job needs), or GPUs 0..need-1
+ * when the caller named none (`judge run`). */
+static int grant_gpus(const struct judging *g, int need, struct sbx_config *cfg, struct err *err)
+{
+    if (need <= 0)
+        return 0;
+    if (need > SBX_MAX_GPUS)
+        return err_set(err, ERR_LIMIT, "the run needs %d GPUs; at most %d are supported", need, SBX_MAX_GPUS);
+    if (g->o && g->o->gpus) {
+        if (g->o->ngpus < (size_t)need)
+            return err_set(err, ERR_LIMIT, "the run needs %d GPU(s); this judging holds %zu", need, g->o->ngpus);
+        for (size_t k = 0; k < g->o->ngpus && cfg->ngpus < SBX_MAX_GPUS; k++)
+            cfg->gpus[cfg->ngpus++] = g->o->gpus[k];
+        return 0;
+    }
+    for (int k = 0; k < need; k++)
+        cfg->gpus[cfg->ngpus++] = k;
+    return 0;
+}
+
 /* Copies the compiled submission into a fresh box and configures its run. */
 static int submission_config(struct judging *g, const struct prb_testcase *tc, const char *box,
                              struct prb_strv *argv, struct sbx_config *cfg, struct err *err)
@@ -450,14 +472,16 @@ static int submission_config(struct judging *g, const struct prb_testcase *tc, c
     cfg->output_limit = g->run_lim.output;
     cfg->processes = g->run_lim.processes;
     cfg->fd_limit = 64;
-    for (int k = 0; k < g->lang->gpus && k < SBX_MAX_GPUS; k++)
-        cfg->gpus[cfg->ngpus++] = k;
+    if (grant_gpus(g, g->lang->gpus, cfg, err) < 0)
+        return -1;
     jdg_language_binds(g->lang, cfg, g->bind_store);   /* a runtime outside /usr */
     return 0;
 }
 
-static void record_run(struct jdg_test_result *t, const struct sbx_result *r, struct jdg_result *res)
+static void record_run(struct jdg_test_result *t, const struct sbx_result *r, struct jdg_result *res,
+                       size_t ngpus)
 {
+    res->gpu_seconds += r->wall_seconds * (double)ngpus;
     t->time_seconds += r->cpu_seconds;
     t->wall_seconds += r->wall_seconds;
     if (r->memory_bytes > t->memory_bytes)
@@ -488,7 +512,7 @@ static void run_plain(struct judging *g, const struct prb_testcase *tc, const ch
     struct sbx_result r;
     sbx_run(g->j->sbx, &cfg, &r);
     jdg_strv_release(&argv);
-    record_run(t, &r, g->res);
+    record_run(t, &r, g->res, cfg.ngpus);
     t->verdict = verdict_of_run(&r);
     if (t->verdict == JDG_JE)
         set_message(t->message, "sandbox error: %s", r.message);
@@ -647,7 +671,7 @@ static void run_interactive(struct judging *g, const struct prb_testcase *tc, co
     }
     if (rl.in >= 0)
         close(rl.in);
-    record_run(t, &sr, g->res);
+    record_run(t, &sr, g->res, scfg.ngpus);
     g->res->cpu_seconds_total += vr.cpu_seconds;
 
     char vmsg[JDG_MESSAGE_MAX] = "";
@@ -881,6 +905,287 @@ static int package_includes(struct judging *g, char (*store)[JDG_PATH_MAX], cons
     return 0;
 }
 
+/* ---- AI problems -------------------------------------------------------------
+ * How an AI problem is judged (docs/ai-problems.md): a prediction file (the
+ * `predictions` data language) is never run; it is validated and scored in
+ * this process by prb_ai_score_file(). A program is compiled as usual and
+ * run ONCE, with the package's public folder bound read-only at /data, its
+ * box as the writable working folder, no network, and GPUs only when the
+ * problem (or the language) asks. The judge then takes the predictions file
+ * out of the box (a regular file, not a link, at most max_prediction_bytes)
+ * and scores it here. The solution never enters the submission's box; a
+ * custom scorer runs in a separate box that sees only the solution and the
+ * predictions. A bad prediction file is a WA whose message, written by
+ * prb_ai_score_file, names lines, ids and columns only, so the web may show
+ * it to the contestant.
+ */
+
+#define AI_SCORER_OUTPUT_MAX 4096
+#define AI_SCORER_REJECT 43
+
+/* The compiled-programs cache: the option's, else the system one, else one
+ * in the work folder. */
+static const char *program_cache(const struct judging *g, char *fallback)
+{
+    const char *cache = g->o && g->o->cache_dir ? g->o->cache_dir : "/var/cache/crucible/programs";
+    if (jdg_mkdirs(cache, 0700) < 0) {
+        str_fmt(fallback, JDG_PATH_MAX, "%s/cache", g->work);
+        cache = fallback;
+    }
+    return cache;
+}
+
+/* The custom scorer's stdout: exactly {"public": x, "private": y}, both
+ * finite numbers, nothing else. */
+static int scorer_output_parse(const char *text, size_t len, struct prb_ai_score *out, struct err *err)
+{
+    const char *end = NULL;
+    cJSON *o = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    int rc = 0;
+    const cJSON *pub = cJSON_GetObjectItemCaseSensitive(o, "public");
+    const cJSON *priv = cJSON_GetObjectItemCaseSensitive(o, "private");
+    if (o && end)
+        while ((size_t)(end - text) < len && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+            end++;
+    if (!cJSON_IsObject(o) || !end || (size_t)(end - text) != len || cJSON_GetArraySize(o) != 2 ||
+        !cJSON_IsNumber(pub) || !cJSON_IsNumber(priv) || !isfinite(pub->valuedouble) ||
+        !isfinite(priv->valuedouble))
+        rc = err_set(err, ERR_SYSTEM, "the scorer's output is not {\"public\": x, \"private\": y} with finite numbers");
+    else
+        *out = (struct prb_ai_score){ .public_score = pub->valuedouble, .private_score = priv->valuedouble };
+    cJSON_Delete(o);
+    return rc;
+}
+
+/* metric: custom. Runs `scorer SOLUTION PREDICTIONS` in a box of its own;
+ * ERR_INVALID (a contestant-facing message) when it exits 43, another code
+ * when the scorer fails. */
+static int ai_custom_score(struct judging *g, const char *pred, struct prb_ai_score *out, struct err *err)
+{
+    const struct prb_ai *ai = g->p->ai;
+    if (!ai->scorer_dir || !ai->solution_path)
+        return err_set(err, ERR_SYSTEM, "metric custom without ai/scorer/");
+    char fallback[JDG_PATH_MAX], box[JDG_PATH_MAX], outp[JDG_PATH_MAX], errp[JDG_PATH_MAX];
+    const char *cache = program_cache(g, fallback);
+    struct jdg_program prog;
+    double cpu = 0;
+    int rc = jdg_program_prepare_package(g->j, ai->scorer_dir, cache, g->work, &prog, &cpu, err);
+    g->res->cpu_seconds_total += cpu;
+    if (rc < 0) {
+        if (err)
+            err->code = ERR_SYSTEM;   /* the package's scorer is at fault, not the contestant */
+        return ERR_SYSTEM;
+    }
+    wpath(g, box, "scorer-box");
+    wpath(g, outp, "scorer.out");
+    wpath(g, errp, "scorer.err");
+    jdg_rmtree(box);
+    struct prb_strv argv = { 0 };
+    struct sbx_config cfg;
+    sbx_config_init(&cfg);
+    struct sbx_result r;
+    if (jdg_program_config(&prog, box, &g->val_lim, NULL, &argv, &cfg, err) < 0) {
+        rc = ERR_SYSTEM;
+        goto out;
+    }
+    jdg_strv_push(&argv, "/judge/solution.csv");
+    jdg_strv_push(&argv, "/judge/predictions.csv");
+    cfg.argv = (const char *const *)argv.v;
+    cfg.processes = 16;
+    cfg.fd_limit = 256;
+    cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = ai->solution_path, .inside = "/judge/solution.csv" };
+    cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = pred, .inside = "/judge/predictions.csv" };
+    cfg.stdout_path = outp;
+    cfg.stderr_path = errp;
+    sbx_run(g->j->sbx, &cfg, &r);
+    g->res->cpu_seconds_total += r.cpu_seconds;
+    if (r.status == SBX_RUNTIME_ERROR && r.exit_code == AI_SCORER_REJECT) {
+        char line[200] = "";
+        read_feedback(errp, line, sizeof(line));
+        line[strcspn(line, "\n")] = '\0';
+        rc = err_set(err, ERR_INVALID, "%s: refused by the scorer%s%s", ai->predictions_file, line[0] ? ": " : "",
+                     line);
+    } else if (r.status != SBX_OK) {
+        char msg[JDG_MESSAGE_MAX];   /* for the jury: a JE message is not shown to contestants */
+        str_fmt(msg, sizeof(msg), "the scorer failed: %s (exit code %d, signal %d)", sbx_status_name(r.status),
+                r.exit_code, r.signal);
+        append_stderr(msg, errp);
+        rc = err_set(err, ERR_SYSTEM, "%s", msg);
+    } else {
+        struct buf b;
+        buf_init(&b, AI_SCORER_OUTPUT_MAX);
+        int trunc = 0;
+        if (jdg_read_capped(outp, AI_SCORER_OUTPUT_MAX, &b, &trunc) < 0 || trunc)
+            rc = err_set(err, ERR_SYSTEM, "the scorer's output is missing or longer than %d bytes",
+                         AI_SCORER_OUTPUT_MAX);
+        else
+            rc = scorer_output_parse(b.buf, b.len, out, err);
+        buf_release(&b);
+    }
+out:
+    jdg_strv_release(&argv);
+    jdg_program_release(&prog);
+    jdg_rmtree(box);
+    return rc;
+}
+
+/* Scores a prediction file (a host path the judge controls) into res. */
+static void ai_score(struct judging *g, const char *pred)
+{
+    const struct prb_ai *ai = g->p->ai;
+    struct jdg_result *res = g->res;
+    struct prb_ai_score sc;
+    struct err err = { 0 };
+    int rc = ai->metric == PRB_AI_CUSTOM ? ai_custom_score(g, pred, &sc, &err)
+                                         : prb_ai_score_file(ai, pred, &sc, &err);
+    if (rc == 0) {
+        res->verdict = JDG_AC;
+        res->has_ai = 1;
+        res->ai_public_score = sc.public_score;
+        res->ai_private_score = sc.private_score;
+        res->message[0] = '\0';
+    } else if (err.code == ERR_INVALID) {
+        res->verdict = JDG_WA;   /* the message is contestant-safe by construction */
+        set_message(res->message, "%s", err.msg);
+    } else {
+        res->verdict = JDG_JE;
+        set_message(res->message, "scoring failed: %s", err.msg[0] ? err.msg : "unknown error");
+    }
+}
+
+/* Takes the predictions a program wrote out of its box: a regular file (no
+ * link, fifo or folder), at most max_prediction_bytes, copied to dst. 0, or
+ * ERR_INVALID with a contestant-facing message, or another code. */
+static int ai_take_predictions(const struct judging *g, const char *box, const char *dst, struct err *err)
+{
+    const struct prb_ai *ai = g->p->ai;
+    const char *name = ai->predictions_file;
+    int rc = 0, fd = -1, out = -1;
+    int dfd = open(box, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return err_sys(err, "cannot open the box");
+    fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 && errno == ENOENT) {
+        rc = err_set(err, ERR_INVALID, "no %s written", name);
+        goto out;
+    }
+    if (fd < 0 && errno == ELOOP) {
+        rc = err_set(err, ERR_INVALID, "%s is a link, not a file", name);
+        goto out;
+    }
+    if (fd < 0) {
+        rc = err_set(err, ERR_INVALID, "%s cannot be read", name);
+        goto out;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        rc = err_set(err, ERR_INVALID, "%s is not a regular file", name);
+        goto out;
+    }
+    /* World-readable: a custom scorer reads it under another uid. */
+    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0 || fchmod(out, 0644) < 0) {
+        rc = err_sys(err, "cannot create '%s'", dst);
+        goto out;
+    }
+    uint64_t total = 0, max = ai->max_prediction_bytes;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = err_set(err, ERR_INVALID, "%s cannot be read", name);
+            goto out;
+        }
+        if (n == 0)
+            break;
+        total += (uint64_t)n;
+        if (total > max) {
+            rc = err_set(err, ERR_INVALID, "%s: larger than the limit of %llu bytes", name,
+                         (unsigned long long)max);
+            goto out;
+        }
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(out, chunk + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                rc = err_sys(err, "cannot write '%s'", dst);
+                goto out;
+            }
+            off += w;
+        }
+    }
+out:
+    if (out >= 0 && close(out) < 0 && rc == 0)
+        rc = err_sys(err, "cannot write '%s'", dst);
+    if (fd >= 0)
+        close(fd);
+    close(dfd);
+    return rc;
+}
+
+/* A program submitted to an AI problem: one run, then its predictions scored. */
+static void ai_run_code(struct judging *g)
+{
+    const struct prb_ai *ai = g->p->ai;
+    struct jdg_result *res = g->res;
+    char box[JDG_PATH_MAX], out[JDG_PATH_MAX], errp[JDG_PATH_MAX], pred[JDG_PATH_MAX];
+    wpath(g, box, "box");
+    wpath(g, out, "team.out");
+    wpath(g, errp, "team.err");
+    wpath(g, pred, "predictions");
+    struct prb_strv argv = { 0 };
+    struct sbx_config cfg;
+    struct err err = { 0 };
+    jdg_rmtree(box);
+    sbx_config_init(&cfg);
+    int need = ai->gpus > g->lang->gpus ? ai->gpus : g->lang->gpus;
+    if (jdg_copy_tree(g->compiled, box, &err) < 0 || grant_gpus(g, need, &cfg, &err) < 0) {
+        res->verdict = JDG_JE;
+        set_message(res->message, "%s", err.msg);
+        goto out;
+    }
+    const char *none[1] = { NULL };
+    jdg_expand(&g->lang->run, none, 0, g->main, g->run_lim.memory >> 20, &argv);
+    cfg.argv = (const char *const *)argv.v;
+    cfg.box = box;
+    cfg.time_limit = g->run_lim.time;
+    cfg.memory_limit = g->run_lim.memory;
+    cfg.output_limit = g->run_lim.output;
+    cfg.processes = g->run_lim.processes;
+    cfg.fd_limit = 64;
+    cfg.stdout_path = out;   /* kept from everyone: it may echo what it read */
+    cfg.stderr_path = errp;
+    jdg_language_binds(g->lang, &cfg, g->bind_store);
+    if (ai->public_dir && cfg.nbinds < SBX_MAX_BINDS)
+        cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = ai->public_dir, .inside = "/data" };
+    struct sbx_result r;
+    sbx_run(g->j->sbx, &cfg, &r);
+    res->cpu_seconds_total += r.cpu_seconds;
+    res->gpu_seconds += r.wall_seconds * (double)cfg.ngpus;
+    res->time_seconds = r.cpu_seconds;
+    res->memory_bytes = r.memory_bytes;
+    res->verdict = verdict_of_run(&r);
+    if (res->verdict == JDG_JE) {
+        set_message(res->message, "sandbox error: %s", r.message);
+        goto out;
+    }
+    if (res->verdict != JDG_AC)
+        goto out;
+    int rc = ai_take_predictions(g, box, pred, &err);
+    if (rc == 0) {
+        ai_score(g, pred);
+    } else {
+        res->verdict = rc == ERR_INVALID ? JDG_WA : JDG_JE;
+        set_message(res->message, "%s", err.msg);
+    }
+out:
+    jdg_strv_release(&argv);
+    jdg_rmtree(box);
+}
+
 static int language_allowed(const struct prb_problem *p, const struct jdg_language *lang)
 {
     if (!p->languages.n)
@@ -915,9 +1220,16 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
         set_message(res->message, "language '%s' is not allowed for this problem", g.lang->id);
         return 0;
     }
+    int data = JDG_LANGUAGE_IS_DATA(g.lang);   /* a prediction file: nothing to run */
+    if (data && (!p->ai || sub->nfiles != 1)) {
+        res->verdict = JDG_CE;
+        set_message(res->message, p->ai ? "a prediction file submission is one file"
+                                        : "prediction files ('%s') are only for AI problems", g.lang->id);
+        return 0;
+    }
 
     double tl = opts ? opts->time_limit : 0;
-    if (tl <= 0 && prb_problem_time_limit(p, &tl, NULL) < 0) {
+    if (!data && tl <= 0 && prb_problem_time_limit(p, &tl, NULL) < 0) {
         double slowest;
         if (jdg_problem_infer_time_limit(j, p, opts, &tl, &slowest, err) < 0) {
             res->verdict = JDG_JE;
@@ -940,6 +1252,16 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
 
     if ((rc = open_work(&g, err)) < 0)
         return rc;
+    if (data) {
+        struct stat st;
+        if (stat(sub->files[0], &st) < 0 || !S_ISREG(st.st_mode)) {
+            res->verdict = JDG_CE;
+            set_message(res->message, "the prediction file is not a readable file");
+        } else {
+            ai_score(&g, sub->files[0]);
+        }
+        goto out;
+    }
 
     /* Compile. */
     char log[JDG_PATH_MAX];
@@ -990,6 +1312,11 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
     char *dot = strrchr(g.main, '.');
     if (dot && dot != g.main)
         *dot = '\0';
+
+    if (p->ai) {   /* one run, then its predictions scored */
+        ai_run_code(&g);
+        goto out;
+    }
 
     if ((rc = prepare_checker(&g, err)) < 0) {
         res->verdict = JDG_JE;
@@ -1107,6 +1434,14 @@ int jdg_result_to_json(const struct jdg_result *res, struct buf *out)
     cJSON_AddStringToObject(o, "compile_output", res->compile_output ? res->compile_output : "");
     cJSON_AddStringToObject(o, "message", res->message);
     cJSON_AddNumberToObject(o, "cpu_seconds_total", res->cpu_seconds_total);
+    cJSON_AddNumberToObject(o, "gpu_seconds", isfinite(res->gpu_seconds) ? res->gpu_seconds : 0);
+    if (res->has_ai) {
+        cJSON *ai = cJSON_AddObjectToObject(o, "ai");
+        if (!ai)
+            abort();
+        cJSON_AddNumberToObject(ai, "public_score", res->ai_public_score);
+        cJSON_AddNumberToObject(ai, "private_score", res->ai_private_score);
+    }
     cJSON *tests = cJSON_AddArrayToObject(o, "tests");
     for (size_t i = 0; i < res->ntests; i++)
         cJSON_AddItemToArray(tests, jdg_test_result_json(&res->tests[i]));

@@ -108,8 +108,12 @@ static int parse_language(const struct prb_yctx *c, const struct prb_ynode *m, s
             rc = prb_yerr(c, kn, "unknown key '%.64s' in a language", k);
         }
     }
-    if (rc == 0 && (!l->id || !l->run.n || !l->extensions.n))
+    /* Without `run` (and `compile`) a language is a data file: AI problems'
+     * prediction files (JDG_LANGUAGE_IS_DATA). */
+    if (rc == 0 && (!l->id || !l->extensions.n))
         rc = prb_yerr(c, m, "a language needs 'id', 'extensions' and 'run'");
+    if (rc == 0 && !l->run.n && (l->compile.n || l->gpus || l->binds.n))
+        rc = prb_yerr(c, m, "a language without 'run' (prediction files) takes no 'compile', 'gpus' or 'binds'");
     if (rc == 0 && !l->name)
         l->name = xstrdup(l->id);
     for (size_t i = 0; rc == 0 && i < l->binds.n; i++)

@@ -330,8 +330,41 @@ static int case_in(const struct rule *r, const char *name)
     return !r->case_glob || glob_matches_or_parent(r->case_glob, name);
 }
 
+/* An AI problem's result has no test cases: the whole verdict stands for
+ * them, and `score` bounds both the public and the private score. */
+static int ai_rule_holds(const struct rule *r, const struct jdg_result *res, char *why, size_t size)
+{
+    unsigned m = spec_mask(res->verdict, r->exact_verdicts);
+    if (r->permitted && !(m & r->permitted)) {
+        str_fmt(why, size, "%s: %s is not permitted", r->origin, jdg_verdict_name(res->verdict));
+        return 0;
+    }
+    if (r->required && !(m & r->required)) {
+        str_fmt(why, size, "%s: %s is not a required verdict", r->origin, jdg_verdict_name(res->verdict));
+        return 0;
+    }
+    if (r->has_score) {
+        if (!res->has_ai) {
+            str_fmt(why, size, "%s: not scored (%s)", r->origin, jdg_verdict_name(res->verdict));
+            return 0;
+        }
+        const double scores[2] = { res->ai_public_score, res->ai_private_score };
+        for (int k = 0; k < 2; k++)
+            if (scores[k] < r->score_lo - 1e-9 || scores[k] > r->score_hi + 1e-9) {
+                str_fmt(why, size, "%s: %s score %.6g is not in [%g, %g]", r->origin, k ? "private" : "public",
+                        scores[k], r->score_lo, r->score_hi);
+                return 0;
+            }
+    }
+    if (r->message && !strstr(res->message, r->message)) {
+        str_fmt(why, size, "%s: the message does not contain '%s'", r->origin, r->message);
+        return 0;
+    }
+    return 1;
+}
+
 /* Returns 1 when the result satisfies the rule, else 0 with why filled. */
-static int rule_holds(const struct rule *r, const struct jdg_result *res, char *why, size_t size)
+static int rule_holds(const struct rule *r, const struct jdg_result *res, int ai, char *why, size_t size)
 {
     if (r->final) {
         if (!(V(res->verdict) & r->final)) {
@@ -344,6 +377,8 @@ static int rule_holds(const struct rule *r, const struct jdg_result *res, char *
         str_fmt(why, size, "%s: %s", r->origin, jdg_verdict_name(res->verdict));
         return 0;
     }
+    if (ai)
+        return ai_rule_holds(r, res, why, size);
     int required_seen = 0;
     for (size_t i = 0; i < res->ntests; i++) {
         const struct jdg_test_result *t = &res->tests[i];
@@ -504,7 +539,7 @@ static int run_input_validators(struct jdg_judge *j, const struct prb_problem *p
         }
         free(names);
     }
-    if (!nval)
+    if (!nval && !p->ai)   /* an AI package's inputs are its own files */
         printf("input validators: none (every package should have one)\n");
     return 0;
 }
@@ -670,7 +705,7 @@ static int verify(const char *path, const char *langs_path, double tl_override)
     }
     o.time_limit = tl;
 
-    printf("\n%-44s %-10s %-8s %8s  %s\n", "submission", "language", "verdict", "time", "result");
+    printf("\n%-44s %-11s %-8s %8s  %s\n", "submission", "language", "verdict", "time", "result");
     for (size_t i = 0; i < nsubs; i++) {
         struct submission *s = &subs[i];
         const char *lang = s->lang ? s->lang->id : "?";
@@ -680,7 +715,7 @@ static int verify(const char *path, const char *langs_path, double tl_override)
             continue;
         }
         char why[256] = "";
-        if (s->lang->gpus > 0) {
+        if (s->lang->gpus > 0 || (p->ai && p->ai->gpus > 0 && !JDG_LANGUAGE_IS_DATA(s->lang))) {
             char dev[512];
             const char *dd = getenv("CRUCIBLE_SANDBOX_DEV");
             str_fmt(dev, sizeof(dev), "%s/nvidia0", dd ? dd : "/dev");
@@ -709,14 +744,18 @@ static int verify(const char *path, const char *langs_path, double tl_override)
                      s->folder);
         }
         for (size_t k = 0; ok && k < rs.n; k++)
-            ok = rule_holds(&rs.v[k], &r, why, sizeof(why));
+            ok = rule_holds(&rs.v[k], &r, p->ai != NULL, why, sizeof(why));
         char verdict[32];
         if (p->type & PRB_TYPE_SCORING && r.verdict == JDG_AC)
             str_fmt(verdict, sizeof(verdict), "%g/%g", r.score, r.max_score);
         else
             str_fmt(verdict, sizeof(verdict), "%s", jdg_verdict_name(r.verdict));
-        printf("%-44s %-10s %-8s %7.3fs  %s%s\n", s->rel, lang, verdict, r.time_seconds, ok ? "ok" : "MISMATCH: ",
+        printf("%-44s %-11s %-8s %7.3fs  %s%s\n", s->rel, lang, verdict, r.time_seconds, ok ? "ok" : "MISMATCH: ",
                ok ? "" : why);
+        if (r.has_ai)
+            printf("    public score %.10g, private score %.10g\n", r.ai_public_score, r.ai_private_score);
+        else if (p->ai && r.message[0])
+            printf("    %.200s\n", r.message);
         fflush(stdout);
         if (!ok)
             problems++;

@@ -41,6 +41,8 @@ const char *prb_problem_name(const struct prb_problem *p)
 
 /* ---- freeing ---- */
 
+static void ai_free(struct prb_ai *ai);
+
 static void people_release(struct prb_people *pp)
 {
     for (size_t i = 0; i < pp->n; i++) {
@@ -102,6 +104,7 @@ void prb_problem_free(struct prb_problem *p)
     prbi_group_free(p->root_group);
     free(p->groups);
     free(p->cases);
+    ai_free(p->ai);
     free(p);
 }
 
@@ -722,9 +725,223 @@ static const char *const keys_new[] = {
     "allow_file_writing", "constants", "crucible", NULL,
 };
 
-/* `crucible:` is our documented extension (docs/judge.md):
+/* ---- AI problems: `crucible: ai:` (docs/ai-problems.md) ---- */
+
+static void ai_free(struct prb_ai *ai)
+{
+    if (!ai)
+        return;
+    free(ai->id_column);
+    prbi_strv_release(&ai->prediction_columns);
+    free(ai->split_column);
+    free(ai->public_ids_path);
+    free(ai->predictions_file);
+    free(ai->public_dir);
+    free(ai->solution_path);
+    free(ai->scorer_dir);
+    free(ai);
+}
+
+/* A non-empty string that fits a CSV header and a message. */
+static int ai_name(struct pctx *x, const struct prb_ynode *v, const char *key, char **out)
+{
+    if (prb_y_string(&x->c, v, key, out) < 0)
+        return ERR_INVALID;
+    if (!**out || strlen(*out) > PRB_NAME_MAX || strpbrk(*out, "\r\n\""))
+        return prb_yerr(&x->c, v, "'%s' must be a non-empty name of at most %d bytes without "
+                         "quotes or line breaks", key, PRB_NAME_MAX);
+    return 0;
+}
+
+static int parse_ai(struct pctx *x, const struct prb_ynode *v)
+{
+    struct prb_ai *ai = prbi_calloc(1, sizeof(*ai));
+    const struct prb_ynode *metric_node = NULL;
+    int direction = -1, rc = ERR_INVALID;
+    int64_t n;
+
+    x->p->ai = ai;
+    ai->precision = PRB_AI_DEFAULT_PRECISION;
+    ai->max_prediction_bytes = PRB_AI_DEFAULT_PREDICTION_BYTES;
+    if (prb_y_expect_map(&x->c, v, "'ai'") < 0)
+        return ERR_INVALID;
+    for (size_t i = 0; v && v->kind == PRB_Y_MAP && i + 1 < v->n; i += 2) {
+        const struct prb_ynode *kn = v->kids[i], *val = v->kids[i + 1];
+        const char *k = kn->str;
+        if (!strcmp(k, "metric")) {
+            char *m = NULL;
+            if (prb_y_string(&x->c, val, k, &m) < 0)
+                return ERR_INVALID;
+            int bad = prb_ai_metric_parse(m, &ai->metric, &ai->k) < 0;
+            if (bad)
+                prb_yerr(&x->c, val, "unknown metric '%.64s' (accuracy, f1_micro, f1_macro, roc_auc, "
+                          "log_loss, rmse, mae, map@K, ndcg@K with K from 1 to %d, or custom)", m,
+                          PRB_AI_MAX_K);
+            free(m);
+            if (bad)
+                return ERR_INVALID;
+            metric_node = val;
+        } else if (!strcmp(k, "direction")) {
+            const char *s = val && val->kind == PRB_Y_SCALAR ? val->str : "";
+            if (!strcmp(s, "maximize"))
+                direction = 1;
+            else if (!strcmp(s, "minimize"))
+                direction = 0;
+            else
+                return prb_yerr(&x->c, val, "'direction' must be maximize or minimize");
+        } else if (!strcmp(k, "id_column")) {
+            rc = ai_name(x, val, k, &ai->id_column);
+        } else if (!strcmp(k, "prediction_columns")) {
+            if ((rc = prb_y_strseq(&x->c, val, k, &ai->prediction_columns)) < 0)
+                return rc;
+            if (ai->prediction_columns.n == 0)
+                return prb_yerr(&x->c, val, "'prediction_columns' must not be empty");
+            for (size_t a = 0; a < ai->prediction_columns.n; a++) {
+                const char *c = ai->prediction_columns.v[a];
+                if (!*c || strlen(c) > PRB_NAME_MAX || strpbrk(c, "\r\n\""))
+                    return prb_yerr(&x->c, val, "'prediction_columns': each must be a non-empty name of "
+                                     "at most %d bytes without quotes or line breaks", PRB_NAME_MAX);
+                for (size_t b = 0; b < a; b++)
+                    if (!strcmp(ai->prediction_columns.v[b], c))
+                        return prb_yerr(&x->c, val, "'prediction_columns': '%.64s' appears twice", c);
+            }
+        } else if (!strcmp(k, "split_column")) {
+            rc = ai_name(x, val, k, &ai->split_column);
+        } else if (!strcmp(k, "public_ids")) {
+            rc = prb_y_string(&x->c, val, k, &ai->public_ids_path);   /* resolved by ai_finish */
+        } else if (!strcmp(k, "precision")) {
+            if ((rc = prb_y_int(&x->c, val, k, 0, PRB_AI_MAX_PRECISION, &n)) == 0)
+                ai->precision = (int)n;
+        } else if (!strcmp(k, "max_prediction_bytes")) {
+            const char *s = val && val->kind == PRB_Y_SCALAR ? val->str : "";
+            if (parse_size(s, PRB_AI_MAX_PREDICTION_BYTES, &ai->max_prediction_bytes) < 0 ||
+                ai->max_prediction_bytes == 0)
+                return prb_yerr(&x->c, val, "'max_prediction_bytes' must be a size from 1 byte to %llu "
+                                 "bytes", (unsigned long long)PRB_AI_MAX_PREDICTION_BYTES);
+            rc = 0;
+        } else if (!strcmp(k, "gpus")) {
+            if ((rc = prb_y_int(&x->c, val, k, 0, PRB_AI_MAX_GPUS, &n)) == 0)
+                ai->gpus = (int)n;
+        } else if (!strcmp(k, "predictions_file")) {
+            if ((rc = ai_name(x, val, k, &ai->predictions_file)) == 0 &&
+                (strchr(ai->predictions_file, '/') || !strcmp(ai->predictions_file, ".") ||
+                 !strcmp(ai->predictions_file, "..")))
+                return prb_yerr(&x->c, val, "'predictions_file' must be a plain file name");
+        } else {
+            return prb_yerr(&x->c, kn, "unknown key '%.64s' in 'ai'", k);
+        }
+        if (strcmp(k, "metric") && strcmp(k, "direction") && rc < 0)
+            return rc;
+    }
+    if (!metric_node)
+        return prb_yerr(&x->c, v, "'ai' needs a metric");
+    if (ai->split_column && ai->public_ids_path)
+        return prb_yerr(&x->c, v, "'ai': give split_column or public_ids, not both");
+    if (!ai->split_column && !ai->public_ids_path && ai->metric != PRB_AI_CUSTOM)
+        return prb_yerr(&x->c, v, "'ai' needs split_column or public_ids (which rows are public)");
+    if (!ai->id_column)
+        ai->id_column = prbi_strdup("id");
+    if (!ai->predictions_file)
+        ai->predictions_file = prbi_strdup("predictions.csv");
+    if (ai->prediction_columns.n == 0)
+        prbi_strv_push(&ai->prediction_columns, "prediction");
+    if (ai->prediction_columns.n > 1 && ai->metric != PRB_AI_LOG_LOSS && ai->metric != PRB_AI_CUSTOM)
+        return prb_yerr(&x->c, metric_node, "metric '%.64s' takes one prediction column", metric_node->str);
+    for (size_t a = 0; a < ai->prediction_columns.n; a++)
+        if (!strcmp(ai->prediction_columns.v[a], ai->id_column) ||
+            (ai->split_column && !strcmp(ai->prediction_columns.v[a], ai->split_column)))
+            return prb_yerr(&x->c, v, "'ai': '%.64s' is both a prediction column and the id or split "
+                             "column", ai->prediction_columns.v[a]);
+    if (ai->split_column && !strcmp(ai->split_column, ai->id_column))
+        return prb_yerr(&x->c, v, "'ai': the split column cannot be the id column");
+    ai->maximize = direction >= 0 ? direction : prb_ai_metric_maximize(ai->metric);
+    return 0;
+}
+
+/* An AI package's files, once the root is known: ai/solution.csv (checked
+ * for a built-in metric), the public ids file, ai/public/, ai/scorer/. */
+static int ai_finish(struct prbi_load *ld)
+{
+    struct prb_problem *p = ld->p;
+    struct prb_ai *ai = p->ai;
+    struct stat st;
+    int rc;
+
+    ai->solution_path = prbi_path_join(p->root, "ai/solution.csv");
+    if (lstat(ai->solution_path, &st) < 0)
+        return err_set(ld->err, ERR_INVALID, "'ai/solution.csv': missing (an AI problem needs its "
+                       "ground truth)");
+    if ((rc = prbi_check_inside(ld, ai->solution_path, "ai/solution.csv")) < 0)
+        return rc;
+    if (stat(ai->solution_path, &st) < 0 || !S_ISREG(st.st_mode))
+        return err_set(ld->err, ERR_INVALID, "'ai/solution.csv': not a file");
+    if (ai->public_ids_path) {
+        char *rel = ai->public_ids_path;
+        if (!*rel || rel[0] == '/' || strlen(rel) > PRB_PATH_MAX) {
+            rc = err_set(ld->err, ERR_INVALID, "problem.yaml: 'public_ids' must be a path inside the "
+                         "package");
+            return rc;
+        }
+        ai->public_ids_path = prbi_path_join(p->root, rel);
+        if (lstat(ai->public_ids_path, &st) < 0)
+            rc = err_set(ld->err, ERR_INVALID, "'%.200s': missing (named by 'public_ids')", rel);
+        else if ((rc = prbi_check_inside(ld, ai->public_ids_path, rel)) == 0 &&
+                 (stat(ai->public_ids_path, &st) < 0 || !S_ISREG(st.st_mode)))
+            rc = err_set(ld->err, ERR_INVALID, "'%.200s': not a file", rel);
+        free(rel);
+        if (rc < 0)
+            return rc;
+    }
+    if (is_dir(p->root, "ai/public")) {
+        ai->public_dir = prbi_path_join(p->root, "ai/public");
+        if ((rc = prbi_check_inside(ld, ai->public_dir, "ai/public")) < 0)
+            return rc;
+    }
+    if (ai->metric == PRB_AI_CUSTOM) {
+        if (!is_dir(p->root, "ai/scorer"))
+            return err_set(ld->err, ERR_INVALID, "'ai/scorer/': missing (metric 'custom' needs a scorer)");
+        ai->scorer_dir = prbi_path_join(p->root, "ai/scorer");
+        return prbi_check_inside(ld, ai->scorer_dir, "ai/scorer");
+    }
+    return prb_ai_solution_check(ai, NULL, NULL, ld->err);
+}
+
+/* An AI package without data/: a root group holding an empty secret group,
+ * so that code walking the groups (result aggregation) sees the usual
+ * shape, with no test cases. */
+static void ai_empty_testdata(struct prb_problem *p)
+{
+    struct prb_group *g[2];
+    for (int i = 0; i < 2; i++) {
+        g[i] = prbi_calloc(1, sizeof(*g[i]));
+        g[i]->name = prbi_strdup(i ? "secret" : "");
+        g[i]->dir = prbi_path_join(p->root, i ? "data/secret" : "data");
+        g[i]->index = (size_t)i;
+        g[i]->aggregation = PRB_AGG_PASS_FAIL;
+        g[i]->max_score = INFINITY;
+        g[i]->verdict_mode = PRB_VMODE_WORST_ERROR;
+        g[i]->legacy_aggregation = PRB_AGG_SUM;
+        g[i]->accept_score = 1;
+        g[i]->range_min = -INFINITY;
+        g[i]->range_max = INFINITY;
+    }
+    g[1]->parent = g[0];
+    g[0]->items = prbi_calloc(1, sizeof(*g[0]->items));
+    g[0]->items[0].group = g[1];
+    g[0]->n_items = 1;
+    p->root_group = g[0];
+    p->secret = g[1];
+    p->groups = prbi_calloc(2, sizeof(*p->groups));
+    p->groups[0] = g[0];
+    p->groups[1] = g[1];
+    p->n_groups = 2;
+    p->cases = prbi_calloc(1, sizeof(*p->cases));
+}
+
+/* `crucible:` is our documented extension (docs/judge.md, docs/ai-problems.md):
  *   crucible:
  *     checker: testlib     # the output validator is a testlib-style checker
+ *     ai: {...}            # an AI problem (parse_ai)
  */
 static int parse_crucible(struct pctx *x, const struct prb_ynode *v)
 {
@@ -732,6 +949,11 @@ static int parse_crucible(struct pctx *x, const struct prb_ynode *v)
         return ERR_INVALID;
     for (size_t i = 0; v && v->kind == PRB_Y_MAP && i + 1 < v->n; i += 2) {
         const struct prb_ynode *kn = v->kids[i], *val = v->kids[i + 1];
+        if (!strcmp(kn->str, "ai")) {
+            if (parse_ai(x, val) < 0)
+                return ERR_INVALID;
+            continue;
+        }
         if (strcmp(kn->str, "checker") != 0)
             return prb_yerr(&x->c, kn, "unknown key '%.64s' in 'crucible'", kn->str);
         const char *s = val && val->kind == PRB_Y_SCALAR ? val->str : "";
@@ -1093,7 +1315,17 @@ int prb_package_load(const char *path, const char *tmp_dir, const struct prb_loa
         p->checker = PRB_CHECKER_VALIDATOR;
     if (p->limits.time_limit_source == PRB_TL_NONE && (rc = read_timelimit_file(&ld)) < 0)
         goto out;
-    if ((rc = prbi_testdata_load(&ld)) < 0)
+    if (p->ai && p->type != PRB_TYPE_PASS_FAIL) {
+        rc = err_set(err, ERR_INVALID, "problem.yaml: an AI problem ('crucible: ai') must be of type "
+                     "pass-fail (its metric scores it)");
+        goto out;
+    }
+    if (p->ai && (rc = ai_finish(&ld)) < 0)
+        goto out;
+    /* An AI package needs no test data; with a data/ folder it is loaded as usual. */
+    if (p->ai && !is_dir(p->root, "data"))
+        ai_empty_testdata(p);
+    else if ((rc = prbi_testdata_load(&ld)) < 0)
         goto out;
     *out = p;
     p = NULL;

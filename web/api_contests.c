@@ -235,6 +235,10 @@ static cJSON *contest_json(const struct web_contest *c, const struct web_contest
     add_languages(o, c->languages);
     web_json_add_i64(o, "max_submissions", c->max_submissions);
     web_json_add_i64(o, "submission_interval", c->submission_interval);
+    /* AI leaderboards */
+    web_json_add_i64(o, "final_submissions", c->final_submissions > 0 ? c->final_submissions : WEB_AI_FINAL_DEFAULT);
+    web_json_add_i64(o, "daily_submissions", c->daily_submissions);
+    cJSON_AddBoolToObject(o, "private_published", c->private_published);
     cJSON_AddStringToObject(o, "state", web_contest_state(c, now));
     cJSON_AddBoolToObject(o, "unfrozen", c->unfrozen);
     if (a->jury)
@@ -265,7 +269,9 @@ static cJSON *contest_json(const struct web_contest *c, const struct web_contest
     X("penalty_minutes", INT, 0) \
     X("languages", ARRAY, 0) \
     X("max_submissions", INT, 0) \
-    X("submission_interval", INT, 0)
+    X("submission_interval", INT, 0) \
+    X("final_submissions", INT, 0)          /* AI leaderboards */ \
+    X("daily_submissions", INT, 0)
 #define CREATE_FIELD(name, type, req) { name, WEB_JSON_##type, req },
 #define PATCH_FIELD(name, type, req) { name, WEB_JSON_##type, 0 },
 
@@ -273,6 +279,7 @@ static const struct web_json_field contest_create_fields[] = { CONTEST_FIELDS(CR
 static const struct web_json_field contest_patch_fields[] = {
     CONTEST_FIELDS(PATCH_FIELD)
     { "unfrozen", WEB_JSON_BOOL, 0 },
+    { "private_published", WEB_JSON_BOOL, 0 },     /* AI leaderboards: the jury reveals the private board */
 };
 #undef CREATE_FIELD
 #undef PATCH_FIELD
@@ -372,8 +379,14 @@ static int contest_apply(struct web_req *r, const cJSON *body, struct web_contes
         int_field(r, body, "max_submissions", 0, CONTEST_SUBMISSIONS_MAX, "must be between 0 and 1000000",
                   &c->max_submissions) < 0 ||
         int_field(r, body, "submission_interval", 0, CONTEST_DURATION_MAX, "must be between 0 and 366 days",
-                  &c->submission_interval) < 0)
+                  &c->submission_interval) < 0 ||
+        /* AI leaderboards */
+        int_field(r, body, "final_submissions", 1, WEB_AI_FINAL_MAX, "must be between 1 and 100",
+                  &c->final_submissions) < 0 ||
+        int_field(r, body, "daily_submissions", 0, CONTEST_SUBMISSIONS_MAX, "must be between 0 and 1000000",
+                  &c->daily_submissions) < 0)
         return -1;
+    bool_field(body, "private_published", &c->private_published);
     bool_field(body, "public", &c->is_public);
     bool_field(body, "team_mode", &c->team_mode);
     bool_field(body, "unfrozen", &c->unfrozen);
@@ -430,6 +443,7 @@ void web_api_contest_create(struct web_req *r, struct web_store *s)
     c.registration = WEB_REG_ADMIN;
     c.rules = WEB_RULES_ICPC;
     c.penalty_minutes = 20;
+    c.final_submissions = WEB_AI_FINAL_DEFAULT;
     if (contest_apply(r, body, &c) < 0)
         goto out;
     c.created_by = r->user.id;

@@ -96,6 +96,7 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s)
         { "cores", WEB_JSON_INT, 0 },
         { "memory_bytes", WEB_JSON_INT, 0 },
         { "gpus", WEB_JSON_INT, 0 },
+        { "gpu_model", WEB_JSON_STRING, 0 },    /* compute budgets: "NVIDIA H100 80GB HBM3" */
     };
     struct web_judge_host host = { 0 };
     struct web_job job;
@@ -138,6 +139,8 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s)
         web_json_add_i64(c, "cores", web_json_i64(body, "cores", 0));
         web_json_add_i64(c, "memory_bytes", web_json_i64(body, "memory_bytes", 0));
         web_json_add_i64(c, "gpus", web_json_i64(body, "gpus", 0));
+        if (web_claim_gpu_model(r, body, c) < 0)    /* compute budgets */
+            goto out;
         cJSON_AddStringToObject(c, "account", r->user.name);
         caps = cJSON_PrintUnformatted(c);
         cJSON_Delete(c);
@@ -151,7 +154,11 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s)
         web_reply_empty(r, 204);
         goto out;
     }
-    rc = web_store_job_claim_for(s, host.id, langs.buf, r->srv->cfg->lease_seconds, r->now, &job, &err);
+    /* compute budgets and scheduling: only jobs this host can run, fairly shared */
+    struct web_claim_caps offer = { .languages = langs.buf, .gpus = web_json_i64(body, "gpus", 0),
+                                    .memory_bytes = web_json_i64(body, "memory_bytes", 0),
+                                    .max_jobs_per_user = r->srv->cfg->max_jobs_per_user };
+    rc = web_store_job_claim_caps(s, host.id, &offer, r->srv->cfg->lease_seconds, r->now, &job, &err);
     if (rc == ERR_NOTFOUND) {
         web_reply_empty(r, 204);
         goto out;
@@ -178,6 +185,8 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s)
         cJSON_AddNullToObject(pj, "time_limit");
     else
         cJSON_AddNumberToObject(pj, "time_limit", job.time_limit);
+    if (job.gpus > 0)                       /* compute budgets: the GPUs to hold while judging */
+        web_json_add_i64(pj, "gpus", job.gpus);
     cJSON_AddItemToObject(j, "problem", pj);
     cJSON_AddStringToObject(f, "name", job.filename);
     cJSON_AddStringToObject(f, "blob", job.source_hash);
@@ -351,6 +360,9 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
      * come back (the job is judged again when its lease runs out). */
     res.message = web_json_str(body, "message", "");
     web_text_truncate((char *)res.message, WEB_MESSAGE_MAX);
+    /* compute budgets: clamped, not refused (as above) */
+    res.cpu_seconds = web_compute_clamp(web_json_num(body, "cpu_seconds_total", 0));
+    res.gpu_seconds = web_compute_clamp(web_json_num(body, "gpu_seconds", 0));
     if (tests_parse(r, cJSON_GetObjectItemCaseSensitive(body, "tests"), 0, &tests, &res.ntests) < 0)
         goto out;
     res.tests = tests;
@@ -396,7 +408,14 @@ void web_api_judge_result(struct web_req *r, struct web_store *s)
         goto out;
     }
     res.compile_output_hash = out_hash;
+    /* AI leaderboards: the `ai` scores, stored with the result in one transaction */
+    double ai_scores[2];
+    int ai = web_leaderboard_result_begin(r, s, body, &j, &res, tests, ai_scores);
+    if (ai < 0)
+        goto out;
     rc = web_store_job_complete(s, j.judge_host_id, j.id, &res, r->now, &err);
+    if (ai)
+        rc = web_leaderboard_result_end(s, j.id, rc, ai_scores, &err);
     if (rc == WEB_STORE_CONFLICT) {
         web_reply_error(r, 409, "lease_lost", "%s", err.msg);
         goto out;

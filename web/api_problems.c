@@ -392,6 +392,17 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
         web_reply_store_error(r, rc, &err);
         goto out;
     }
+    if (web_compute_problem_store(r, s, row.id, p) < 0)     /* compute budgets: the GPUs its runs need */
+        goto out;
+    if (p->ai) {
+        /* AI leaderboards: the metric's direction and the decimals shown */
+        struct web_ai_problem ap = { .problem_id = row.id, .maximize = p->ai->maximize,
+                                     .precision = p->ai->precision };
+        if ((rc = web_store_ai_problem_put(s, &ap, &err)) < 0) {
+            web_reply_store_error(r, rc, &err);
+            goto out;
+        }
+    }
     {
         char target[64], detail[256];
         str_fmt(target, sizeof(target), "problem %lld", (long long)row.id);

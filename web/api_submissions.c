@@ -180,6 +180,11 @@ static int contest_submission_check(struct web_req *r, struct web_store *s, cons
             }
         }
     }
+    /* compute budgets: a user or team over a quota is refused at once (the jury never) */
+    if (!a.jury && web_compute_quota_check(r, s, c.id, sub->user_id, sub->team_id) < 0)
+        return -1;
+    if (!a.jury && web_leaderboard_daily_check(r, s, &c, sub) < 0)     /* AI leaderboards: daily limits */
+        return -1;
     if (name || when)
         str_fmt(audit, auditsize, "contest %lld, user '%s', time %lld", (long long)c.id, name ? u.name : r->user.name,
                 (long long)sub->submitted_at);
@@ -355,6 +360,14 @@ static cJSON *submission_json(const struct web_submission *sub)
     return o;
 }
 
+/* 1 if the problem is an AI problem (its leaderboard settings are stored at upload). */
+static int ai_problem(struct web_store *s, int64_t problem_id)
+{
+    struct web_ai_problem ap = { 0 };
+    struct err err;
+    return web_store_ai_problem_get(s, problem_id, &ap, &err) == 0 && ap.stored;
+}
+
 void web_api_submission_get(struct web_req *r, struct web_store *s)
 {
     struct web_submission sub;
@@ -413,6 +426,12 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
         else
             cJSON_AddNullToObject(so, "message");
         web_json_add_i64(so, "judging", j.id);
+    } else if (judged && !hidden && !strcmp(j.verdict, "WA") && ai_problem(s, sub.problem_id)) {
+        /* Why an AI problem refused the predictions: the prediction checker
+         * names only lines, ids and columns of what was sent (problems.h,
+         * prb_ai_score_file), so its owner may read it; other problems'
+         * messages may quote secret data and stay the jury's. */
+        cJSON_AddStringToObject(so, "message", j.message);
     }
     cJSON *arr = hidden ? NULL : cJSON_AddArrayToObject(so, "tests");
     if (hidden)

@@ -49,6 +49,8 @@ static const struct key keys[] = {
       STR(ui_dir, "the browser UI's files (default: the source tree's web/ui, else /usr/share/crucible/ui)") },
     { "judges", K_JUDGES, offsetof(struct web_config, judges), 0, 0, WEB_JUDGES_MAX,
       "started as root: judge workers run alongside (auto: one per CPU core; 0: none)" },
+    { "max_jobs_per_user", INT(max_jobs_per_user, 0, 100000,
+                               "judgings one user may have in progress at once (fair share); 0: no cap") },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -73,6 +75,7 @@ void web_config_init(struct web_config *c)
     c->trust_proxy = 0;
     c->log_level = LOG_INFO;
     c->judges = -1;
+    c->max_jobs_per_user = 2;       /* compute budgets */
 }
 
 static const struct key *find_key(const char *name)

@@ -229,6 +229,8 @@ const struct web_json_field web_fields_result[] = {
     { "cpu_seconds_total", WEB_JSON_NUMBER, 1 },
     { "tests", WEB_JSON_ARRAY, 1 },
     { "groups", WEB_JSON_ARRAY, 0 },       /* newer judges: per test data group, for IOI subtasks */
+    { "gpu_seconds", WEB_JSON_NUMBER, 0 },  /* compute budgets: wall time x GPUs held; 0 none */
+    { "ai", WEB_JSON_OBJECT, 0 },           /* AI leaderboards: {"public_score", "private_score"} */
 };
 const struct web_json_field web_fields_result_test[] = {
     { "name", WEB_JSON_STRING, 1 },

@@ -141,6 +141,20 @@ static const struct web_route routes[] = {
     { "PATCH", "/api/v1/judges/{id}", web_api_judge_patch, WEB_AUTH_ORGANIZER, WEB_BODY_JSON, WEB_BODY_JSON_MAX,
       NULL, NULL, 0 },
 
+    /* ---- compute budgets: quotas and usage (api_compute.c) ---- */
+    { "GET", "/api/v1/contests/{id}/quota", web_api_quota_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "PUT", "/api/v1/contests/{id}/quota", web_api_quota_put, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/usage", web_api_usage_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, "user", 0 },
+
+    /* ---- AI leaderboards (api_leaderboard.c) ---- */
+    { "GET", "/api/v1/contests/{id}/leaderboard", web_api_leaderboard_get, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
+      "board,problem,format", 0 },
+    { "POST", "/api/v1/contests/{id}/final", web_api_final_set, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "POST", "/api/v1/submissions/{id}/baseline", web_api_submission_baseline, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+
     /* ---- the browser UI's static files (static.c) ---- */
     /* Not in this table: /ui/..., /vendor/... and the UI's pages are
      * prefixes, matched by web_static_route() when no route here matches. */

@@ -726,6 +726,11 @@ static int contest_fields_ok(const struct web_contest *c, struct err *err)
     TRY(check_languages(c->languages, err));
     TRY(check_nonneg(err, "submission limit", c->max_submissions));
     TRY(check_nonneg(err, "submission interval", c->submission_interval));
+    /* AI leaderboards: 0 final submissions means the default */
+    if (c->final_submissions < 0 || c->final_submissions > WEB_AI_FINAL_MAX)
+        return err_set(err, ERR_INVALID, "final submissions must be between 1 and %d", WEB_AI_FINAL_MAX);
+    TRY(check_nonneg(err, "daily submission limit", c->daily_submissions));
+    TRY(check_flag(err, "private_published", c->private_published));
     return 0;
 }
 
@@ -1066,6 +1071,10 @@ int web_store_job_complete(struct web_store *s, int64_t judge_id, int64_t judgin
         return err_set(err, ERR_INVALID, "invalid time or score");
     if (res->message)
         TRY(check_text(err, "judging message", res->message, WEB_MESSAGE_MAX, 1));
+    /* compute budgets */
+    if (!(res->cpu_seconds >= 0 && res->cpu_seconds <= WEB_COMPUTE_MAX) ||
+        !(res->gpu_seconds >= 0 && res->gpu_seconds <= WEB_COMPUTE_MAX))
+        return err_set(err, ERR_INVALID, "cpu and gpu seconds must be within 0 and %g", WEB_COMPUTE_MAX);
     if (res->ntests > WEB_TESTS_MAX)
         return err_set(err, ERR_LIMIT, "more than %d test results", WEB_TESTS_MAX);
     if (res->ntests && !res->tests)
@@ -1524,4 +1533,162 @@ int web_store_job_progress(struct web_store *s, int64_t judge_id, int64_t judgin
             return err_set(err, ERR_INVALID, "invalid time or score in test '%s'", t->name);
     }
     return s->ops->job_progress(s, judge_id, judging_id, tests, n, lease_seconds, now, err);
+}
+
+/* ---- compute budgets and scheduling ---------------------------------------------------------------- */
+
+static const char *const quota_scope_names[] = { "user", "team" };
+ENUM_FUNCS(quota_scope, web_quota_scope, quota_scope_names)
+
+void web_usage_list_release(struct web_usage_list *l)
+{
+    if (!l)
+        return;
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static int compute_ok(struct err *err, const char *what, double v)
+{
+    if (!(v >= 0 && v <= WEB_COMPUTE_MAX))
+        return err_set(err, ERR_INVALID, "%s must be within 0 and %g", what, WEB_COMPUTE_MAX);
+    return 0;
+}
+
+int web_store_job_claim_caps(struct web_store *s, int64_t judge_id, const struct web_claim_caps *caps,
+                             int64_t lease_seconds, int64_t now, struct web_job *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "judge host id", judge_id));
+    TRY(lease_ok(lease_seconds, now, err));
+    struct web_claim_caps c = *caps;
+    if (!c.languages)
+        c.languages = "";
+    if (*c.languages)
+        TRY(check_language_list(err, c.languages));
+    TRY(check_nonneg(err, "gpus", c.gpus));
+    TRY(check_nonneg(err, "memory", c.memory_bytes));
+    TRY(check_nonneg(err, "jobs per user", c.max_jobs_per_user));
+    return s->ops->job_claim_caps(s, judge_id, &c, lease_seconds, now, out, err);
+}
+
+int web_store_problem_gpus_set(struct web_store *s, int64_t problem_id, int64_t gpus, struct err *err)
+{
+    TRY(check_id(err, "problem id", problem_id));
+    if (gpus < 0 || gpus > WEB_GPUS_MAX)
+        return err_set(err, ERR_INVALID, "gpus must be from 0 to %d", WEB_GPUS_MAX);
+    return s->ops->problem_gpus_set(s, problem_id, gpus, err);
+}
+
+int web_store_problem_gpus_get(struct web_store *s, int64_t problem_id, int64_t *gpus, struct err *err)
+{
+    *gpus = 0;
+    TRY(check_id(err, "problem id", problem_id));
+    return s->ops->problem_gpus_get(s, problem_id, gpus, err);
+}
+
+int web_store_quota_get(struct web_store *s, int64_t contest_id, enum web_quota_scope scope, struct web_quota *out,
+                        struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "contest id", contest_id));
+    TRY(check_enum(err, "quota scope", (int)scope, COUNT(quota_scope_names)));
+    return s->ops->quota_get(s, contest_id, scope, out, err);
+}
+
+int web_store_quota_put(struct web_store *s, const struct web_quota *q, struct err *err)
+{
+    TRY(check_id(err, "contest id", q->contest_id));
+    TRY(check_enum(err, "quota scope", (int)q->scope, COUNT(quota_scope_names)));
+    TRY(compute_ok(err, "cpu_seconds_per_day", q->cpu_seconds_per_day));
+    TRY(compute_ok(err, "cpu_seconds_total", q->cpu_seconds_total));
+    TRY(compute_ok(err, "gpu_seconds_per_day", q->gpu_seconds_per_day));
+    TRY(compute_ok(err, "gpu_seconds_total", q->gpu_seconds_total));
+    TRY(check_nonneg(err, "time", q->updated_at));
+    return s->ops->quota_put(s, q, err);
+}
+
+int web_store_usage(struct web_store *s, int64_t contest_id, enum web_quota_scope scope, int64_t id,
+                    int64_t day_start, struct web_usage_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "contest id", contest_id));
+    TRY(check_enum(err, "quota scope", (int)scope, COUNT(quota_scope_names)));
+    TRY(check_opt_id(err, "user or team id", id));
+    TRY(check_nonneg(err, "time", day_start));
+    return s->ops->usage(s, contest_id, scope, id, day_start, out, err);
+}
+
+/* ---- AI leaderboards ----------------------------------------------------------------------------------- */
+
+PLAIN_LIST_RELEASE(web_ai_entry)
+
+static int score_ok(struct err *err, double v)
+{
+    return v >= -1e300 && v <= 1e300 ? 0 : err_set(err, ERR_INVALID, "a score must be a finite number");
+}
+
+int web_store_judging_ai_set(struct web_store *s, int64_t judging_id, double public_score, double private_score,
+                             struct err *err)
+{
+    TRY(check_id(err, "judging id", judging_id));
+    TRY(score_ok(err, public_score));
+    TRY(score_ok(err, private_score));
+    return s->ops->judging_ai_set(s, judging_id, public_score, private_score, err);
+}
+
+int web_store_ai_problem_get(struct web_store *s, int64_t problem_id, struct web_ai_problem *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "problem id", problem_id));
+    return s->ops->ai_problem_get(s, problem_id, out, err);
+}
+
+int web_store_ai_problem_put(struct web_store *s, const struct web_ai_problem *p, struct err *err)
+{
+    TRY(check_id(err, "problem id", p->problem_id));
+    TRY(check_flag(err, "maximize", p->maximize));
+    if (p->precision < 0 || p->precision > WEB_AI_PRECISION_MAX)
+        return err_set(err, ERR_INVALID, "precision must be between 0 and %d", WEB_AI_PRECISION_MAX);
+    return s->ops->ai_problem_put(s, p, err);
+}
+
+int web_store_ai_entries(struct web_store *s, int64_t contest_id, struct web_ai_entry_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "contest id", contest_id));
+    return s->ops->ai_entries(s, contest_id, out, err);
+}
+
+int web_store_ai_final_set(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id,
+                           const int64_t *submission_ids, size_t n, struct err *err)
+{
+    TRY(check_id(err, "contest id", contest_id));
+    TRY(check_opt_id(err, "team id", team_id));
+    TRY(check_id(err, "user id", user_id));
+    if (n > WEB_AI_FINAL_MAX)
+        return err_set(err, ERR_LIMIT, "more than %d final submissions", WEB_AI_FINAL_MAX);
+    for (size_t i = 0; i < n; i++)
+        TRY(check_id(err, "submission id", submission_ids[i]));
+    return s->ops->ai_final_set(s, contest_id, team_id, user_id, submission_ids, n, err);
+}
+
+int web_store_ai_baseline_set(struct web_store *s, int64_t submission_id, int baseline, struct err *err)
+{
+    TRY(check_id(err, "submission id", submission_id));
+    TRY(check_flag(err, "baseline", baseline));
+    return s->ops->ai_baseline_set(s, submission_id, baseline, err);
+}
+
+int web_store_ai_daily_count(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id, int64_t from,
+                             int64_t to, int64_t *count, struct err *err)
+{
+    *count = 0;
+    TRY(check_id(err, "contest id", contest_id));
+    TRY(check_opt_id(err, "team id", team_id));
+    TRY(check_id(err, "user id", user_id));
+    if (from > to)
+        return err_set(err, ERR_INVALID, "the period ends before it starts");
+    return s->ops->ai_daily_count(s, contest_id, team_id, user_id, from, to, count, err);
 }

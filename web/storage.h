@@ -184,6 +184,10 @@ struct web_contest {
     int64_t submission_interval;            /* seconds between one participant's submissions; 0 */
     int64_t created_by;
     int64_t created_at;
+    /* AI leaderboards (api_leaderboard.c) */
+    int64_t final_submissions;              /* K: final submissions a team may choose, 1 to WEB_AI_FINAL_MAX */
+    int64_t daily_submissions;              /* per team (or user) and UTC day, failed ones not counted; 0 unlimited */
+    int private_published;                  /* the jury revealed the private leaderboard */
 };
 
 struct web_contest_problem {
@@ -287,6 +291,9 @@ struct web_judging_result {
      * below; judging_id unused), NULL/0 when it sent none */
     const struct web_judging_group *groups;
     size_t ngroups;                         /* at most WEB_GROUPS_MAX */
+    /* compute budgets: what the judging used, each 0 to WEB_COMPUTE_MAX */
+    double cpu_seconds;                     /* the judge's cpu_seconds_total */
+    double gpu_seconds;                     /* wall time x GPUs held */
 };
 
 /* What a judge needs to start: filled by web_store_job_claim. */
@@ -303,6 +310,7 @@ struct web_job {
     double time_limit;
     int64_t memory_limit;
     int64_t lease_expires;
+    int64_t gpus;                           /* compute budgets: GPUs the problem's runs need */
 };
 
 /* One contest submission as a scoreboard sees it. */
@@ -468,6 +476,88 @@ struct web_tag_count_list {
 };
 void web_tag_count_list_release(struct web_tag_count_list *l);
 
+/* ---- compute budgets and scheduling (types; functions at the end) ---------------------------
+ * Every judging records the CPU-seconds its runs used (the judge's
+ * cpu_seconds_total) and its GPU-seconds (wall time x GPUs held). A contest
+ * may cap them per user or per team, per UTC day and in total; a judge host
+ * advertises what it offers and is handed only jobs that fit it. */
+enum web_quota_scope { WEB_QUOTA_USER, WEB_QUOTA_TEAM };
+const char *web_quota_scope_name(enum web_quota_scope v);
+int web_quota_scope_parse(const char *s, enum web_quota_scope *out);
+
+#define WEB_COMPUTE_MAX 1e12        /* seconds: the largest quota or usage figure kept */
+#define WEB_GPUS_MAX 64             /* GPUs a problem may ask for or a host advertise */
+
+/* One scope's quota in a contest; 0 in a field: unlimited. */
+struct web_quota {
+    int64_t contest_id;
+    enum web_quota_scope scope;
+    double cpu_seconds_per_day;
+    double cpu_seconds_total;
+    double gpu_seconds_per_day;
+    double gpu_seconds_total;
+    int64_t updated_at;
+};
+
+/* One user's or team's use of a contest's compute: finished judgings of its
+ * submissions, valid or not (a rejudged run used the machine too); "day" is
+ * the judgings finished at or after the day's start. */
+struct web_usage {
+    int64_t id;                             /* the user or team */
+    double cpu_day, cpu_total;
+    double gpu_day, gpu_total;
+};
+
+struct web_usage_list {
+    struct web_usage *v;
+    size_t n;
+};
+void web_usage_list_release(struct web_usage_list *l);
+
+/* What a judge host offers a claim. */
+struct web_claim_caps {
+    const char *languages;                  /* "c,cpp"; NULL or "" any */
+    int64_t gpus;                           /* free GPUs; a job needing more is not offered */
+    int64_t memory_bytes;                   /* 0: unknown (no memory check) */
+    int64_t max_jobs_per_user;              /* concurrent judgings per user; 0: no cap */
+};
+
+/* ---- AI leaderboards (api_leaderboard.c; functions at the end) ------------------------
+ * A judging of an AI problem carries a public and a private score (the
+ * judge's `ai` result). A problem is AI when one of its judgings does, or
+ * when it has a row of its own here giving its direction and precision. */
+#define WEB_AI_PRECISION_DEFAULT 5
+#define WEB_AI_PRECISION_MAX 12     /* decimals shown at most */
+#define WEB_AI_FINAL_DEFAULT 2
+#define WEB_AI_FINAL_MAX 100        /* final submissions one team may choose */
+
+struct web_ai_problem {
+    int64_t problem_id;
+    int stored;                             /* read: 0 when the problem has no row (the defaults) */
+    int maximize;                           /* 1: higher is better (default) */
+    int precision;                          /* 0 to WEB_AI_PRECISION_MAX decimals (default 5) */
+};
+
+/* One scored submission of a contest (not ignored; its valid finished
+ * judging carries scores), as the leaderboards see it. */
+struct web_ai_entry {
+    int64_t submission_id;
+    int64_t user_id;
+    int64_t team_id;                        /* 0 none */
+    int64_t problem_id;
+    int64_t submitted_at;
+    double public_score;
+    double private_score;
+    int baseline;                           /* marked by the jury */
+    int final;                              /* chosen by its team as a final submission */
+};
+
+struct web_ai_entry_list {
+    struct web_ai_entry *v;
+    size_t n;
+};
+void web_ai_entry_list_release(struct web_ai_entry_list *l);
+
 /* ---- the engine interface -------------------------------------------------------
  * An engine fills one static struct web_store_ops. Callers never use it
  * directly: they call the web_store_* functions below, which check every
@@ -631,6 +721,29 @@ struct web_store_ops {
     int (*job_progress)(struct web_store *s, int64_t judge_id, int64_t judging_id,
                         const struct web_test_result *tests, size_t n, int64_t lease_seconds, int64_t now,
                         struct err *err);
+
+    /* compute budgets and scheduling */
+    int (*job_claim_caps)(struct web_store *s, int64_t judge_id, const struct web_claim_caps *caps,
+                          int64_t lease_seconds, int64_t now, struct web_job *out, struct err *err);
+    int (*problem_gpus_set)(struct web_store *s, int64_t problem_id, int64_t gpus, struct err *err);
+    int (*problem_gpus_get)(struct web_store *s, int64_t problem_id, int64_t *gpus, struct err *err);
+    int (*quota_get)(struct web_store *s, int64_t contest_id, enum web_quota_scope scope, struct web_quota *out,
+                     struct err *err);
+    int (*quota_put)(struct web_store *s, const struct web_quota *q, struct err *err);
+    int (*usage)(struct web_store *s, int64_t contest_id, enum web_quota_scope scope, int64_t id, int64_t day_start,
+                 struct web_usage_list *out, struct err *err);
+
+    /* AI leaderboards */
+    int (*judging_ai_set)(struct web_store *s, int64_t judging_id, double public_score, double private_score,
+                          struct err *err);
+    int (*ai_problem_get)(struct web_store *s, int64_t problem_id, struct web_ai_problem *out, struct err *err);
+    int (*ai_problem_put)(struct web_store *s, const struct web_ai_problem *p, struct err *err);
+    int (*ai_entries)(struct web_store *s, int64_t contest_id, struct web_ai_entry_list *out, struct err *err);
+    int (*ai_final_set)(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id,
+                        const int64_t *submission_ids, size_t n, struct err *err);
+    int (*ai_baseline_set)(struct web_store *s, int64_t submission_id, int baseline, struct err *err);
+    int (*ai_daily_count)(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id, int64_t from,
+                          int64_t to, int64_t *count, struct err *err);
 };
 
 /* ---- opening ---------------------------------------------------------------------- */
@@ -931,5 +1044,50 @@ int web_store_problem_tag_counts(struct web_store *s, int published_only, struct
 int web_store_job_progress(struct web_store *s, int64_t judge_id, int64_t judging_id,
                            const struct web_test_result *tests, size_t n, int64_t lease_seconds, int64_t now,
                            struct err *err);
+
+/* ---- compute budgets and scheduling ---------------------------------------------------------------
+ * How a claim chooses (fair share): of the queued submissions the host can
+ * run (language offered, the problem's GPUs <= caps->gpus, its memory limit
+ * <= caps->memory_bytes when known), whose users have fewer than
+ * caps->max_jobs_per_user judgings in progress, it takes the oldest job of
+ * the user with the fewest judgings in progress (ties: the user whose oldest
+ * such job is oldest). A user at the cap gets nothing started, even when no
+ * one else has work: the cap is a cap. Otherwise as web_store_job_claim_for
+ * (which is this with no GPUs, no memory check and no cap). */
+int web_store_job_claim_caps(struct web_store *s, int64_t judge_id, const struct web_claim_caps *caps,
+                             int64_t lease_seconds, int64_t now, struct web_job *out, struct err *err);
+/* The GPUs a problem's runs need (0 to WEB_GPUS_MAX; 0 by default). */
+int web_store_problem_gpus_set(struct web_store *s, int64_t problem_id, int64_t gpus, struct err *err);
+int web_store_problem_gpus_get(struct web_store *s, int64_t problem_id, int64_t *gpus, struct err *err);
+/* ERR_NOTFOUND: no quota for that scope (unlimited). */
+int web_store_quota_get(struct web_store *s, int64_t contest_id, enum web_quota_scope scope, struct web_quota *out,
+                        struct err *err);
+/* Replaces the scope's quota (fields 0 to WEB_COMPUTE_MAX). */
+int web_store_quota_put(struct web_store *s, const struct web_quota *q, struct err *err);
+/* The contest's usage per user (or per team), by id; id > 0: that one only
+ * (a row of zeros when it used nothing). day_start: the UTC day's start. */
+int web_store_usage(struct web_store *s, int64_t contest_id, enum web_quota_scope scope, int64_t id,
+                    int64_t day_start, struct web_usage_list *out, struct err *err);
+
+/* ---- AI leaderboards ----------------------------------------------------------------------------------
+ * Scores are finite numbers. */
+int web_store_judging_ai_set(struct web_store *s, int64_t judging_id, double public_score, double private_score,
+                             struct err *err);
+/* A problem without a row reads as the defaults with stored = 0. */
+int web_store_ai_problem_get(struct web_store *s, int64_t problem_id, struct web_ai_problem *out, struct err *err);
+int web_store_ai_problem_put(struct web_store *s, const struct web_ai_problem *p, struct err *err);
+/* The contest's scored submissions, oldest first. */
+int web_store_ai_entries(struct web_store *s, int64_t contest_id, struct web_ai_entry_list *out, struct err *err);
+/* Replaces the final choice of a team (team_id > 0) or of a user without a
+ * team; ids[0..n) must be theirs (the caller checks). n = 0 clears it. */
+int web_store_ai_final_set(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id,
+                           const int64_t *submission_ids, size_t n, struct err *err);
+int web_store_ai_baseline_set(struct web_store *s, int64_t submission_id, int baseline, struct err *err);
+/* How many of the team's (team_id > 0) or the user's contest submissions
+ * made in [from, to) count against a daily limit: all but the failed ones
+ * (finished without a score and not AC: compile errors, crashes, invalid
+ * predictions). */
+int web_store_ai_daily_count(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id, int64_t from,
+                             int64_t to, int64_t *count, struct err *err);
 
 #endif

@@ -267,6 +267,43 @@ static const struct migration migrations[] = {
       "    PRIMARY KEY (problem_id, tag)\n"
       ") WITHOUT ROWID;\n"
       "CREATE INDEX problem_tags_tag ON problem_tags(tag, problem_id);\n" },
+    { 6, "compute budgets: cpu and gpu seconds per judging, problem gpus, contest quotas",
+      "ALTER TABLE judgings ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;\n"
+      "ALTER TABLE judgings ADD COLUMN gpu_seconds REAL NOT NULL DEFAULT 0;\n"
+      "ALTER TABLE problems ADD COLUMN gpus INTEGER NOT NULL DEFAULT 0 CHECK (gpus >= 0);\n"
+      "CREATE TABLE contest_quotas (\n"
+      "    contest_id INTEGER NOT NULL REFERENCES contests(id),\n"
+      "    scope TEXT NOT NULL CHECK (scope IN ('user', 'team')),\n"
+      "    cpu_seconds_per_day REAL NOT NULL DEFAULT 0,\n"
+      "    cpu_seconds_total REAL NOT NULL DEFAULT 0,\n"
+      "    gpu_seconds_per_day REAL NOT NULL DEFAULT 0,\n"
+      "    gpu_seconds_total REAL NOT NULL DEFAULT 0,\n"
+      "    updated_at INTEGER NOT NULL,\n"
+      "    PRIMARY KEY (contest_id, scope)\n"
+      ") WITHOUT ROWID;\n"
+      "CREATE INDEX submissions_judging ON submissions(user_id) WHERE status = 'judging';\n" },
+    { 7, "AI leaderboards: judging scores, problem direction and precision, finals, baselines, contest limits",
+      "ALTER TABLE judgings ADD COLUMN public_score REAL;\n"
+      "ALTER TABLE judgings ADD COLUMN private_score REAL;\n"
+      "ALTER TABLE contests ADD COLUMN final_submissions INTEGER NOT NULL DEFAULT 2;\n"
+      "ALTER TABLE contests ADD COLUMN daily_submissions INTEGER NOT NULL DEFAULT 0;\n"
+      "ALTER TABLE contests ADD COLUMN private_published INTEGER NOT NULL DEFAULT 0 "
+      "CHECK (private_published IN (0, 1));\n"
+      "CREATE TABLE ai_problems (\n"
+      "    problem_id INTEGER PRIMARY KEY REFERENCES problems(id),\n"
+      "    maximize INTEGER NOT NULL DEFAULT 1 CHECK (maximize IN (0, 1)),\n"
+      "    precision INTEGER NOT NULL DEFAULT 5\n"
+      ");\n"
+      "CREATE TABLE ai_finals (\n"
+      "    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),\n"
+      "    contest_id INTEGER NOT NULL REFERENCES contests(id),\n"
+      "    team_id INTEGER NOT NULL DEFAULT 0,\n"
+      "    user_id INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX ai_finals_owner ON ai_finals(contest_id, team_id, user_id);\n"
+      "CREATE TABLE ai_baselines (\n"
+      "    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id)\n"
+      ");\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -287,7 +324,8 @@ static const struct migration migrations[] = {
 #define PROBLEM_TAG_COLS "difficulty, (SELECT group_concat(tag, ',') FROM problem_tags WHERE problem_id = problems.id)"
 #define CONTEST_COLS "id, short_name, title, start_time, duration, freeze, unfrozen, is_public, registration, " \
                      "registration_code, team_mode, rules, penalty_minutes, languages, max_submissions, " \
-                     "submission_interval, created_by, created_at"
+                     "submission_interval, created_by, created_at, " \
+                     "final_submissions, daily_submissions, private_published"   /* AI leaderboards */
 #define CP_COLS "contest_id, problem_id, label, color, points, ordinal"
 #define TEAM_COLS "id, contest_id, name, created_at"
 #define PART_COLS "contest_id, user_id, role, team_id, registered_at"
@@ -325,6 +363,13 @@ static const struct migration migrations[] = {
     "AND (?4 = 0 OR s.contest_id IN (SELECT contest_id FROM contest_participants WHERE user_id = ?4 " \
     "AND role = 'jury')) AND (?5 = '' OR (j.finished_at IS NOT NULL AND j.verdict = ?5))"
 #define REJ_BEFORE "CASE WHEN j.finished_at IS NOT NULL THEN j.verdict END"
+
+/* compute budgets: a quota row; the usage sums of finished judgings (?3 the day's start). */
+#define QUOTA_COLS "contest_id, scope, cpu_seconds_per_day, cpu_seconds_total, gpu_seconds_per_day, " \
+                   "gpu_seconds_total, updated_at"
+#define USAGE_SUMS "sum(CASE WHEN j.finished_at >= ?3 THEN j.cpu_seconds ELSE 0 END), sum(j.cpu_seconds), " \
+                   "sum(CASE WHEN j.finished_at >= ?3 THEN j.gpu_seconds ELSE 0 END), sum(j.gpu_seconds) " \
+                   "FROM judgings j JOIN submissions s ON s.id = j.submission_id AND j.finished_at IS NOT NULL"
 
 #define STATEMENTS(X) \
     X(BEGIN, "BEGIN IMMEDIATE") \
@@ -392,14 +437,17 @@ static const struct migration migrations[] = {
                     "ORDER BY id LIMIT ?3") \
     X(CONTEST_INSERT, "INSERT INTO contests (short_name, title, start_time, duration, freeze, unfrozen, " \
                       "is_public, registration, registration_code, team_mode, rules, penalty_minutes, " \
-                      "languages, max_submissions, submission_interval, created_by, created_at) " \
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)") \
+                      "languages, max_submissions, submission_interval, created_by, created_at, " \
+                      "final_submissions, daily_submissions, private_published) " \
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " \
+                      "?18, ?19, ?20)") \
     X(CONTEST_BY_ID, "SELECT " CONTEST_COLS " FROM contests WHERE id = ?1") \
     X(CONTEST_BY_NAME, "SELECT " CONTEST_COLS " FROM contests WHERE short_name = ?1") \
     X(CONTEST_UPDATE, "UPDATE contests SET title = ?2, start_time = ?3, duration = ?4, freeze = ?5, " \
                       "unfrozen = ?6, is_public = ?7, registration = ?8, registration_code = ?9, " \
                       "team_mode = ?10, rules = ?11, penalty_minutes = ?12, languages = ?13, " \
-                      "max_submissions = ?14, submission_interval = ?15 WHERE id = ?1") \
+                      "max_submissions = ?14, submission_interval = ?15, final_submissions = ?18, " \
+                      "daily_submissions = ?19, private_published = ?20 WHERE id = ?1") \
     X(CONTEST_LIST, "SELECT " CONTEST_COLS " FROM contests WHERE id > ?1 ORDER BY id LIMIT ?2") \
     X(CP_PUT, "INSERT INTO contest_problems (" CP_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) " \
               "ON CONFLICT (contest_id, problem_id) DO UPDATE SET label = excluded.label, " \
@@ -441,11 +489,19 @@ static const struct migration migrations[] = {
     X(EXPIRE_HOSTS, "UPDATE judge_hosts SET current_judging_id = NULL WHERE current_judging_id IN (" \
                     EXPIRED_JUDGINGS ")") \
     X(EXPIRE_JUDGINGS, "UPDATE judgings SET valid = 0 WHERE id IN (" EXPIRED_JUDGINGS ")") \
-    X(QUEUE_HEAD, "SELECT s.id, s.problem_id, s.contest_id, s.language, s.filename, s.source_hash, " \
-                  "s.source_size, p.package_hash, p.time_limit, p.memory_limit FROM submissions s " \
-                  "JOIN problems p ON p.id = s.problem_id WHERE s.status = 'queued' " \
+    /* compute budgets and scheduling: fair share (storage.h, web_store_job_claim_caps). ?1 languages, \
+     * ?2 free GPUs, ?3 memory (0 unknown), ?4 judgings per user at most (0 no cap). */ \
+    X(QUEUE_HEAD, "WITH busy AS (SELECT user_id, count(*) AS n FROM submissions WHERE status = 'judging' " \
+                  "GROUP BY user_id), heads AS (SELECT s.user_id AS user_id, min(s.id) AS first, " \
+                  "coalesce(b.n, 0) AS running FROM submissions s JOIN problems p ON p.id = s.problem_id " \
+                  "LEFT JOIN busy b ON b.user_id = s.user_id WHERE s.status = 'queued' " \
                   "AND (?1 = '' OR instr(',' || ?1 || ',', ',' || s.language || ',') > 0) " \
-                  "ORDER BY s.id LIMIT 1") \
+                  "AND p.gpus <= ?2 AND (?3 = 0 OR p.memory_limit <= ?3) " \
+                  "AND (?4 = 0 OR coalesce(b.n, 0) < ?4) GROUP BY s.user_id) " \
+                  "SELECT s.id, s.problem_id, s.contest_id, s.language, s.filename, s.source_hash, " \
+                  "s.source_size, p.package_hash, p.time_limit, p.memory_limit, p.gpus FROM heads h " \
+                  "JOIN submissions s ON s.id = h.first JOIN problems p ON p.id = s.problem_id " \
+                  "ORDER BY h.running, h.first LIMIT 1") \
     X(JUDGING_START, "INSERT INTO judgings (submission_id, judge_host_id, started_at, lease_expires, valid) " \
                      "VALUES (?1, ?2, ?3, ?4, 1)") \
     X(SUB_STATUS, "UPDATE submissions SET status = ?2 WHERE id = ?1") \
@@ -522,7 +578,43 @@ static const struct migration migrations[] = {
                       "AND t.tag = ?4)) AND (?5 = 0 OR difficulty >= ?5) AND (?6 = 0 OR difficulty <= ?6) " \
                       "ORDER BY id LIMIT ?7") \
     X(PROBLEM_TAG_COUNTS, "SELECT t.tag, count(*) FROM problem_tags t JOIN problems p ON p.id = t.problem_id " \
-                          "WHERE ?1 = 0 OR p.published = 1 GROUP BY t.tag ORDER BY t.tag")
+                          "WHERE ?1 = 0 OR p.published = 1 GROUP BY t.tag ORDER BY t.tag") \
+    /* compute budgets and scheduling */ \
+    X(JUDGING_COMPUTE, "UPDATE judgings SET cpu_seconds = ?2, gpu_seconds = ?3 WHERE id = ?1") \
+    X(PROBLEM_GPUS_SET, "UPDATE problems SET gpus = ?2 WHERE id = ?1") \
+    X(PROBLEM_GPUS_GET, "SELECT gpus FROM problems WHERE id = ?1") \
+    X(QUOTA_GET, "SELECT " QUOTA_COLS " FROM contest_quotas WHERE contest_id = ?1 AND scope = ?2") \
+    X(QUOTA_PUT, "INSERT INTO contest_quotas (" QUOTA_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) " \
+                 "ON CONFLICT (contest_id, scope) DO UPDATE SET cpu_seconds_per_day = excluded.cpu_seconds_per_day, " \
+                 "cpu_seconds_total = excluded.cpu_seconds_total, gpu_seconds_per_day = excluded.gpu_seconds_per_day, " \
+                 "gpu_seconds_total = excluded.gpu_seconds_total, updated_at = excluded.updated_at") \
+    X(USAGE_USER, "SELECT s.user_id, " USAGE_SUMS " WHERE s.contest_id = ?1 AND (?2 = 0 OR s.user_id = ?2) " \
+                  "GROUP BY s.user_id ORDER BY s.user_id") \
+    X(USAGE_TEAM, "SELECT s.team_id, " USAGE_SUMS " WHERE s.contest_id = ?1 AND s.team_id IS NOT NULL " \
+                  "AND (?2 = 0 OR s.team_id = ?2) GROUP BY s.team_id ORDER BY s.team_id") \
+    /* AI leaderboards */ \
+    X(AI_JUDGING_SET, "UPDATE judgings SET public_score = ?2, private_score = ?3 WHERE id = ?1") \
+    X(AI_PROBLEM_GET, "SELECT maximize, precision FROM ai_problems WHERE problem_id = ?1") \
+    X(AI_PROBLEM_PUT, "INSERT INTO ai_problems (problem_id, maximize, precision) VALUES (?1, ?2, ?3) " \
+                      "ON CONFLICT (problem_id) DO UPDATE SET maximize = excluded.maximize, " \
+                      "precision = excluded.precision") \
+    X(AI_ENTRIES, "SELECT s.id, s.user_id, coalesce(s.team_id, 0), s.problem_id, s.submitted_at, j.public_score, " \
+                  "coalesce(j.private_score, j.public_score), " \
+                  "EXISTS (SELECT 1 FROM ai_baselines b WHERE b.submission_id = s.id), " \
+                  "EXISTS (SELECT 1 FROM ai_finals f WHERE f.submission_id = s.id) " \
+                  "FROM submissions s JOIN judgings j ON j.submission_id = s.id AND j.valid = 1 " \
+                  "AND j.finished_at IS NOT NULL WHERE s.contest_id = ?1 AND s.ignored = 0 " \
+                  "AND j.public_score IS NOT NULL ORDER BY s.submitted_at, s.id") \
+    X(AI_FINAL_CLEAR, "DELETE FROM ai_finals WHERE contest_id = ?1 AND team_id = ?2 AND (?2 > 0 OR user_id = ?3)") \
+    X(AI_FINAL_ADD, "INSERT INTO ai_finals (submission_id, contest_id, team_id, user_id) VALUES (?1, ?2, ?3, ?4)") \
+    X(AI_BASELINE_ADD, "INSERT OR IGNORE INTO ai_baselines (submission_id) VALUES (?1)") \
+    X(AI_BASELINE_DEL, "DELETE FROM ai_baselines WHERE submission_id = ?1") \
+    /* failed: finished without a score and not AC; a pending one counts */ \
+    X(AI_DAILY_COUNT, "SELECT count(*) FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
+                      "AND j.valid = 1 WHERE s.contest_id = ?1 AND ((?2 > 0 AND s.team_id = ?2) OR " \
+                      "(?2 = 0 AND s.team_id IS NULL AND s.user_id = ?3)) AND s.submitted_at >= ?4 " \
+                      "AND s.submitted_at < ?5 AND NOT (j.finished_at IS NOT NULL AND j.public_score IS NULL " \
+                      "AND j.verdict <> 'AC')")
 
 enum stmt_id {
 #define X(id, sql) ST_##id,
@@ -1614,6 +1706,10 @@ static void read_contest(sqlite3_stmt *st, void *row)
     c->submission_interval = col_i64(st, 15);
     c->created_by = col_i64(st, 16);
     c->created_at = col_i64(st, 17);
+    /* AI leaderboards */
+    c->final_submissions = col_i64(st, 18);
+    c->daily_submissions = col_i64(st, 19);
+    c->private_published = (int)col_i64(st, 20);
 }
 
 /* Parameters 2..15 shared by insert (after ?1 short_name) and update (after ?1 id). */
@@ -1633,6 +1729,10 @@ static void bind_contest_fields(sqlite3_stmt *st, const struct web_contest *c)
     bind_text(st, 13, c->languages);
     bind_i64(st, 14, c->max_submissions);
     bind_i64(st, 15, c->submission_interval);
+    /* AI leaderboards: ?18 to ?20 in both statements */
+    bind_i64(st, 18, c->final_submissions);
+    bind_i64(st, 19, c->daily_submissions);
+    bind_i64(st, 20, c->private_published);
 }
 
 static int contest_create_row(struct web_store *base, struct web_contest *c, struct err *err)
@@ -2139,10 +2239,11 @@ static void read_job(sqlite3_stmt *st, void *row)
     COL_COPY(st, 7, j->package_hash);
     j->time_limit = sqlite3_column_double(st, 8);
     j->memory_limit = col_i64(st, 9);
+    j->gpus = col_i64(st, 10);              /* compute budgets */
 }
 
-static int claim_locked(struct sq *s, int64_t judge_id, const char *languages, int64_t lease_seconds, int64_t now,
-                        struct web_job *out, struct err *err)
+static int claim_locked(struct sq *s, int64_t judge_id, const struct web_claim_caps *caps, int64_t lease_seconds,
+                        int64_t now, struct web_job *out, struct err *err)
 {
     sqlite3_stmt *st;
     TRY(prep(s, ST_HOST_CLAIMING, &st, err));
@@ -2154,7 +2255,10 @@ static int claim_locked(struct sq *s, int64_t judge_id, const char *languages, i
     TRY(expire_locked(s, now, NULL, err));
 
     TRY(prep(s, ST_QUEUE_HEAD, &st, err));
-    bind_text(st, 1, languages);
+    bind_text(st, 1, caps->languages);
+    bind_i64(st, 2, caps->gpus);
+    bind_i64(st, 3, caps->memory_bytes);
+    bind_i64(st, 4, caps->max_jobs_per_user);
     TRY(fetch_one(s, st, read_job, out, "no queued submission", err));
 
     TRY(prep(s, ST_JUDGING_START, &st, err));
@@ -2178,12 +2282,13 @@ static int claim_locked(struct sq *s, int64_t judge_id, const char *languages, i
     return step_done(s, st, "cannot claim a job", err);
 }
 
-static int sq_job_claim(struct web_store *base, int64_t judge_id, const char *languages, int64_t lease_seconds,
-                        int64_t now, struct web_job *out, struct err *err)
+/* compute budgets and scheduling: every claim goes through here. */
+static int sq_job_claim_caps(struct web_store *base, int64_t judge_id, const struct web_claim_caps *caps,
+                             int64_t lease_seconds, int64_t now, struct web_job *out, struct err *err)
 {
     struct sq *s = SQ(base);
     TRY(wtx_begin(s, err));
-    int rc = claim_locked(s, judge_id, languages, lease_seconds, now, out, err);
+    int rc = claim_locked(s, judge_id, caps, lease_seconds, now, out, err);
     /* An empty queue still commits the expiries and the host's heartbeat. */
     if (rc == 0 || rc == ERR_NOTFOUND) {
         struct err cerr;
@@ -2199,6 +2304,14 @@ static int sq_job_claim(struct web_store *base, int64_t judge_id, const char *la
         memset(out, 0, sizeof(*out));
     }
     return rc;
+}
+
+/* Without capabilities: no GPUs, no memory check, no cap on jobs per user. */
+static int sq_job_claim(struct web_store *base, int64_t judge_id, const char *languages, int64_t lease_seconds,
+                        int64_t now, struct web_job *out, struct err *err)
+{
+    struct web_claim_caps caps = { .languages = languages };
+    return sq_job_claim_caps(base, judge_id, &caps, lease_seconds, now, out, err);
 }
 
 /* Says why judge judge_id may not touch judging judging_id. */
@@ -2281,6 +2394,18 @@ static int test_store(struct sq *s, enum stmt_id which, int64_t judging_id, int6
     return step_done(s, st, "cannot store a test result", err);
 }
 
+/* compute budgets: what the judging used, with its result. */
+static int compute_store_locked(struct sq *s, int64_t judging_id, const struct web_judging_result *res,
+                                struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_JUDGING_COMPUTE, &st, err));
+    bind_i64(st, 1, judging_id);
+    sqlite3_bind_double(st, 2, res->cpu_seconds);
+    sqlite3_bind_double(st, 3, res->gpu_seconds);
+    return step_done(s, st, "cannot record compute use", err);
+}
+
 static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, const struct web_judging_result *res,
                            int64_t now, struct err *err)
 {
@@ -2299,6 +2424,7 @@ static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, c
     TRY(step_done(s, st, "cannot complete a judging", err));
     if (!changes(s))
         return lease_conflict(s, judge_id, judging_id, now, err);
+    TRY(compute_store_locked(s, judging_id, res, err));    /* compute budgets */
 
     /* The result replaces whatever progress posted (live judging progress). */
     TRY(run_i64(s, ST_PROGRESS_CLEAR, judging_id, "cannot complete a judging", err));
@@ -2801,6 +2927,231 @@ static int sq_problem_tag_counts(struct web_store *base, int published_only, str
     FETCH_LIST(s, st, read_tag_count, out, web_tag_count_list_release, err);
 }
 
+/* ---- compute budgets and scheduling ----------------------------------------------------------------
+ * Claims: sq_job_claim_caps above (the queue's fair-share statement is
+ * QUEUE_HEAD). Usage sums every finished judging of a contest's
+ * submissions, valid or not. */
+static int sq_problem_gpus_set(struct web_store *base, int64_t problem_id, int64_t gpus, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_GPUS_SET, &st, err));
+    bind_i64(st, 1, problem_id);
+    bind_i64(st, 2, gpus);
+    TRY(step_done(s, st, "cannot set a problem's gpus", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no problem %lld", (long long)problem_id);
+}
+
+static void read_i64(sqlite3_stmt *st, void *row)
+{
+    *(int64_t *)row = col_i64(st, 0);
+}
+
+static int sq_problem_gpus_get(struct web_store *base, int64_t problem_id, int64_t *gpus, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_GPUS_GET, &st, err));
+    bind_i64(st, 1, problem_id);
+    return fetch_one(s, st, read_i64, gpus, "no such problem", err);
+}
+
+static void read_quota(sqlite3_stmt *st, void *row)
+{
+    struct web_quota *q = row;
+    const char *scope = (const char *)sqlite3_column_text(st, 1);
+    q->contest_id = col_i64(st, 0);
+    q->scope = scope && !strcmp(scope, "team") ? WEB_QUOTA_TEAM : WEB_QUOTA_USER;
+    q->cpu_seconds_per_day = sqlite3_column_double(st, 2);
+    q->cpu_seconds_total = sqlite3_column_double(st, 3);
+    q->gpu_seconds_per_day = sqlite3_column_double(st, 4);
+    q->gpu_seconds_total = sqlite3_column_double(st, 5);
+    q->updated_at = col_i64(st, 6);
+}
+
+static int sq_quota_get(struct web_store *base, int64_t contest_id, enum web_quota_scope scope, struct web_quota *out,
+                        struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_QUOTA_GET, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_text(st, 2, web_quota_scope_name(scope));
+    return fetch_one(s, st, read_quota, out, "no quota", err);
+}
+
+static int sq_quota_put(struct web_store *base, const struct web_quota *q, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_QUOTA_PUT, &st, err));
+    bind_i64(st, 1, q->contest_id);
+    bind_text(st, 2, web_quota_scope_name(q->scope));
+    sqlite3_bind_double(st, 3, q->cpu_seconds_per_day);
+    sqlite3_bind_double(st, 4, q->cpu_seconds_total);
+    sqlite3_bind_double(st, 5, q->gpu_seconds_per_day);
+    sqlite3_bind_double(st, 6, q->gpu_seconds_total);
+    bind_i64(st, 7, q->updated_at);
+    return step_done(s, st, "cannot store a quota", err);
+}
+
+static void read_usage(sqlite3_stmt *st, void *row)
+{
+    struct web_usage *u = row;
+    u->id = col_i64(st, 0);
+    u->cpu_day = sqlite3_column_double(st, 1);
+    u->cpu_total = sqlite3_column_double(st, 2);
+    u->gpu_day = sqlite3_column_double(st, 3);
+    u->gpu_total = sqlite3_column_double(st, 4);
+}
+
+static int sq_usage(struct web_store *base, int64_t contest_id, enum web_quota_scope scope, int64_t id,
+                    int64_t day_start, struct web_usage_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, scope == WEB_QUOTA_TEAM ? ST_USAGE_TEAM : ST_USAGE_USER, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, id);
+    bind_i64(st, 3, day_start);
+    int rc = fetch_all(s, st, read_usage, &out->v, &out->n, sizeof(*out->v), err);
+    if (rc == 0 && id > 0 && out->n == 0) {
+        struct web_usage *u = calloc(1, sizeof(*u));
+        if (!u)
+            abort();
+        u->id = id;
+        out->v = u;
+        out->n = 1;
+    }
+    if (rc < 0)
+        web_usage_list_release(out);
+    return rc;
+}
+
+/* ---- AI leaderboards -------------------------------------------------------------------------------------- */
+
+static int sq_judging_ai_set(struct web_store *base, int64_t judging_id, double public_score, double private_score,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_JUDGING_SET, &st, err));
+    bind_i64(st, 1, judging_id);
+    sqlite3_bind_double(st, 2, public_score);
+    sqlite3_bind_double(st, 3, private_score);
+    TRY(step_done(s, st, "cannot store a judging's scores", err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no judging %lld", (long long)judging_id);
+}
+
+static int sq_ai_problem_get(struct web_store *base, int64_t problem_id, struct web_ai_problem *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_PROBLEM_GET, &st, err));
+    bind_i64(st, 1, problem_id);
+    out->problem_id = problem_id;
+    out->maximize = 1;
+    out->precision = WEB_AI_PRECISION_DEFAULT;
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW) {
+        out->stored = 1;
+        out->maximize = (int)col_i64(st, 0);
+        out->precision = (int)col_i64(st, 1);
+    } else if (rc != SQLITE_DONE) {
+        res = sql_error(s, rc, "cannot read", err);
+    }
+    finish(st);
+    return res;
+}
+
+static int sq_ai_problem_put(struct web_store *base, const struct web_ai_problem *p, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_PROBLEM_PUT, &st, err));
+    bind_i64(st, 1, p->problem_id);
+    bind_i64(st, 2, p->maximize);
+    bind_i64(st, 3, p->precision);
+    return step_done(s, st, "cannot store a problem's leaderboard settings", err);
+}
+
+static void read_ai_entry(sqlite3_stmt *st, void *row)
+{
+    struct web_ai_entry *e = row;
+    e->submission_id = col_i64(st, 0);
+    e->user_id = col_i64(st, 1);
+    e->team_id = col_i64(st, 2);
+    e->problem_id = col_i64(st, 3);
+    e->submitted_at = col_i64(st, 4);
+    e->public_score = sqlite3_column_double(st, 5);
+    e->private_score = sqlite3_column_double(st, 6);
+    e->baseline = (int)col_i64(st, 7);
+    e->final = (int)col_i64(st, 8);
+}
+
+static int sq_ai_entries(struct web_store *base, int64_t contest_id, struct web_ai_entry_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_ENTRIES, &st, err));
+    bind_i64(st, 1, contest_id);
+    FETCH_LIST(s, st, read_ai_entry, out, web_ai_entry_list_release, err);
+}
+
+static int sq_ai_final_set(struct web_store *base, int64_t contest_id, int64_t team_id, int64_t user_id,
+                           const int64_t *submission_ids, size_t n, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = prep(s, ST_AI_FINAL_CLEAR, &st, err)) == 0) {
+        bind_i64(st, 1, contest_id);
+        bind_i64(st, 2, team_id);
+        bind_i64(st, 3, user_id);
+        rc = step_done(s, st, "cannot clear the final submissions", err);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if ((rc = prep(s, ST_AI_FINAL_ADD, &st, err)) < 0)
+            break;
+        bind_i64(st, 1, submission_ids[i]);
+        bind_i64(st, 2, contest_id);
+        bind_i64(st, 3, team_id);
+        bind_i64(st, 4, user_id);
+        rc = step_done(s, st, "cannot store a final submission", err);
+    }
+    return wtx_end(s, rc, err);
+}
+
+static int sq_ai_baseline_set(struct web_store *base, int64_t submission_id, int baseline, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, baseline ? ST_AI_BASELINE_ADD : ST_AI_BASELINE_DEL, &st, err));
+    bind_i64(st, 1, submission_id);
+    return step_done(s, st, "cannot mark a baseline", err);
+}
+
+static int sq_ai_daily_count(struct web_store *base, int64_t contest_id, int64_t team_id, int64_t user_id,
+                             int64_t from, int64_t to, int64_t *count, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_DAILY_COUNT, &st, err));
+    bind_i64(st, 1, contest_id);
+    bind_i64(st, 2, team_id);
+    bind_i64(st, 3, user_id);
+    bind_i64(st, 4, from);
+    bind_i64(st, 5, to);
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW)
+        *count = col_i64(st, 0);
+    else
+        res = sql_error(s, rc, "cannot count submissions", err);
+    finish(st);
+    return res;
+}
+
 static const struct web_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2892,4 +3243,19 @@ static const struct web_store_ops sqlite_ops = {
     /* problem tags and archive search */
     .problem_search = sq_problem_search,
     .problem_tag_counts = sq_problem_tag_counts,
+    /* compute budgets and scheduling */
+    .job_claim_caps = sq_job_claim_caps,
+    .problem_gpus_set = sq_problem_gpus_set,
+    .problem_gpus_get = sq_problem_gpus_get,
+    .quota_get = sq_quota_get,
+    .quota_put = sq_quota_put,
+    .usage = sq_usage,
+    /* AI leaderboards */
+    .judging_ai_set = sq_judging_ai_set,
+    .ai_problem_get = sq_ai_problem_get,
+    .ai_problem_put = sq_ai_problem_put,
+    .ai_entries = sq_ai_entries,
+    .ai_final_set = sq_ai_final_set,
+    .ai_baseline_set = sq_ai_baseline_set,
+    .ai_daily_count = sq_ai_daily_count,
 };

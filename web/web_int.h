@@ -363,6 +363,23 @@ void web_api_audit_list(struct web_req *r, struct web_store *s);
 void web_api_judge_list(struct web_req *r, struct web_store *s);
 void web_api_judge_patch(struct web_req *r, struct web_store *s);
 
+/* ---- api_compute.c: compute budgets and scheduling ------------------------------------------------------- */
+struct prb_problem;
+void web_api_quota_get(struct web_req *r, struct web_store *s);
+void web_api_quota_put(struct web_req *r, struct web_store *s);
+void web_api_usage_get(struct web_req *r, struct web_store *s);
+/* A contest submission by user_id (team_id 0: none) over a quota of the
+ * contest: replies 429 quota_exceeded and returns -1; else 0. */
+int web_compute_quota_check(struct web_req *r, struct web_store *s, int64_t contest_id, int64_t user_id,
+                            int64_t team_id);
+/* At upload: stores the GPUs the package asks for (crucible: ai: gpus); -1 after a reply. */
+int web_compute_problem_store(struct web_req *r, struct web_store *s, int64_t problem_id,
+                              const struct prb_problem *p);
+/* The claim body's "gpu_model", checked and added to the host's capabilities; -1 after a reply. */
+int web_claim_gpu_model(struct web_req *r, const cJSON *body, cJSON *caps);
+/* A judge's CPU- or GPU-seconds kept within 0 and WEB_COMPUTE_MAX (NaN: 0). */
+double web_compute_clamp(double v);
+
 /* ---- static.c ------------------------------------------------------------------------------------------- */
 /* The route for a GET or HEAD of a path no API route has: /ui/... (the
  * UI's files), /vendor/NAME/... (Debian's KaTeX, CodeMirror, Chart.js) or,
@@ -418,5 +435,28 @@ int web_query_id_parse(const char *v, int64_t *out);
 /* The text of a settings file: `key = value` lines, `#` comments. text must
  * be NUL-terminated at text[len] and is modified; where names it in errors. */
 int web_config_parse(struct web_config *c, char *text, size_t len, const char *where, struct err *err);
+
+/* ---- api_leaderboard.c: AI leaderboards ------------------------------------------------------------------ */
+void web_api_leaderboard_get(struct web_req *r, struct web_store *s);
+void web_api_final_set(struct web_req *r, struct web_store *s);
+void web_api_submission_baseline(struct web_req *r, struct web_store *s);
+/* A score rounded to `precision` decimals, as every non-jury answer shows it. */
+double web_ai_round(double v, int precision);
+/* A judge result's `ai` scores: checks them (400 and -1 when bad), rounds
+ * what contestants see of the result (its score and its tests' scores) to
+ * the problem's precision, and begins the transaction that stores them with
+ * the result. 1: scores[0..1] are the public and private scores and a
+ * transaction is open: call web_leaderboard_result_end with the result's
+ * rc. 0: no `ai` object. */
+int web_leaderboard_result_begin(struct web_req *r, struct web_store *s, const cJSON *body, const struct web_judging *j,
+                                 struct web_judging_result *res, struct web_test_result *tests, double scores[2]);
+/* Stores the scores when rc is 0 and commits, else rolls back; returns rc or the error. */
+int web_leaderboard_result_end(struct web_store *s, int64_t judging_id, int rc, const double scores[2],
+                               struct err *err);
+/* The contest's daily limit, checked (inside the submission's transaction)
+ * for sub (its contest, user, team and time filled): 0 fine, -1 after a 429
+ * `daily_limit` reply. */
+int web_leaderboard_daily_check(struct web_req *r, struct web_store *s, const struct web_contest *c,
+                                const struct web_submission *sub);
 
 #endif

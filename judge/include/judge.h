@@ -48,6 +48,11 @@ struct jdg_language {
     struct prb_strv binds;      /* extra read-only binds, "HOST[:INSIDE]" */
 };
 
+/* A language with neither compile nor run (`predictions`) is a data file, not
+ * a program: its submissions are prediction files for AI problems, scored
+ * without running anything (see judge_ai in judge.c and docs/ai-problems.md). */
+#define JDG_LANGUAGE_IS_DATA(l) ((l)->run.n == 0)
+
 struct jdg_languages {
     struct jdg_language *v;
     size_t n;
@@ -111,6 +116,10 @@ struct jdg_result {
     double time_seconds;        /* the slowest test's CPU time */
     uint64_t memory_bytes;      /* the largest test's memory */
     double cpu_seconds_total;   /* every sandboxed run, compile included: the budget */
+    double gpu_seconds;         /* wall time x GPUs granted, summed over the runs that had GPUs */
+    int has_ai;                 /* an AI problem judged AC: the two scores below are set */
+    double ai_public_score;     /* full precision; the server rounds for contestants */
+    double ai_private_score;
     char *compile_output;       /* capped at JDG_COMPILE_OUTPUT_MAX; "" if none */
     struct jdg_test_result *tests;  /* in judging order; lazily judged ones absent */
     size_t ntests;
@@ -121,9 +130,12 @@ struct jdg_result {
 
 void jdg_result_release(struct jdg_result *res);
 /* {"verdict", "score", "max_score", "time_seconds", "memory_bytes",
- *  "compile_output", "message", "cpu_seconds_total", "tests": [{"name",
- *  "group", "verdict", "time_seconds", "memory_bytes", "score", "message"}]}
- * The messages are for judges: the web hides them from contestants. */
+ *  "compile_output", "message", "cpu_seconds_total", "gpu_seconds",
+ *  "tests": [{"name", "group", "verdict", "time_seconds", "memory_bytes",
+ *  "score", "message"}]}, plus "ai": {"public_score", "private_score"} when
+ * an AI problem's submission was scored. The test messages are for judges:
+ * the web hides them from contestants. An AI problem's WA message (a
+ * prediction file's validation message) is safe to show. */
 int jdg_result_to_json(const struct jdg_result *res, struct buf *out);
 /* One test of it, as in "tests" above: a new object the caller frees with
  * cJSON_Delete (typed void * so that this header needs no cJSON). */
@@ -143,6 +155,11 @@ struct jdg_options {
      * or not samples in a samples-only run) get no call. NULL: none. */
     void (*on_test)(void *arg, const struct jdg_test_result *t, size_t done);
     void *on_test_arg;
+    /* The GPU indexes this judging holds (the daemon's exclusive grant); the
+     * runs that need GPUs get exactly these. NULL: GPUs 0..n-1 as needed
+     * (`judge run`). A judging that needs more than ngpus is a JE. */
+    const int *gpus;
+    size_t ngpus;
 };
 
 /* Everything judging needs that outlives one submission. */

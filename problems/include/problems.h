@@ -244,6 +244,7 @@ enum prb_verdict_mode {         /* legacy default grader */
 
 struct prb_group;
 struct prb_testcase;
+struct prb_ai;
 
 /* One child of a group, in judging order: exactly one pointer is set. */
 struct prb_item {
@@ -351,6 +352,8 @@ struct prb_problem {
     size_t n_groups;
     struct prb_testcase **cases;   /* every test case in judging order */
     size_t n_cases;
+
+    struct prb_ai *ai;             /* `crucible: ai:`; NULL: not an AI problem */
 };
 
 /*
@@ -486,5 +489,112 @@ int prb_problem_aggregate(const struct prb_problem *p,
                           const struct prb_case_result *cases,
                           struct prb_group_result *groups,
                           struct prb_group_result *total, struct err *err);
+
+/* ---- AI problems (docs/ai-problems.md) ------------------------------------
+ * An AI problem is a package whose problem.yaml has `crucible: {ai: {...}}`:
+ * visible inputs in ai/public/ (downloadable; /data for code submissions),
+ * the hidden ground truth in ai/solution.csv (id column, truth column, split
+ * column), and a metric. It must be of type pass-fail and needs no data/
+ * folder: without one, root_group holds an empty secret group (n_groups 2,
+ * sample NULL, n_cases 0), so aggregation still works.
+ * Contestants send a CSV of predictions (or code that writes one); it is
+ * validated against the solution and scored on the public and on the private
+ * rows. Messages about predictions quote only what the contestant sent and
+ * the ids the solution expects, never a label or another solution value.
+ */
+#define PRB_AI_MAX_ROWS              10000000   /* data rows of one CSV */
+#define PRB_AI_MAX_COLUMNS           10000      /* fields of one CSV row */
+#define PRB_AI_MAX_FIELD_BYTES       ((size_t)1 << 20)   /* one CSV field */
+#define PRB_AI_MAX_SOLUTION_BYTES    ((uint64_t)256 << 20)  /* ai/solution.csv */
+#define PRB_AI_MAX_PREDICTION_BYTES  ((uint64_t)1 << 30)    /* max_prediction_bytes at most */
+#define PRB_AI_DEFAULT_PREDICTION_BYTES ((uint64_t)10 << 20)
+#define PRB_AI_DEFAULT_PRECISION     5
+#define PRB_AI_MAX_PRECISION         12
+#define PRB_AI_MAX_K                 10000      /* the K of map@K and ndcg@K */
+#define PRB_AI_MAX_GPUS              64
+#define PRB_AI_EPS                   1e-15      /* log_loss clips to [eps, 1-eps] */
+
+enum prb_ai_metric { PRB_AI_ACCURACY, PRB_AI_F1_MICRO, PRB_AI_F1_MACRO, PRB_AI_ROC_AUC, PRB_AI_LOG_LOSS,
+                     PRB_AI_RMSE, PRB_AI_MAE, PRB_AI_MAP_AT_K, PRB_AI_NDCG_AT_K, PRB_AI_CUSTOM };
+
+/* Owned by struct prb_problem (freed by prb_problem_free). Paths are
+ * absolute (under prb_problem.root) or NULL. */
+struct prb_ai {
+    enum prb_ai_metric metric;
+    int k;                      /* map@K, ndcg@K; 0 otherwise */
+    int maximize;               /* 1: higher is better */
+    char *id_column;            /* "id" */
+    struct prb_strv prediction_columns;  /* default ["prediction"]; log_loss with
+                                            several: one per class, named by it */
+    char *split_column;         /* or NULL when public_ids_path is set */
+    char *public_ids_path;      /* or NULL when split_column is set */
+    int precision;              /* decimals on leaderboards (5) */
+    uint64_t max_prediction_bytes;
+    int gpus;                   /* GPUs a code submission gets (0) */
+    char *predictions_file;     /* "predictions.csv": a plain file name */
+    char *public_dir;           /* ai/public, or NULL when the package has none */
+    char *solution_path;        /* ai/solution.csv (always set) */
+    char *scorer_dir;           /* ai/scorer (custom only), else NULL */
+};
+
+struct prb_ai_score {
+    double public_score, private_score;  /* 0 for a part without rows */
+    size_t rows_public, rows_private;
+};
+
+/* "accuracy", "f1_micro", ..., "map@K" with the K (k is ignored for the
+ * others); the result lives in out (at least 32 bytes) and is returned. */
+const char *prb_ai_metric_name(enum prb_ai_metric m, int k, char *out, size_t size);
+/* Parses a metric name as problem.yaml spells it ("map@10"): 0 or
+ * ERR_INVALID (an unknown name, or K outside 1..PRB_AI_MAX_K). */
+int prb_ai_metric_parse(const char *s, enum prb_ai_metric *m, int *k);
+/* 1 when higher is better by nature (all but log_loss, rmse and mae; custom: 1). */
+int prb_ai_metric_maximize(enum prb_ai_metric m);
+
+/*
+ * Validates the prediction file against the solution and computes both
+ * scores. Returns:
+ *  - 0 with *out filled;
+ *  - ERR_INVALID when the predictions are bad: err holds a message fit for
+ *    the contestant (the first few problems: line numbers, ids, columns;
+ *    never a label value or anything of the solution beyond the ids it
+ *    expects), e.g. "predictions.csv line 7: id 'x19' appears twice";
+ *  - ERR_UNSUPPORTED for PRB_AI_CUSTOM (the judge runs the scorer);
+ *  - any other negative code when the solution or the system is at fault (a
+ *    judge error: the message is for the jury and logs; it names lines and
+ *    columns of the solution but no values).
+ * Both files are read whole: the predictions up to ai->max_prediction_bytes,
+ * the solution up to PRB_AI_MAX_SOLUTION_BYTES.
+ */
+int prb_ai_score_file(const struct prb_ai *ai, const char *predictions_path, struct prb_ai_score *out,
+                      struct err *err);
+
+/* Checks ai/solution.csv (and the public ids file) as the loader does for an
+ * AI package with a built-in metric, and counts its public and private rows
+ * (either pointer may be NULL). Errors name the file and line; never values. */
+int prb_ai_solution_check(const struct prb_ai *ai, size_t *rows_public, size_t *rows_private,
+                          struct err *err);
+
+/* The metric on in-memory values, for tests and the custom path. Row i has
+ * the truth truth[i] (as in the solution: a label, a number, "0"/"1" for
+ * roc_auc and binary log_loss, a space-separated set or "item:gain" list for
+ * map@K and ndcg@K) and either pred[i] (accuracy, f1_*, map@K, ndcg@K: a
+ * label or a space-separated ranked list) or the n_cols numbers
+ * pred_num[i*n_cols ...] (roc_auc: a score; log_loss: the probability of "1"
+ * when n_cols is 1, else one per class in classes[]; rmse, mae: a value).
+ * n may be 0 (the result is 0). ERR_INVALID when a truth value does not fit
+ * the metric (a truth number that does not parse, a class not in classes);
+ * ERR_UNSUPPORTED for PRB_AI_CUSTOM. */
+struct prb_ai_rows {
+    size_t n;
+    const char *const *truth;
+    const char *const *pred;
+    const double *pred_num;
+    size_t n_cols;
+    const char *const *classes;
+};
+
+int prb_ai_metric_compute(enum prb_ai_metric m, int k, const struct prb_ai_rows *rows, double *out,
+                          struct err *err);
 
 #endif

@@ -37,7 +37,7 @@ API = "/api/v1/judge/"
 NUMBER = (int, float)
 RESULT_KEYS = {"verdict": str, "score": NUMBER, "max_score": NUMBER, "time_seconds": NUMBER,
                "memory_bytes": int, "compile_output": str, "message": str,
-               "cpu_seconds_total": NUMBER, "tests": list}
+               "cpu_seconds_total": NUMBER, "gpu_seconds": NUMBER, "tests": list}
 GROUP_KEYS = {"name": str, "score": NUMBER, "max_score": NUMBER}
 TEST_KEYS = {"name": str, "group": str, "verdict": str, "time_seconds": NUMBER,
              "memory_bytes": int, "score": NUMBER, "message": str}

@@ -31,7 +31,8 @@ SKIP = 77
 # Keys and types of `judge run --json` (judge.h, jdg_result_to_json).
 NUMBER = (int, float)
 RESULT_KEYS = {"verdict": str, "score": NUMBER, "max_score": NUMBER, "time_seconds": NUMBER,
-               "memory_bytes": int, "compile_output": str, "tests": list}
+               "memory_bytes": int, "compile_output": str, "tests": list,
+               "cpu_seconds_total": NUMBER, "gpu_seconds": NUMBER}
 TEST_KEYS = {"name": str, "group": str, "verdict": str, "time_seconds": NUMBER,
              "memory_bytes": int, "score": NUMBER, "message": str}
 VERDICTS = {"AC", "WA", "TLE", "MLE", "OLE", "RTE", "CE", "JE"}
@@ -624,6 +625,266 @@ def case_input_path_hidden(ctx):
           % "; ".join(t["message"] for t in res["tests"]))
 
 
+# ---- AI problems (docs/ai-problems.md; judge.c's "AI problems" block) ----------
+
+def iris(ctx):
+    return ctx.example("iris-ai")
+
+
+def iris_rows(ctx):
+    """The perfect prediction file's lines: header first."""
+    with open(os.path.join(iris(ctx), "submissions", "accepted", "perfect.csv")) as f:
+        return f.read().splitlines()
+
+
+def ai_scores(res):
+    check(res["verdict"] == "AC", "verdict %s, expected AC: %s" % (res["verdict"], json.dumps(res)[:1000]))
+    ai = res.get("ai")
+    check(isinstance(ai, dict) and set(ai) == {"public_score", "private_score"},
+          "no ai {public_score, private_score} in %s" % json.dumps(res)[:1000])
+    return ai["public_score"], ai["private_score"]
+
+
+def case_ai_predictions(ctx):
+    """Prediction files: the perfect one scores 1/1; a duplicate id, a
+    missing id, a wrong column and a NaN (on a numeric metric) give WA with
+    the exact validation message; a CSV on an ordinary problem is a CE."""
+    pkg = iris(ctx)
+    rows = iris_rows(ctx)
+    res, _ = ctx.judge(pkg, [os.path.join(pkg, "submissions", "accepted", "perfect.csv")], expect_rc=0)
+    check_shape(res)
+    check(ai_scores(res) == (1, 1), "perfect.csv scores %s" % (ai_scores(res),))
+    check(res["gpu_seconds"] == 0 and res["tests"] == [], "unexpected fields: %s" % json.dumps(res))
+    d = os.path.join(ctx.work, "pred")
+    bad = {
+        "dup.csv": (rows[:3] + [rows[1]] + rows[3:],
+                    "predictions.csv line 4: id 't001' appears twice (first on line 2)"),
+        "missing.csv": (rows[:5] + rows[6:],
+                        "predictions.csv: missing predictions for 1 id (first: 't005')"),
+        "column.csv": (["id,label"] + rows[1:],
+                       "predictions.csv: column 'label' is not expected; column 'species' is missing"),
+    }
+    for name, (lines, msg) in bad.items():
+        path = ctx.write(os.path.join(d, name), "\n".join(lines) + "\n")
+        res, _ = ctx.judge(pkg, [path], expect_rc=0)
+        check_shape(res)
+        check(res["verdict"] == "WA" and res["message"] == msg and "ai" not in res,
+              "%s: %s, expected WA %r" % (name, json.dumps(res), msg))
+    # NaN needs numbers: the same data as a binary problem (setosa or not), scored by ROC-AUC.
+    num = ctx.copy_package(pkg, "iris-auc")
+    with open(os.path.join(num, "problem.yaml")) as f:
+        y = f.read().replace("metric: accuracy", "metric: roc_auc")
+    ctx.write(os.path.join(num, "problem.yaml"), y)
+    sol = os.path.join(num, "ai", "solution.csv")
+    with open(sol) as f:
+        srows = f.read().splitlines()
+    out = [srows[0]]
+    for r in srows[1:]:
+        i, sp, u = r.split(",")
+        out.append("%s,%d,%s" % (i, sp == "setosa", u))
+    ctx.write(sol, "\n".join(out) + "\n")
+    preds = ["id,species"] + ["%s,%d" % (r.split(",")[0], r.split(",")[1] == "setosa") for r in rows[1:]]
+    res, _ = ctx.judge(num, [ctx.write(os.path.join(d, "auc.csv"), "\n".join(preds) + "\n")], expect_rc=0)
+    check(ai_scores(res) == (1, 1), "the AUC variant's perfect file scores %s" % (ai_scores(res),))
+    preds[6] = preds[6].split(",")[0] + ",nan"
+    res, _ = ctx.judge(num, [ctx.write(os.path.join(d, "nan.csv"), "\n".join(preds) + "\n")], expect_rc=0)
+    msg = "predictions.csv line 7, column 'species': 'nan' is not a finite number"
+    check(res["verdict"] == "WA" and res["message"] == msg, "nan.csv: %s, expected WA %r" % (json.dumps(res), msg))
+    # Not an AI problem: a prediction file is a compile error, nothing is run.
+    res, _ = ctx.judge(ctx.example("hello-sum"), [os.path.join(d, "dup.csv")], expect_rc=0)
+    check(res["verdict"] == "CE" and "AI problems" in res["message"], "csv on hello-sum: %s" % json.dumps(res))
+
+
+def case_ai_code(ctx):
+    """The example's Python submission runs once, reads /data, writes
+    predictions.csv and scores within its expected range; the text output
+    shows both scores."""
+    pkg = iris(ctx)
+    sub = os.path.join(pkg, "submissions", "accepted", "nearest_centroid.py")
+    res, _ = ctx.judge(pkg, [sub], expect_rc=0)
+    check_shape(res)
+    pub, priv = ai_scores(res)
+    check(0.9 <= pub <= 1 and 0.9 <= priv <= 1, "scores %s, %s not in [0.9, 1]" % (pub, priv))
+    check(res["cpu_seconds_total"] > 0 and res["gpu_seconds"] == 0 and res["time_seconds"] > 0,
+          "times: %s" % json.dumps(res))
+    p = ctx.crucible_run(["judge", "run", "--problem=" + pkg, sub])
+    check(p.returncode == 0 and re.search(r"verdict: AC\s+public [0-9.]+\s+private [0-9.]+", p.stdout),
+          "text output:\n" + show(p))
+
+
+HOSTILE = r"""
+import os, sys
+PKG = %r
+found = []
+def look(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 20)
+    except OSError:
+        return
+    if b"usage" in data and b"private" in data:
+        found.append(path)
+# 1. Every file named like the solution, anywhere.
+for top, dirs, files in os.walk("/", onerror=lambda e: None):
+    if top.startswith(("/proc", "/sys")):
+        dirs[:] = []
+        continue
+    for n in files:
+        if n.endswith(".csv") or n == "solution.csv":
+            look(os.path.join(top, n))
+# 2. The package's own path, and guesses from where /data came from.
+look(os.path.join(PKG, "ai", "solution.csv"))
+look(os.path.join(PKG, "ai", "public", "..", "solution.csv"))
+look("/data/../solution.csv")
+try:
+    for line in open("/proc/self/mountinfo"):
+        for w in line.split():
+            if w.startswith("/") and w.endswith("/public"):
+                look(os.path.join(w, "..", "solution.csv"))
+except OSError:
+    pass
+# 3. The parent (the supervisor) and every process visible.
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        for what in ("cmdline", "environ"):
+            look("/proc/%%s/%%s" %% (pid, what))
+        look("/proc/%%s/root%%s" %% (pid, os.path.join(PKG, "ai", "solution.csv")))
+        try:
+            for fd in os.listdir("/proc/%%s/fd" %% pid):
+                look("/proc/%%s/fd/%%s" %% (pid, fd))
+        except OSError:
+            pass
+labels = {}
+for path in found:
+    for line in open(path, errors="replace"):
+        parts = line.strip().split(",")
+        if len(parts) == 3:
+            labels[parts[0]] = parts[1]
+with open("/data/test.csv") as f, open("predictions.csv", "w") as out:
+    out.write("id,species\n")
+    next(f)
+    for line in f:
+        i = line.split(",")[0]
+        out.write("%%s,%%s\n" %% (i, labels.get(i, "setosa")))
+"""
+
+
+def case_ai_hidden_labels(ctx):
+    """A code submission that hunts for the labels (every CSV on the disk,
+    the package's path, the parent's /proc) finds nothing and scores as a
+    constant guess; its stdout and stderr reach no one."""
+    pkg = iris(ctx)
+    sub = ctx.write(os.path.join(ctx.work, "hostile", "hunt.py"), HOSTILE % os.path.realpath(pkg))
+    res, p = ctx.judge(pkg, [sub], ["--time-limit=30"], timeout=180, expect_rc=0)
+    check_shape(res)
+    pub, priv = ai_scores(res)
+    want = {"public": [0, 0], "private": [0, 0]}
+    with open(os.path.join(pkg, "ai", "solution.csv")) as f:
+        next(f)
+        for line in f:
+            i, sp, u = line.strip().split(",")
+            want[u][0] += sp == "setosa"
+            want[u][1] += 1
+    chance = (want["public"][0] / want["public"][1], want["private"][0] / want["private"][1])
+    check(abs(pub - chance[0]) < 1e-12 and abs(priv - chance[1]) < 1e-12,
+          "the hostile submission scored %s, %s; a constant guess scores %s: it found labels" % (pub, priv, chance))
+    check(pkg not in p.stdout and "solution" not in p.stdout, "the result names the package: " + p.stdout[:500])
+
+
+def case_ai_no_predictions(ctx):
+    """A program that writes no predictions gets WA "no predictions.csv
+    written"; one that leaves a link instead gets WA too (never followed);
+    an infinite loop is a TLE; a crash an RTE."""
+    pkg = iris(ctx)
+    d = os.path.join(ctx.work, "ai-subs")
+    cases = [
+        ("nothing.py", "print('hello')\n", "WA", "no predictions.csv written"),
+        ("link.py", "import os\nos.symlink('/data/test.csv', 'predictions.csv')\n", "WA",
+         "predictions.csv is a link, not a file"),
+        ("folder.py", "import os\nos.mkdir('predictions.csv')\n", "WA", "predictions.csv is not a regular file"),
+        ("spin.py", "while True:\n    pass\n", "TLE", None),
+        ("crash.py", "import sys\nopen('predictions.csv', 'w').write('id,species\\n')\nsys.exit(3)\n", "RTE", None),
+    ]
+    for name, code, verdict, msg in cases:
+        res, _ = ctx.judge(pkg, [ctx.write(os.path.join(d, name), code)], ["--time-limit=1"], expect_rc=0)
+        check_shape(res)
+        check(res["verdict"] == verdict and "ai" not in res, "%s: %s, expected %s" % (name, json.dumps(res), verdict))
+        if msg is not None:
+            check(res["message"] == msg, "%s: message %r, expected %r" % (name, res["message"], msg))
+
+
+def case_ai_verify(ctx):
+    """verify on AI packages: prediction files and programs are judged and
+    submissions.yaml's score range and message checked; a mislabelled one is
+    a MISMATCH."""
+    pkg = ctx.copy_package(iris(ctx), "iris-verify")
+    shutil.copy(os.path.join(pkg, "submissions", "accepted", "perfect.csv"),
+                os.path.join(pkg, "submissions", "wrong_answer", "actually_perfect.csv"))
+    yaml = os.path.join(pkg, "submissions", "submissions.yaml")
+    with open(yaml) as f:
+        text = f.read()
+    check("score: [0.9, 1.0]" in text, "the example's submissions.yaml changed:\n" + text)
+    ctx.write(yaml, text.replace("score: [0.9, 1.0]", "score: [0.99, 1.0]"))
+    expect_verify(ctx, pkg, {
+        "accepted/perfect.csv": ("AC", True),
+        "accepted/nearest_centroid.py": ("AC", False),     # private 0.96 is below 0.99
+        "wrong_answer/duplicate_id.csv": ("WA", True),
+        "wrong_answer/actually_perfect.csv": ("AC", False),
+    }, rc=1)
+
+
+SCORER = r"""
+import json, os, sys
+sol, pred = sys.argv[1], sys.argv[2]
+# The scorer's box holds the two files and nothing else of the package.
+assert sorted(os.listdir("/judge")) == ["predictions.csv", "solution.csv"], os.listdir("/judge")
+truth = {}
+for line in open(sol).read().splitlines()[1:]:
+    i, sp, u = line.split(",")
+    truth[i] = (sp, u)
+guess = dict(l.split(",", 1) for l in open(pred).read().splitlines()[1:])
+if "refuse" in guess.values():
+    print("one prediction says refuse", file=sys.stderr)
+    sys.exit(43)
+if "garbage" in guess.values():
+    print('{"public": 1, "private": 1, "extra": 2}')
+    sys.exit(0)
+hit = {"public": [0, 0], "private": [0, 0]}
+for i, (sp, u) in truth.items():
+    hit[u][0] += guess.get(i) == sp
+    hit[u][1] += 1
+print(json.dumps({"public": hit["public"][0] / hit["public"][1], "private": hit["private"][0] / hit["private"][1]}))
+"""
+
+
+def case_ai_custom_scorer(ctx):
+    """metric: custom: the package's scorer runs in its own box with only the
+    solution and the predictions; its JSON gives the scores, exit 43 a WA
+    with its message, malformed output a JE."""
+    pkg = ctx.copy_package(iris(ctx), "iris-custom")
+    with open(os.path.join(pkg, "problem.yaml")) as f:
+        y = f.read().replace("metric: accuracy", "metric: custom").replace("    split_column: usage\n", "")
+    ctx.write(os.path.join(pkg, "problem.yaml"), y)
+    ctx.write(os.path.join(pkg, "ai", "scorer", "scorer.py"), SCORER)
+    rows = iris_rows(ctx)
+    res, _ = ctx.judge(pkg, [os.path.join(pkg, "submissions", "accepted", "perfect.csv")], expect_rc=0)
+    check_shape(res)
+    check(ai_scores(res) == (1, 1), "perfect.csv scores %s" % (ai_scores(res),))
+    res, _ = ctx.judge(pkg, [os.path.join(pkg, "submissions", "accepted", "nearest_centroid.py")], expect_rc=0)
+    pub, priv = ai_scores(res)
+    check(0.9 <= pub <= 1 and 0.9 <= priv <= 1, "nearest_centroid scores %s, %s" % (pub, priv))
+    d = os.path.join(ctx.work, "custom")
+    refuse = ctx.write(os.path.join(d, "refuse.csv"), "\n".join(rows[:2] + [rows[2].split(",")[0] + ",refuse"]
+                                                                + rows[3:]) + "\n")
+    res, _ = ctx.judge(pkg, [refuse], expect_rc=0)
+    msg = "predictions.csv: refused by the scorer: one prediction says refuse"
+    check(res["verdict"] == "WA" and res["message"] == msg, "refuse.csv: %s" % json.dumps(res))
+    garbage = ctx.write(os.path.join(d, "garbage.csv"), "\n".join(rows[:2] + [rows[2].split(",")[0] + ",garbage"]
+                                                                  + rows[3:]) + "\n")
+    res, p = ctx.judge(pkg, [garbage], expect_rc=1)
+    check(res["verdict"] == "JE" and "ai" not in res, "garbage.csv: %s" % json.dumps(res))
+
+
 CASES = {
     "verify": case_verify,
     "interactive_order": case_interactive_order,
@@ -645,6 +906,12 @@ CASES = {
     "zip_package": case_zip_package,
     "test_data_invisible": case_test_data_invisible,
     "input_path_hidden": case_input_path_hidden,
+    "ai_predictions": case_ai_predictions,
+    "ai_code": case_ai_code,
+    "ai_hidden_labels": case_ai_hidden_labels,
+    "ai_no_predictions": case_ai_no_predictions,
+    "ai_verify": case_ai_verify,
+    "ai_custom_scorer": case_ai_custom_scorer,
 }
 
 

@@ -27,6 +27,9 @@ static const struct {
     { "load_2025_09", test_load_2025_09 },
     { "archive_reject", test_archive_reject },
     { "archive_load", test_archive_load },
+    { "ai_metrics", test_ai_metrics },
+    { "ai_predictions", test_ai_predictions },
+    { "ai_package", test_ai_package },
 };
 
 int main(int argc, char **argv)

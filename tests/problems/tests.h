@@ -25,6 +25,9 @@ int test_load_2023_07(const char *dir);
 int test_load_2025_09(const char *dir);
 int test_archive_reject(const char *dir);
 int test_archive_load(const char *dir);
+int test_ai_metrics(const char *fixtures);
+int test_ai_predictions(const char *dir);
+int test_ai_package(const char *dir);
 
 /* A fresh folder under $TMPDIR (or /tmp); the caller frees the string and
  * removes the folder with tmp_remove(). */

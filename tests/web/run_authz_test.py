@@ -249,6 +249,17 @@ def matrix(ctx, fx):
         ("GET", "/api/v1/audit"): ("/api/v1/audit", None, ADMIN),
         ("GET", "/api/v1/judges"): ("/api/v1/judges", None, ADMIN),
         ("PATCH", "/api/v1/judges/{id}"): ("/api/v1/judges/1", {"enabled": True}, ADMIN),
+        # compute budgets: quotas (the jury sets them) and usage (participants their own)
+        ("GET", "/api/v1/contests/{id}/quota"): ("/api/v1/contests/%d/quota" % cid, None, CONTEST),
+        ("PUT", "/api/v1/contests/{id}/quota"): ("/api/v1/contests/%d/quota" % cid, {"scope": "user"}, JURY),
+        ("GET", "/api/v1/contests/{id}/usage"): ("/api/v1/contests/%d/usage" % cid, None, CONTEST),
+        # AI leaderboards: the board for who sees the contest; finals chosen by participants;
+        # baselines marked by the jury
+        ("GET", "/api/v1/contests/{id}/leaderboard"): ("/api/v1/contests/%d/leaderboard" % cid, None, CONTEST),
+        ("POST", "/api/v1/contests/{id}/final"): ("/api/v1/contests/%d/final" % cid, {"submissions": []},
+                                                  {"alice", "bob"}),
+        ("POST", "/api/v1/submissions/{id}/baseline"): ("/api/v1/submissions/%d/baseline" % sub, {"baseline": False},
+                                                        JURY),
         # the ICPC Contest API: the private contest is the jury's and its participants'
         ("GET", "/api"): ("/api", None, EVERYONE),
         ("GET", "/api/contests"): ("/api/contests", None, EVERYONE),

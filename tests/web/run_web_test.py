@@ -1010,6 +1010,23 @@ def case_sigterm(ctx):
     srv.stop()
 
 
+def start_judge_daemon(ctx, srv, token, workers=1):
+    """A real `crucible judge daemon` for srv with the judge account's
+    token; returns (process, its log file) for the caller to stop."""
+    path = os.path.join(srv.dir, "judge.token")
+    with open(path, "w") as f:
+        f.write(token + "\n")
+    os.chmod(path, 0o600)
+    log = open(os.path.join(srv.dir, "daemon.log"), "wb")
+    daemon = subprocess.Popen([ctx.crucible, "judge", "daemon", "--server=http://127.0.0.1:%d" % srv.port,
+                               "--token-file=" + path, "--workers=%d" % workers,
+                               "--cache=" + os.path.join(srv.dir, "cache"),
+                               "--work-dir=" + os.path.join(srv.dir, "work"),
+                               "--languages=" + os.path.join(ctx.src, "judge", "languages.yaml")],
+                              stdout=log, stderr=log)
+    return daemon, log
+
+
 def case_judge_daemon(ctx):
     """The real `crucible judge daemon` against the real server: every
     verdict arrives. Needs root (the sandbox); skipped otherwise."""
@@ -1031,16 +1048,7 @@ def case_judge_daemon(ctx):
                                 ("c", "run_time_error/divide_by_zero.c", "RTE")]:
         with open(os.path.join(subs, path)) as f:
             want[submit(alice, pid, f.read(), lang, os.path.basename(path))] = verdict
-    token = os.path.join(srv.dir, "judge.token")
-    with open(token, "w") as f:
-        f.write(users["judge"][1] + "\n")
-    os.chmod(token, 0o600)
-    log = open(os.path.join(srv.dir, "daemon.log"), "wb")
-    daemon = subprocess.Popen([ctx.crucible, "judge", "daemon", "--server=http://127.0.0.1:%d" % srv.port,
-                               "--token-file=" + token, "--workers=2", "--cache=" + os.path.join(srv.dir, "cache"),
-                               "--work-dir=" + os.path.join(srv.dir, "work"),
-                               "--languages=" + os.path.join(ctx.src, "judge", "languages.yaml")],
-                              stdout=log, stderr=log)
+    daemon, log = start_judge_daemon(ctx, srv, users["judge"][1], workers=2)
     try:
         deadline = time.time() + 120
         got = {}

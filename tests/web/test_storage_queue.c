@@ -794,6 +794,189 @@ static int test_queue_languages(void)
     return check_done("unit.web.storage_queue_languages");
 }
 
+/* ---- compute budgets and scheduling ------------------------------------------------------------------ */
+
+static int64_t submit_as(struct world *w, int64_t user, int64_t problem, int64_t contest, int64_t team, int64_t at)
+{
+    struct web_submission sub = { 0 };
+    struct err err;
+    sub.user_id = user;
+    sub.team_id = team;
+    sub.problem_id = problem;
+    sub.contest_id = contest;
+    snprintf(sub.language, sizeof(sub.language), "cpp");
+    snprintf(sub.filename, sizeof(sub.filename), "sol.cpp");
+    snprintf(sub.source_hash, sizeof(sub.source_hash), "%064llx", (unsigned long long)at);
+    sub.submitted_at = at;
+    if (web_store_submission_create(w->s, &sub, &err) < 0) {
+        fprintf(stderr, "cannot submit: %s\n", err.msg);
+        exit(1);
+    }
+    return sub.id;
+}
+
+static int64_t claim_caps(struct world *w, int64_t judge, int64_t gpus, int64_t memory, int64_t cap, int64_t now)
+{
+    struct web_claim_caps caps = { .languages = "cpp", .gpus = gpus, .memory_bytes = memory,
+                                   .max_jobs_per_user = cap };
+    struct web_job job;
+    struct err err;
+    int rc = web_store_job_claim_caps(w->s, judge, &caps, 60, now, &job, &err);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    return rc < 0 ? rc : job.submission_id;
+}
+
+static int test_queue_fair_share(void)
+{
+    struct world w;
+    struct err err;
+    world_open(&w);
+    int64_t bob = fixture_user(w.s, "bob", WEB_ROLE_CONTESTANT), carol = fixture_user(w.s, "carol",
+                                                                                    WEB_ROLE_CONTESTANT);
+    int64_t a[6], b[2], c1;
+    for (int i = 0; i < 6; i++)
+        a[i] = submit_as(&w, w.user, w.problem, 0, 0, 10 + i);     /* alice's burst */
+    b[0] = submit_as(&w, bob, w.problem, 0, 0, 20);
+    b[1] = submit_as(&w, bob, w.problem, 0, 0, 21);
+    c1 = submit_as(&w, carol, w.problem, 0, 0, 22);
+
+    CHECK_SECTION("with nobody judging, the oldest job first");
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 100), ==, a[0]);
+    CHECK_SECTION("then the users with fewer jobs in progress, oldest first");
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 100), ==, b[0]);
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 100), ==, c1);
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 100), ==, a[1]);   /* all at 1: alice's is oldest */
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 100), ==, b[1]);
+    CHECK_SECTION("a user at the cap gets nothing started, even when nobody else has work");
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 100), ==, 0);
+    CHECK_INT(status_of(&w, a[2]), ==, WEB_SUB_QUEUED);
+    CHECK_SECTION("a finished job frees a place");
+    struct web_judging_list jl;
+    CHECK_INT(web_store_judgings_of_submission(w.s, a[0], &jl, &err), ==, 0);
+    CHECK_INT(jl.n, ==, 1);
+    struct web_judging_result r = { .verdict = "AC", .cpu_seconds = 1.5, .gpu_seconds = 0 };
+    CHECK_INT(web_store_job_complete(w.s, w.judge1, jl.v[0].id, &r, 101, &err), ==, 0);
+    web_judging_list_release(&jl);
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 102), ==, a[2]);
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 2, 102), ==, 0);
+    CHECK_SECTION("no cap: the rest of the burst");
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 0, 103), ==, a[3]);
+    CHECK_SECTION("the claims without capabilities share fairly too");
+    int64_t b3 = submit_as(&w, bob, w.problem, 0, 0, 30);
+    struct web_job job;
+    CHECK_INT(web_store_job_claim(w.s, w.judge2, 60, 104, &job, &err), ==, 0);
+    CHECK_INT(job.submission_id, ==, b3);       /* bob has 2 running, alice 3 */
+    CHECK_SECTION("bad capabilities");
+    struct web_claim_caps bad = { .gpus = -1 };
+    CHECK_INT(web_store_job_claim_caps(w.s, w.judge1, &bad, 60, 105, &job, &err), ==, ERR_INVALID);
+    world_close(&w);
+    return check_done("unit.web.storage_queue_fair_share");
+}
+
+static int test_queue_capabilities(void)
+{
+    struct world w;
+    struct err err;
+    world_open(&w);
+    int64_t gpu_problem = fixture_problem(w.s, "train");
+    int64_t gpus;
+    CHECK_INT(web_store_problem_gpus_get(w.s, gpu_problem, &gpus, &err), ==, 0);
+    CHECK_INT(gpus, ==, 0);
+    CHECK_INT(web_store_problem_gpus_set(w.s, gpu_problem, 2, &err), ==, 0);
+    CHECK_INT(web_store_problem_gpus_get(w.s, gpu_problem, &gpus, &err), ==, 0);
+    CHECK_INT(gpus, ==, 2);
+    CHECK_INT(web_store_problem_gpus_set(w.s, gpu_problem, WEB_GPUS_MAX + 1, &err), ==, ERR_INVALID);
+    CHECK_INT(web_store_problem_gpus_set(w.s, 9999, 1, &err), ==, ERR_NOTFOUND);
+    int64_t g1 = submit_as(&w, w.user, gpu_problem, 0, 0, 10);
+    int64_t c1 = submit_as(&w, w.user, w.problem, 0, 0, 11);
+
+    CHECK_SECTION("a GPU job goes only to a host with enough free GPUs");
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 0, 100), ==, c1);     /* the CPU host skips the older GPU job */
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 0, 0, 100), ==, 0);
+    CHECK_INT(claim_caps(&w, w.judge2, 1, 0, 0, 100), ==, 0);      /* one GPU is not two */
+    struct web_claim_caps caps = { .gpus = 4 };
+    struct web_job job;
+    CHECK_INT(web_store_job_claim_caps(w.s, w.judge2, &caps, 60, 100, &job, &err), ==, 0);
+    CHECK_INT(job.submission_id, ==, g1);
+    CHECK_INT(job.gpus, ==, 2);
+
+    CHECK_SECTION("memory: a host that advertises less than the limit gets nothing");
+    int64_t c2 = submit_as(&w, w.user, w.problem, 0, 0, 12);
+    CHECK_INT(claim_caps(&w, w.judge1, 0, 128 << 20, 0, 101), ==, 0);
+    CHECK_INT(claim_caps(&w, w.judge1, 0, (int64_t)256 << 20, 0, 101), ==, c2);
+    world_close(&w);
+    return check_done("unit.web.storage_queue_capabilities");
+}
+
+static int test_compute_usage(void)
+{
+    struct world w;
+    struct err err;
+    world_open(&w);
+    struct web_contest c = { 0 };
+    snprintf(c.short_name, sizeof(c.short_name), "ai");
+    snprintf(c.title, sizeof(c.title), "AI");
+    c.start_time = 0;
+    c.duration = 1000000;
+    c.penalty_minutes = 20;
+    CHECK_INT(web_store_contest_create(w.s, &c, &err), ==, 0);
+    struct web_team t = { .contest_id = c.id, .created_at = 1 };
+    snprintf(t.name, sizeof(t.name), "Team");
+    CHECK_INT(web_store_team_create(w.s, &t, &err), ==, 0);
+    int64_t bob = fixture_user(w.s, "bob", WEB_ROLE_CONTESTANT);
+
+    CHECK_SECTION("quotas: none, then put and read back, replaced");
+    struct web_quota q;
+    CHECK_INT(web_store_quota_get(w.s, c.id, WEB_QUOTA_USER, &q, &err), ==, ERR_NOTFOUND);
+    q = (struct web_quota){ .contest_id = c.id, .scope = WEB_QUOTA_TEAM, .cpu_seconds_total = 100,
+                            .gpu_seconds_per_day = 7, .updated_at = 5 };
+    CHECK_INT(web_store_quota_put(w.s, &q, &err), ==, 0);
+    q.cpu_seconds_total = 200;
+    CHECK_INT(web_store_quota_put(w.s, &q, &err), ==, 0);
+    struct web_quota back;
+    CHECK_INT(web_store_quota_get(w.s, c.id, WEB_QUOTA_TEAM, &back, &err), ==, 0);
+    CHECK(back.cpu_seconds_total == 200 && back.gpu_seconds_per_day == 7 && back.cpu_seconds_per_day == 0);
+    CHECK_INT(back.scope, ==, WEB_QUOTA_TEAM);
+    q.cpu_seconds_per_day = -1;
+    CHECK_INT(web_store_quota_put(w.s, &q, &err), ==, ERR_INVALID);
+
+    CHECK_SECTION("usage sums finished judgings per user and team, today and in total");
+    int64_t day = 86400 * 10;
+    int64_t s1 = submit_as(&w, w.user, w.problem, c.id, t.id, day - 100);
+    int64_t s2 = submit_as(&w, bob, w.problem, c.id, t.id, day - 50);
+    (void)s1;
+    (void)s2;
+    struct web_job job;
+    struct web_judging_result r = { .verdict = "AC", .cpu_seconds = 3, .gpu_seconds = 10 };
+    CHECK_INT(web_store_job_claim(w.s, w.judge1, 60, day - 10, &job, &err), ==, 0);
+    CHECK_INT(web_store_job_complete(w.s, w.judge1, job.judging_id, &r, day - 5, &err), ==, 0);   /* yesterday */
+    r.cpu_seconds = 4;
+    r.gpu_seconds = 0;
+    CHECK_INT(web_store_job_claim(w.s, w.judge1, 60, day + 10, &job, &err), ==, 0);
+    CHECK_INT(web_store_job_complete(w.s, w.judge1, job.judging_id, &r, day + 20, &err), ==, 0);
+    r.cpu_seconds = -1;
+    CHECK_INT(web_store_job_complete(w.s, w.judge1, job.judging_id, &r, day + 20, &err), ==, ERR_INVALID);
+    struct web_usage_list l;
+    CHECK_INT(web_store_usage(w.s, c.id, WEB_QUOTA_USER, 0, day, &l, &err), ==, 0);
+    CHECK_INT(l.n, ==, 2);
+    CHECK(l.v[0].id == w.user && l.v[0].cpu_total == 3 && l.v[0].cpu_day == 0 && l.v[0].gpu_total == 10 &&
+          l.v[0].gpu_day == 0);
+    CHECK(l.v[1].id == bob && l.v[1].cpu_total == 4 && l.v[1].cpu_day == 4);
+    web_usage_list_release(&l);
+    CHECK_INT(web_store_usage(w.s, c.id, WEB_QUOTA_TEAM, t.id, day, &l, &err), ==, 0);
+    CHECK_INT(l.n, ==, 1);
+    CHECK(l.v[0].cpu_total == 7 && l.v[0].cpu_day == 4 && l.v[0].gpu_total == 10);
+    web_usage_list_release(&l);
+    CHECK_SECTION("one that used nothing is a row of zeros");
+    int64_t dave = fixture_user(w.s, "dave", WEB_ROLE_CONTESTANT);
+    CHECK_INT(web_store_usage(w.s, c.id, WEB_QUOTA_USER, dave, day, &l, &err), ==, 0);
+    CHECK(l.n == 1 && l.v[0].id == dave && l.v[0].cpu_total == 0);
+    web_usage_list_release(&l);
+    world_close(&w);
+    return check_done("unit.web.storage_compute_usage");
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -806,6 +989,10 @@ int main(int argc, char **argv)
         { "queue_languages", test_queue_languages },
         { "queue_concurrent", test_queue_concurrent },
         { "killed_writer", test_killed_writer },
+        /* compute budgets and scheduling */
+        { "queue_fair_share", test_queue_fair_share },
+        { "queue_capabilities", test_queue_capabilities },
+        { "compute_usage", test_compute_usage },
     };
     if (argc != 2) {
         fprintf(stderr, "usage: web_storage_queue_tests NAME\n");

@@ -60,6 +60,7 @@ struct web_config {
     int judges;                             /* embedded judge workers (embedded.c): -1 one per
                                                CPU core, 0 none; only when started as root */
     char ui_dir[WEB_CONFIG_PATH_MAX];       /* the browser UI's files; "": web_static_ui_default() */
+    int max_jobs_per_user;                  /* compute budgets: judgings one user may have at once; 0 no cap */
 };
 
 void web_config_init(struct web_config *c);
