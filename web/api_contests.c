@@ -617,8 +617,11 @@ void web_api_contest_problems(struct web_req *r, struct web_store *s)
     cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "problems");
     for (size_t i = 0; i < l.n && rc == 0; i++) {
         struct web_problem p;
-        if ((rc = web_store_problem_by_id(s, l.v[i].problem_id, &p, &err)) == 0)
-            cJSON_AddItemToArray(arr, contest_problem_json(&l.v[i], &p));
+        if ((rc = web_store_problem_by_id(s, l.v[i].problem_id, &p, &err)) == 0) {
+            cJSON *pj = contest_problem_json(&l.v[i], &p);
+            cJSON_AddItemToArray(arr, pj);
+            rc = web_problem_ai_json(s, p.id, pj, &err);
+        }
     }
     web_contest_problem_list_release(&l);
     if (rc < 0) {
@@ -632,38 +635,53 @@ void web_api_contest_problems(struct web_req *r, struct web_store *s)
 /* GET /api/v1/contests/{id}/problems/{id2}: one problem of the set with its
  * statement and samples, for those who may see the set (contest problems
  * are often unpublished, so the archive's endpoints do not show them). */
-void web_api_contest_problem(struct web_req *r, struct web_store *s)
+int web_contest_problem_load(struct web_req *r, struct web_store *s, struct web_contest_problem *cp,
+                             struct web_problem *p)
 {
     struct web_contest c;
     struct web_contest_access a;
     struct web_contest_problem_list l;
-    struct web_contest_problem cp;
-    struct web_problem p;
-    struct buf b;
     struct err err;
     int rc, found = 0;
     if (web_contest_load(r, s, r->id, &c, &a) < 0 || !problems_visible(r, &c, &a))
-        return;
+        return -1;
     if ((rc = web_store_contest_problems(s, c.id, &l, &err)) < 0) {
         web_reply_store_error(r, rc, &err);
-        return;
+        return -1;
     }
     for (size_t i = 0; i < l.n; i++)
         if (l.v[i].problem_id == r->id2) {
-            cp = l.v[i];
+            *cp = l.v[i];
             found = 1;
         }
     web_contest_problem_list_release(&l);
     if (!found) {
         web_reply_error(r, 404, "not_found", "no problem %lld in this contest", (long long)r->id2);
-        return;
+        return -1;
     }
-    if ((rc = web_store_problem_by_id(s, cp.problem_id, &p, &err)) < 0) {
+    if ((rc = web_store_problem_by_id(s, cp->problem_id, p, &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        return -1;
+    }
+    return 0;
+}
+
+void web_api_contest_problem(struct web_req *r, struct web_store *s)
+{
+    struct web_contest_problem cp;
+    struct web_problem p;
+    struct buf b;
+    struct err err;
+    int rc;
+    if (web_contest_problem_load(r, s, &cp, &p) < 0)
+        return;
+    cJSON *o = cJSON_CreateObject(), *pj = contest_problem_json(&cp, &p);
+    cJSON_AddItemToObject(o, "problem", pj);
+    if ((rc = web_problem_ai_json(s, p.id, pj, &err)) < 0) {     /* AI problems: metric, direction */
+        cJSON_Delete(o);
         web_reply_store_error(r, rc, &err);
         return;
     }
-    cJSON *o = cJSON_CreateObject(), *pj = contest_problem_json(&cp, &p);
-    cJSON_AddItemToObject(o, "problem", pj);
     buf_init(&b, CONTEST_STATEMENT_MAX);
     if (p.statement_hash[0] && (rc = web_blob_get(s, p.statement_hash, &b, &err)) < 0)
         goto fail;

@@ -10,6 +10,7 @@
 #include "web_int.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <md4c-html.h>
@@ -300,6 +301,91 @@ static void keywords_to_tags(const struct prb_problem *p, struct web_problem *ro
     }
 }
 
+/* ---- AI problem files -------------------------------------------------------------------------------------
+ * The regular files directly in an AI package's ai/public/ are what
+ * contestants may download (docs/ai-problems.md): each goes to the blob
+ * store at upload. Subfolders, links and hidden files (".gitkeep") are left
+ * out; nothing outside ai/public/ is ever listed (ai/solution.csv, the
+ * scorer). A name the download URL cannot carry, more than
+ * WEB_PROBLEM_FILES_MAX files, or a file past WEB_PROBLEM_FILE_MAX (all of
+ * them past WEB_PROBLEM_FILES_TOTAL_MAX) refuses the package. */
+
+static int file_name_ok(const char *n)
+{
+    size_t len = strlen(n);
+    if (len == 0 || len > WEB_NAME_MAX || n[0] == '-')
+        return 0;
+    for (const char *c = n; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+              *c == '_' || *c == '-'))
+            return 0;
+    return 1;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct web_problem_file *)a)->name, ((const struct web_problem_file *)b)->name);
+}
+
+static int ai_files_collect(struct web_store *s, const struct prb_ai *ai, struct web_problem_file *files,
+                            size_t *n, struct err *err)
+{
+    int64_t total = 0;
+    int rc = 0;
+    *n = 0;
+    if (!ai->public_dir)
+        return 0;
+    DIR *d = opendir(ai->public_dir);
+    if (!d)
+        return errno == ENOENT ? 0 : err_set(err, ERR_INVALID, "cannot read ai/public/");
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        char path[PATH_MAX];
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;
+        if (str_fmt(path, sizeof(path), "%s/%s", ai->public_dir, e->d_name) < 0 || lstat(path, &st) < 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (!file_name_ok(e->d_name)) {
+            rc = err_set(err, ERR_INVALID, "ai/public/%.64s: a downloadable file's name must be 1 to %d of "
+                         "A-Z, a-z, 0-9, '.', '_' and '-', not starting with '-'", e->d_name, WEB_NAME_MAX);
+            break;
+        }
+        if (*n >= WEB_PROBLEM_FILES_MAX) {
+            rc = err_set(err, ERR_LIMIT, "ai/public/ holds more than %d files", WEB_PROBLEM_FILES_MAX);
+            break;
+        }
+        if (st.st_size > WEB_PROBLEM_FILE_MAX || (total += st.st_size) > WEB_PROBLEM_FILES_TOTAL_MAX) {
+            rc = err_set(err, ERR_LIMIT, st.st_size > WEB_PROBLEM_FILE_MAX ?
+                         "ai/public/%s is larger than %lld bytes" : "ai/public/ (up to %s) is larger than %lld bytes",
+                         e->d_name, (long long)(st.st_size > WEB_PROBLEM_FILE_MAX ? WEB_PROBLEM_FILE_MAX :
+                                                WEB_PROBLEM_FILES_TOTAL_MAX));
+            break;
+        }
+        struct web_problem_file *f = &files[*n];
+        str_fmt(f->name, sizeof(f->name), "%s", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+            rc = err_set(err, ERR_INVALID, "cannot read ai/public/%s", e->d_name);
+            break;
+        }
+        rc = web_blob_put_fd(s, fd, (uint64_t)WEB_PROBLEM_FILE_MAX, f->hash, err);
+        close(fd);
+        if (rc == ERR_LIMIT)
+            rc = err_set(err, ERR_LIMIT, "ai/public/%s is larger than %lld bytes", e->d_name,
+                         (long long)WEB_PROBLEM_FILE_MAX);
+        if (rc == 0) {
+            f->size = st.st_size;
+            (*n)++;
+        }
+    }
+    closedir(d);
+    if (rc == 0)
+        qsort(files, *n, sizeof(*files), file_cmp);
+    return rc;
+}
+
 void web_api_problem_upload(struct web_req *r, struct web_store *s)
 {
     struct prb_problem *p = NULL;
@@ -374,6 +460,15 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
             web_reply_store_error(r, rc, &err);
         goto out;
     }
+    struct web_problem_file files[WEB_PROBLEM_FILES_MAX];
+    size_t nfiles = 0;
+    if (p->ai && (rc = ai_files_collect(s, p->ai, files, &nfiles, &err)) < 0) {
+        if (rc == ERR_INVALID || rc == ERR_LIMIT)
+            web_reply_error(r, 422, "invalid_package", "%s", err.msg);
+        else
+            web_reply_store_error(r, rc, &err);
+        goto out;
+    }
     if (lseek(r->upload_fd, 0, SEEK_SET) < 0 ||
         (rc = web_blob_put_fd(s, r->upload_fd, WEB_BODY_PACKAGE_MAX, row.package_hash, &err)) < 0) {
         web_reply_store_error(r, ERR_SYSTEM, &err);
@@ -399,6 +494,14 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
         struct web_ai_problem ap = { .problem_id = row.id, .maximize = p->ai->maximize,
                                      .precision = p->ai->precision };
         if ((rc = web_store_ai_problem_put(s, &ap, &err)) < 0) {
+            web_reply_store_error(r, rc, &err);
+            goto out;
+        }
+        /* AI problem files: the metric's name and ai/public's files */
+        char metric[WEB_AI_METRIC_MAX + 1];
+        prb_ai_metric_name(p->ai->metric, p->ai->k, metric, sizeof(metric));
+        if ((rc = web_store_ai_metric_set(s, row.id, metric, &err)) < 0 ||
+            (rc = web_store_problem_files_put(s, row.id, files, nfiles, &err)) < 0) {
             web_reply_store_error(r, rc, &err);
             goto out;
         }
@@ -552,6 +655,12 @@ void web_api_problem_get(struct web_req *r, struct web_store *s)
     }
     buf_release(&html);
     cJSON_AddItemToObject(o, "problem", pj);
+    int rc = web_problem_ai_json(s, p.id, pj, &err);     /* AI problems: metric, direction */
+    if (rc < 0) {
+        cJSON_Delete(o);
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
     web_reply_json(r, 200, o);
 }
 
@@ -611,6 +720,126 @@ void web_api_problem_package(struct web_req *r, struct web_store *s)
     web_reply_fd(r, 200, fd, (uint64_t)st.st_size, "application/zip");
     str_fmt(disp, sizeof(disp), "attachment; filename=\"%s.zip\"", p.short_name);
     web_reply_header(r, "Content-Disposition", disp);
+}
+
+/* ---- AI problem files: listing and download ------------------------------------------------------------------
+ * Whoever may see the problem's statement: in the archive, a published
+ * problem anyone (staff any); through a contest, the rule of GET
+ * /api/v1/contests/{id}/problems/{id2}. A problem without files lists none. */
+
+int web_problem_ai_json(struct web_store *s, int64_t problem_id, cJSON *parent, struct err *err)
+{
+    struct web_ai_problem ap;
+    char metric[WEB_AI_METRIC_MAX + 1];
+    int rc;
+    if ((rc = web_store_ai_problem_get(s, problem_id, &ap, err)) < 0)
+        return rc;
+    if (!ap.stored) {
+        cJSON_AddNullToObject(parent, "ai");
+        return 0;
+    }
+    if ((rc = web_store_ai_metric_get(s, problem_id, metric, err)) < 0)
+        return rc;
+    cJSON *o = cJSON_AddObjectToObject(parent, "ai");
+    if (metric[0])
+        cJSON_AddStringToObject(o, "metric", metric);
+    else
+        cJSON_AddNullToObject(o, "metric");
+    cJSON_AddStringToObject(o, "direction", ap.maximize ? "maximize" : "minimize");
+    cJSON_AddNumberToObject(o, "precision", ap.precision);
+    return 0;
+}
+
+static void files_reply(struct web_req *r, struct web_store *s, int64_t problem_id)
+{
+    struct web_problem_file_list l;
+    struct err err;
+    int rc = web_store_problem_files(s, problem_id, &l, &err);
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "files");
+    for (size_t i = 0; i < l.n; i++) {
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "name", l.v[i].name);
+        web_json_add_i64(one, "size", l.v[i].size);
+        cJSON_AddItemToArray(arr, one);
+    }
+    web_problem_file_list_release(&l);
+    web_reply_json(r, 200, o);
+}
+
+static void file_reply(struct web_req *r, struct web_store *s, int64_t problem_id)
+{
+    struct web_problem_file_list l;
+    struct web_problem_file f = { 0 };
+    struct err err;
+    char path[PATH_MAX];
+    int rc = web_store_problem_files(s, problem_id, &l, &err), found = 0;
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    for (size_t i = 0; i < l.n; i++)
+        if (!strcmp(l.v[i].name, r->name)) {
+            f = l.v[i];
+            found = 1;
+        }
+    web_problem_file_list_release(&l);
+    if (!found) {
+        web_reply_error(r, 404, "not_found", "problem %lld has no file '%s'", (long long)problem_id, r->name);
+        return;
+    }
+    if ((rc = web_blob_path(s, f.hash, path, sizeof(path), &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (fd >= 0)
+            close(fd);
+        err_set(&err, ERR_SYSTEM, "cannot open file '%s' of problem %lld", f.name, (long long)problem_id);
+        web_reply_store_error(r, ERR_SYSTEM, &err);
+        return;
+    }
+    size_t n = strlen(f.name);
+    int csv = n > 4 && !strcasecmp(f.name + n - 4, ".csv");
+    char disp[WEB_NAME_MAX + 48];
+    web_reply_fd(r, 200, fd, (uint64_t)st.st_size, csv ? "text/csv" : "application/octet-stream");
+    str_fmt(disp, sizeof(disp), "attachment; filename=\"%s\"", f.name);  /* the name is [A-Za-z0-9._-] */
+    web_reply_header(r, "Content-Disposition", disp);
+}
+
+void web_api_problem_files(struct web_req *r, struct web_store *s)
+{
+    struct web_problem p;
+    if (visible_problem(r, s, &p) == 0)
+        files_reply(r, s, p.id);
+}
+
+void web_api_problem_file(struct web_req *r, struct web_store *s)
+{
+    struct web_problem p;
+    if (visible_problem(r, s, &p) == 0)
+        file_reply(r, s, p.id);
+}
+
+void web_api_contest_problem_files(struct web_req *r, struct web_store *s)
+{
+    struct web_contest_problem cp;
+    struct web_problem p;
+    if (web_contest_problem_load(r, s, &cp, &p) == 0)
+        files_reply(r, s, p.id);
+}
+
+void web_api_contest_problem_file(struct web_req *r, struct web_store *s)
+{
+    struct web_contest_problem cp;
+    struct web_problem p;
+    if (web_contest_problem_load(r, s, &cp, &p) == 0)
+        file_reply(r, s, p.id);
 }
 
 /* ---- PATCH /api/v1/problems/{id} ----------------------------------------------------------------------------- */

@@ -155,6 +155,16 @@ static const struct web_route routes[] = {
     { "POST", "/api/v1/submissions/{id}/baseline", web_api_submission_baseline, WEB_AUTH_USER, WEB_BODY_JSON,
       WEB_BODY_JSON_MAX, NULL, NULL, 0 },
 
+    /* ---- AI problem files: ai/public's downloads (api_problems.c) ---- */
+    { "GET", "/api/v1/problems/{id}/files", web_api_problem_files, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL,
+      0 },
+    { "GET", "/api/v1/problems/{id}/files/{name}", web_api_problem_file, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/problems/{id2}/files", web_api_contest_problem_files, WEB_AUTH_OPTIONAL,
+      WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/v1/contests/{id}/problems/{id2}/files/{name}", web_api_contest_problem_file, WEB_AUTH_OPTIONAL,
+      WEB_BODY_NONE, 0, NULL, NULL, 0 },
+
     /* ---- the browser UI's static files (static.c) ---- */
     /* Not in this table: /ui/..., /vendor/... and the UI's pages are
      * prefixes, matched by web_static_route() when no route here matches. */

@@ -1692,3 +1692,48 @@ int web_store_ai_daily_count(struct web_store *s, int64_t contest_id, int64_t te
         return err_set(err, ERR_INVALID, "the period ends before it starts");
     return s->ops->ai_daily_count(s, contest_id, team_id, user_id, from, to, count, err);
 }
+
+/* ---- AI problem files ------------------------------------------------------------------------------------ */
+
+PLAIN_LIST_RELEASE(web_problem_file)
+
+int web_store_problem_files_put(struct web_store *s, int64_t problem_id, const struct web_problem_file *files,
+                                size_t n, struct err *err)
+{
+    TRY(check_id(err, "problem id", problem_id));
+    if (n > WEB_PROBLEM_FILES_MAX)
+        return err_set(err, ERR_LIMIT, "more than %d files", WEB_PROBLEM_FILES_MAX);
+    for (size_t i = 0; i < n; i++) {
+        TRY(check_name(err, "file name", files[i].name));
+        TRY(check_hash(err, "file hash", files[i].hash, 0));
+        TRY(check_nonneg(err, "file size", files[i].size));
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(files[i].name, files[j].name))
+                return err_set(err, ERR_INVALID, "file '%s' given twice", files[i].name);
+    }
+    return s->ops->problem_files_put(s, problem_id, files, n, err);
+}
+
+int web_store_problem_files(struct web_store *s, int64_t problem_id, struct web_problem_file_list *out,
+                            struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "problem id", problem_id));
+    return s->ops->problem_files(s, problem_id, out, err);
+}
+
+int web_store_ai_metric_set(struct web_store *s, int64_t problem_id, const char *metric, struct err *err)
+{
+    TRY(check_id(err, "problem id", problem_id));
+    if (!metric || strlen(metric) > WEB_AI_METRIC_MAX)
+        return err_set(err, ERR_LIMIT, "a metric name is at most %d bytes", WEB_AI_METRIC_MAX);
+    return s->ops->ai_metric_set(s, problem_id, metric, err);
+}
+
+int web_store_ai_metric_get(struct web_store *s, int64_t problem_id, char out[WEB_AI_METRIC_MAX + 1],
+                            struct err *err)
+{
+    out[0] = '\0';
+    TRY(check_id(err, "problem id", problem_id));
+    return s->ops->ai_metric_get(s, problem_id, out, err);
+}

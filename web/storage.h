@@ -558,6 +558,27 @@ struct web_ai_entry_list {
 };
 void web_ai_entry_list_release(struct web_ai_entry_list *l);
 
+/* ---- AI problem files (api_problems.c; functions at the end) ------------------------
+ * The regular files of an AI package's ai/public/ (the visible inputs that
+ * contestants download), each kept in the blob store; and the metric's
+ * name, shown in the problem's JSON. */
+#define WEB_PROBLEM_FILES_MAX 32                    /* files of ai/public/ kept per problem */
+#define WEB_PROBLEM_FILE_MAX ((int64_t)256 << 20)   /* bytes of one of them */
+#define WEB_PROBLEM_FILES_TOTAL_MAX ((int64_t)512 << 20)  /* bytes of them all */
+#define WEB_AI_METRIC_MAX 32                        /* "map@10" */
+
+struct web_problem_file {
+    char name[WEB_NAME_MAX + 1];            /* [A-Za-z0-9._-], not starting with '.' or '-' */
+    char hash[WEB_HASH_HEX + 1];            /* its blob */
+    int64_t size;                           /* bytes */
+};
+
+struct web_problem_file_list {
+    struct web_problem_file *v;
+    size_t n;
+};
+void web_problem_file_list_release(struct web_problem_file_list *l);
+
 /* ---- the engine interface -------------------------------------------------------
  * An engine fills one static struct web_store_ops. Callers never use it
  * directly: they call the web_store_* functions below, which check every
@@ -744,6 +765,12 @@ struct web_store_ops {
     int (*ai_baseline_set)(struct web_store *s, int64_t submission_id, int baseline, struct err *err);
     int (*ai_daily_count)(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id, int64_t from,
                           int64_t to, int64_t *count, struct err *err);
+    /* AI problem files (api_problems.c) */
+    int (*problem_files_put)(struct web_store *s, int64_t problem_id, const struct web_problem_file *files, size_t n,
+                             struct err *err);
+    int (*problem_files)(struct web_store *s, int64_t problem_id, struct web_problem_file_list *out, struct err *err);
+    int (*ai_metric_set)(struct web_store *s, int64_t problem_id, const char *metric, struct err *err);
+    int (*ai_metric_get)(struct web_store *s, int64_t problem_id, char out[WEB_AI_METRIC_MAX + 1], struct err *err);
 };
 
 /* ---- opening ---------------------------------------------------------------------- */
@@ -1089,5 +1116,17 @@ int web_store_ai_baseline_set(struct web_store *s, int64_t submission_id, int ba
  * predictions). */
 int web_store_ai_daily_count(struct web_store *s, int64_t contest_id, int64_t team_id, int64_t user_id, int64_t from,
                              int64_t to, int64_t *count, struct err *err);
+
+/* ---- AI problem files ----------------------------------------------------------------------------------
+ * Replaces the problem's files with files[0..n) (n <= WEB_PROBLEM_FILES_MAX;
+ * names unique). The list is by name. */
+int web_store_problem_files_put(struct web_store *s, int64_t problem_id, const struct web_problem_file *files,
+                                size_t n, struct err *err);
+int web_store_problem_files(struct web_store *s, int64_t problem_id, struct web_problem_file_list *out,
+                            struct err *err);
+/* The AI metric's name ("accuracy", "map@10"); "" when none was stored. */
+int web_store_ai_metric_set(struct web_store *s, int64_t problem_id, const char *metric, struct err *err);
+int web_store_ai_metric_get(struct web_store *s, int64_t problem_id, char out[WEB_AI_METRIC_MAX + 1],
+                            struct err *err);
 
 #endif

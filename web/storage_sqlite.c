@@ -304,6 +304,15 @@ static const struct migration migrations[] = {
       "CREATE TABLE ai_baselines (\n"
       "    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id)\n"
       ");\n" },
+    { 8, "AI problem files: ai/public's downloadable files, the metric's name",
+      "CREATE TABLE problem_files (\n"
+      "    problem_id INTEGER NOT NULL REFERENCES problems(id),\n"
+      "    name TEXT NOT NULL,\n"
+      "    hash TEXT NOT NULL,\n"
+      "    size INTEGER NOT NULL CHECK (size >= 0),\n"
+      "    PRIMARY KEY (problem_id, name)\n"
+      ") WITHOUT ROWID;\n"
+      "ALTER TABLE ai_problems ADD COLUMN metric TEXT NOT NULL DEFAULT '';\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -614,7 +623,14 @@ static const struct migration migrations[] = {
                       "AND j.valid = 1 WHERE s.contest_id = ?1 AND ((?2 > 0 AND s.team_id = ?2) OR " \
                       "(?2 = 0 AND s.team_id IS NULL AND s.user_id = ?3)) AND s.submitted_at >= ?4 " \
                       "AND s.submitted_at < ?5 AND NOT (j.finished_at IS NOT NULL AND j.public_score IS NULL " \
-                      "AND j.verdict <> 'AC')")
+                      "AND j.verdict <> 'AC')") \
+    /* AI problem files */ \
+    X(PROBLEM_FILES_CLEAR, "DELETE FROM problem_files WHERE problem_id = ?1") \
+    X(PROBLEM_FILE_ADD, "INSERT INTO problem_files (problem_id, name, hash, size) VALUES (?1, ?2, ?3, ?4)") \
+    X(PROBLEM_FILES, "SELECT name, hash, size FROM problem_files WHERE problem_id = ?1 ORDER BY name") \
+    X(AI_METRIC_SET, "INSERT INTO ai_problems (problem_id, metric) VALUES (?1, ?2) " \
+                     "ON CONFLICT (problem_id) DO UPDATE SET metric = excluded.metric") \
+    X(AI_METRIC_GET, "SELECT metric FROM ai_problems WHERE problem_id = ?1")
 
 enum stmt_id {
 #define X(id, sql) ST_##id,
@@ -3152,6 +3168,75 @@ static int sq_ai_daily_count(struct web_store *base, int64_t contest_id, int64_t
     return res;
 }
 
+/* ---- AI problem files --------------------------------------------------------------------------------- */
+
+static int sq_problem_files_put(struct web_store *base, int64_t problem_id, const struct web_problem_file *files,
+                                size_t n, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = prep(s, ST_PROBLEM_FILES_CLEAR, &st, err)) == 0) {
+        bind_i64(st, 1, problem_id);
+        rc = step_done(s, st, "cannot clear a problem's files", err);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if ((rc = prep(s, ST_PROBLEM_FILE_ADD, &st, err)) < 0)
+            break;
+        bind_i64(st, 1, problem_id);
+        bind_text(st, 2, files[i].name);
+        bind_text(st, 3, files[i].hash);
+        bind_i64(st, 4, files[i].size);
+        rc = step_done(s, st, "cannot store a problem's file", err);
+    }
+    return wtx_end(s, rc, err);
+}
+
+static void read_problem_file(sqlite3_stmt *st, void *row)
+{
+    struct web_problem_file *f = row;
+    col_copy(st, 0, f->name, sizeof(f->name));
+    col_copy(st, 1, f->hash, sizeof(f->hash));
+    f->size = col_i64(st, 2);
+}
+
+static int sq_problem_files(struct web_store *base, int64_t problem_id, struct web_problem_file_list *out,
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROBLEM_FILES, &st, err));
+    bind_i64(st, 1, problem_id);
+    FETCH_LIST(s, st, read_problem_file, out, web_problem_file_list_release, err);
+}
+
+static int sq_ai_metric_set(struct web_store *base, int64_t problem_id, const char *metric, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_METRIC_SET, &st, err));
+    bind_i64(st, 1, problem_id);
+    bind_text(st, 2, metric);
+    return step_done(s, st, "cannot store a problem's metric", err);
+}
+
+static int sq_ai_metric_get(struct web_store *base, int64_t problem_id, char out[WEB_AI_METRIC_MAX + 1],
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AI_METRIC_GET, &st, err));
+    bind_i64(st, 1, problem_id);
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW)
+        col_copy(st, 0, out, WEB_AI_METRIC_MAX + 1);
+    else if (rc != SQLITE_DONE)
+        res = sql_error(s, rc, "cannot read", err);
+    finish(st);
+    return res;
+}
+
 static const struct web_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -3258,4 +3343,9 @@ static const struct web_store_ops sqlite_ops = {
     .ai_final_set = sq_ai_final_set,
     .ai_baseline_set = sq_ai_baseline_set,
     .ai_daily_count = sq_ai_daily_count,
+    /* AI problem files */
+    .problem_files_put = sq_problem_files_put,
+    .problem_files = sq_problem_files,
+    .ai_metric_set = sq_ai_metric_set,
+    .ai_metric_get = sq_ai_metric_get,
 };

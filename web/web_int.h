@@ -247,6 +247,14 @@ void web_api_problem_get(struct web_req *r, struct web_store *s);
 void web_api_problem_patch(struct web_req *r, struct web_store *s);
 void web_api_problem_samples(struct web_req *r, struct web_store *s);
 void web_api_problem_package(struct web_req *r, struct web_store *s);
+/* AI problem files: ai/public's files, listed and downloaded, in the archive
+ * and through a contest; and the problem JSON's "ai" object ({"metric",
+ * "direction", "precision"}, or null when the problem is not AI). */
+void web_api_problem_files(struct web_req *r, struct web_store *s);
+void web_api_problem_file(struct web_req *r, struct web_store *s);
+void web_api_contest_problem_files(struct web_req *r, struct web_store *s);
+void web_api_contest_problem_file(struct web_req *r, struct web_store *s);
+int web_problem_ai_json(struct web_store *s, int64_t problem_id, cJSON *parent, struct err *err);
 /* problem tags and archive search; the language table for submission forms */
 void web_api_problem_tags(struct web_req *r, struct web_store *s);
 void web_api_languages(struct web_req *r, struct web_store *s);
@@ -298,6 +306,12 @@ void web_api_contest_patch(struct web_req *r, struct web_store *s);
 void web_api_contest_problems(struct web_req *r, struct web_store *s);
 void web_api_contest_problems_put(struct web_req *r, struct web_store *s);
 void web_api_contest_problem(struct web_req *r, struct web_store *s);
+/* GET /api/v1/contests/{id}/problems/{id2}'s rule: loads problem {id2} of
+ * contest {id} when the caller may see it (the jury always, others who may
+ * see the contest once it started); else replies (404, 403 not_started) and
+ * returns -1. */
+int web_contest_problem_load(struct web_req *r, struct web_store *s, struct web_contest_problem *cp,
+                             struct web_problem *p);
 void web_api_contest_register(struct web_req *r, struct web_store *s);
 void web_api_contest_participants(struct web_req *r, struct web_store *s);
 void web_api_contest_participant_add(struct web_req *r, struct web_store *s);

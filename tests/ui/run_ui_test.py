@@ -151,8 +151,42 @@ def case_i18n(ctx, a):
     srv.stop()
 
 
-CASES = {"contestant": case_contestant, "organizer": case_organizer, "i18n": case_i18n}
-NEEDS_JUDGE = {"contestant"}
+def case_ai(ctx, a):
+    """An AI contest on the iris example, organized by olga, with a real judge."""
+    srv, admin, _, judge = platform(ctx)
+    try:
+        iris = os.path.join(ctx.src, "problems", "examples", "iris-ai")
+        r = admin.post("/api/v1/problems", ctx.zip_dir(iris, top="iris-ai"), ctype="application/zip")
+        check(r.status == 201, "upload iris-ai: %r" % r)
+        pid = r.json()["problem"]["id"]
+        olga = srv.client()
+        olga.login("olga", "olga-password-1")
+        r = olga.post("/api/v1/contests", {"short_name": "iris-cup", "title": "Iris Cup",
+                                           "start_time": int(time.time()) - 60, "duration": 3 * 3600,
+                                           "public": True, "registration": "open", "final_submissions": 1})
+        check(r.status == 201, "create the AI contest: %r" % r)
+        cid = r.json()["id"]
+        r = olga.request("PUT", "/api/v1/contests/%d/problems" % cid, {"problems": [{"problem": pid, "label": "A"}]})
+        check(r.status == 200, "the contest's problems: %r" % r)
+        srv.add_user("carol", "contestant", "carol-password-1")
+        carol = srv.client()
+        carol.login("carol", "carol-password-1")
+        check(carol.post("/api/v1/contests/%d/register" % cid, {}).status in (200, 201), "carol registers")
+        subs = os.path.join(iris, "submissions")
+        run_browser(ctx, a, "ai", {
+            "UI_URL": "http://127.0.0.1:%d" % srv.port, "UI_CONTEST": cid, "UI_PROBLEM": pid,
+            "UI_GOOD_CSV": os.path.join(subs, "accepted", "perfect.csv"),
+            "UI_BAD_CSV": os.path.join(subs, "wrong_answer", "duplicate_id.csv")})
+    except Fail:
+        print("---- judge daemon log ----\n" + judge.log()[-3000:])
+        raise
+    finally:
+        judge.stop()
+    srv.stop()
+
+
+CASES = {"contestant": case_contestant, "organizer": case_organizer, "i18n": case_i18n, "ai": case_ai}
+NEEDS_JUDGE = {"contestant", "ai"}
 
 
 def main():

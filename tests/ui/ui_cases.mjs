@@ -400,7 +400,59 @@ async function i18n(browser) {
   await p2.waitForSelector('main h1:has-text("' + en['archive.title'] + '")');
 }
 
-const cases = { contestant, organizer, i18n };
+// ---- ai: an AI contest on the iris example ---------------------------------------------------------
+// carol downloads test.csv, uploads a bad prediction file (its message shown)
+// and perfect.csv (scored, on the public board), chooses a final submission
+// and sees her usage; olga publishes the private board, which carol then sees.
+async function ai(browser) {
+  const cid = Number(env.UI_CONTEST), pid = Number(env.UI_PROBLEM);
+  const page = await newPage(browser, { acceptDownloads: true });
+  await loginUI(page, 'carol', 'carol-password-1');
+  await go(page, '/contests/' + cid + '/problems/' + pid);
+  await page.waitForSelector('#ai-files a[data-name="test.csv"]');
+  if (await page.locator('#ai-files a[data-name="solution.csv"]').count()) fail('solution.csv is offered');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#ai-files a[data-name="test.csv"]')]);
+  const got = fs.readFileSync(await dl.path(), 'utf8');
+  if (got !== fs.readFileSync(path.join(SRC, 'problems/examples/iris-ai/ai/public/test.csv'), 'utf8')) fail('the downloaded test.csv differs');
+  await page.waitForSelector('.CodeMirror');                     // the code editor as for other problems
+  await shot(page, 'ai-problem');
+  await page.setInputFiles('#prediction-file', env.UI_BAD_CSV);
+  await page.click('#prediction-button');
+  await page.waitForSelector('#prediction-message', { timeout: 120000 });
+  const msg = await page.textContent('#prediction-message');
+  if (!/duplicate|twice/i.test(msg)) fail('the validation message is not shown: ' + msg);
+  await shot(page, 'ai-invalid');
+  await page.setInputFiles('#prediction-file', env.UI_GOOD_CSV);
+  await page.click('#prediction-button');
+  await page.waitForSelector('#prediction-score', { timeout: 120000 });
+  await shot(page, 'ai-scored');
+  await go(page, '/contests/' + cid + '/leaderboard');
+  await page.waitForSelector('#leaderboard-public tr[data-name="carol"] td.score');
+  const score = (await page.textContent('#leaderboard-public tr[data-name="carol"] td.score')).trim();
+  if (score !== '1.0000') fail('carol\'s public score shows ' + score);
+  await page.waitForSelector('#private-note');
+  await page.waitForSelector('#usage-reset');
+  if (!(await page.locator('#usage tr[data-scope="user"]').count())) fail('no usage row');
+  await page.locator('#finals-form input[type=checkbox]').first().check();
+  await page.click('#finals-save');
+  await page.waitForSelector('#finals-status:has-text("#")');
+  if (/\bnull\b|undefined/.test(await page.textContent('main'))) fail('the leaderboard page shows null or undefined');
+  await shot(page, 'ai-leaderboard');
+  const olga = await newPage(browser);
+  await loginUI(olga, 'olga', 'olga-password-1');
+  await go(olga, '/contests/' + cid + '/leaderboard');
+  await olga.waitForSelector('#publish-private');
+  await olga.waitForSelector('#quota-form');
+  await shot(olga, 'ai-jury');
+  await olga.click('#publish-private');
+  await olga.waitForSelector('#publish-private:has-text("Hide")');
+  await go(page, '/contests/' + cid + '/leaderboard');
+  await page.waitForSelector('#leaderboard-private tr[data-name="carol"] td.score');
+  if (await page.locator('#private-note').count()) fail('the private board is still hidden');
+  await shot(page, 'ai-private');
+}
+
+const cases = { contestant, organizer, i18n, ai };
 const which = process.argv[2];
 if (!cases[which]) {
   console.error('usage: ui_cases.mjs ' + Object.keys(cases).join('|'));

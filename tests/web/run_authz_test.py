@@ -96,6 +96,13 @@ def build(ctx):
     fx.q = r.json()["problem"]["id"]
     check(boss.request("PATCH", "/api/v1/problems/%d" % fx.q, {"published": True}).status == 200, "publish")
 
+    # an AI problem with downloadable files (ai/public), unpublished, in the contest as B
+    r = boss.post("/api/v1/problems?name=secret-iris",
+                  ctx.zip_dir(os.path.join(ctx.src, "problems", "examples", "iris-ai"), top="iris-ai"),
+                  ctype="application/zip")
+    check(r.status == 201, "upload iris-ai: %r" % r)
+    fx.ai = r.json()["problem"]["id"]
+
     # a private ICPC contest, running, frozen since its start
     now = int(time.time())
     r = olga.post("/api/v1/contests", {"short_name": "priv", "title": "Private", "start_time": now - 60,
@@ -104,7 +111,8 @@ def build(ctx):
     check(r.status == 201, "create contest: %r" % r)
     fx.cid = r.json()["id"]
     r = olga.request("PUT", "/api/v1/contests/%d/problems" % fx.cid,
-                     {"problems": [{"problem": fx.p, "label": "A", "color": "#ff0000"}]})
+                     {"problems": [{"problem": fx.p, "label": "A", "color": "#ff0000"},
+                                   {"problem": fx.ai, "label": "B"}]})
     check(r.status == 200, "problem set: %r" % r)
     for name in ("alice", "bob"):
         r = c[name].post("/api/v1/contests/%d/register" % fx.cid, {"code": "sesame"})
@@ -222,9 +230,18 @@ def matrix(ctx, fx):
         ("PATCH", "/api/v1/contests/{id}"): ("/api/v1/contests/%d" % cid, {"title": "Private"}, JURY),
         ("GET", "/api/v1/contests/{id}/problems"): ("/api/v1/contests/%d/problems" % cid, None, CONTEST),
         ("PUT", "/api/v1/contests/{id}/problems"): ("/api/v1/contests/%d/problems" % cid,
-                                                    {"problems": [{"problem": p, "label": "A", "color": "#ff0000"}]},
+                                                    {"problems": [{"problem": p, "label": "A", "color": "#ff0000"},
+                                                                  {"problem": fx.ai, "label": "B"}]},
                                                     JURY),
         ("GET", "/api/v1/contests/{id}/problems/{id2}"): ("/api/v1/contests/%d/problems/%d" % (cid, p), None, CONTEST),
+        # AI problem files: whoever sees the statement (an unpublished problem: staff in the archive;
+        # the contest's participants and jury through the contest)
+        ("GET", "/api/v1/problems/{id}/files"): ("/api/v1/problems/%d/files" % fx.ai, None, STAFF),
+        ("GET", "/api/v1/problems/{id}/files/{name}"): ("/api/v1/problems/%d/files/test.csv" % fx.ai, None, STAFF),
+        ("GET", "/api/v1/contests/{id}/problems/{id2}/files"): ("/api/v1/contests/%d/problems/%d/files" % (cid, fx.ai),
+                                                               None, CONTEST),
+        ("GET", "/api/v1/contests/{id}/problems/{id2}/files/{name}"): (
+            "/api/v1/contests/%d/problems/%d/files/test.csv" % (cid, fx.ai), None, CONTEST),
         # without the code: only who is in already (the admin is not: it adds people instead)
         ("POST", "/api/v1/contests/{id}/register"): ("/api/v1/contests/%d/register" % cid, {},
                                                      {"alice", "bob", "olga"}),

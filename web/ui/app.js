@@ -19,6 +19,7 @@ const routes = [
   [/^\/contests\/(\d+)\/problems\/(\d+)$/, 'contest', 'problem'],
   [/^\/contests\/(\d+)\/submissions$/, 'contest', 'submissions'],
   [/^\/contests\/(\d+)\/scoreboard$/, 'contest', 'scoreboard'],
+  [/^\/contests\/(\d+)\/leaderboard$/, 'contest', 'leaderboard'],
   [/^\/contests\/(\d+)\/clarifications$/, 'contest', 'clarifications'],
   [/^\/contests\/(\d+)\/stats$/, 'contest', 'stats'],
   [/^\/contests\/(\d+)\/manage$/, 'manage', 'contestEdit'],

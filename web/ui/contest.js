@@ -10,13 +10,19 @@ async function loadContest(id) {
   return (await api('GET', '/api/v1/contests/' + id)).contest;
 }
 
-async function loadProblems(id) {
-  try {
-    return (await api('GET', '/api/v1/contests/' + id + '/problems')).problems || [];
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 409)) return null;
-    throw e;
+// The problem set, fetched once per page (frame() asks too, for the Leaderboard tab).
+const problemSets = new Map();
+function loadProblems(id) {
+  const key = id + '@' + location.pathname;
+  if (!problemSets.has(key)) {
+    problemSets.clear();
+    problemSets.set(key, api('GET', '/api/v1/contests/' + id + '/problems').then((r) => r.problems || []).catch((e) => {
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 409)) return null;
+      problemSets.delete(key);
+      throw e;
+    }));
   }
+  return problemSets.get(key);
 }
 
 function isJury(c) {
@@ -41,8 +47,17 @@ function frame(view, c, tab) {
   view.append(h('div', { class: 'contest-head' },
     h('h1', {}, c.title),
     h('div', { class: 'meta' }, h('span', { class: 'badge state-' + c.state }, t('contest.state_' + c.state)), ' ', count)),
-  h('nav', { class: 'tabs', 'aria-label': t('contest.sections') }, tabs.map(([p, k]) =>
+  h('nav', { class: 'tabs', id: 'contest-tabs', 'aria-label': t('contest.sections') }, tabs.map(([p, k]) =>
     h('a', { href: '/contests/' + c.id + p, 'aria-current': k === tab ? 'page' : null }, t('contest.tab_' + k)))));
+  // An AI contest (one with an AI problem) has a Leaderboard tab after the scoreboard's.
+  loadProblems(c.id).then((probs) => {
+    if (!(probs || []).some((p) => p.ai)) return;
+    const nav = view.querySelector('#contest-tabs'), after = nav && nav.querySelector('a[href$="/scoreboard"]');
+    if (!nav || nav.querySelector('#tab-leaderboard')) return;
+    const a = h('a', { href: '/contests/' + c.id + '/leaderboard', id: 'tab-leaderboard', 'aria-current': tab === 'leaderboard' ? 'page' : null },
+      t('contest.tab_leaderboard'));
+    if (after) after.after(a); else nav.append(a);
+  }).catch(() => {});
   announcements(c);
 }
 
@@ -133,11 +148,13 @@ export async function problem(view, id, pid) {
   frame(view, c, 'overview');
   const entry = (probs || []).find((p) => p.problem === pid);
   if (!entry) throw new ApiError(404, 'not_found', '');
-  const [p, samples] = await Promise.all([
-    api('GET', '/api/v1/problems/' + pid).then((r) => r.problem).catch(() => ({ id: pid, title: entry.title, time_limit: entry.time_limit, memory_bytes: entry.memory_limit })),
-    api('GET', '/api/v1/problems/' + pid + '/samples').then((r) => r.samples).catch(() => []),
-  ]);
-  view.append(await problemView(p, samples, { contest: c, entry }));
+  // The contest's own endpoint: its problems are often not published in the archive.
+  const cp = (await api('GET', '/api/v1/contests/' + id + '/problems/' + pid)).problem;
+  const p = { ...cp, id: pid, memory_bytes: cp.memory_limit };
+  if (!p.type) {
+    try { Object.assign(p, (await api('GET', '/api/v1/problems/' + pid)).problem, { ai: cp.ai, statement_html: cp.statement_html }); } catch (e) { /* unpublished */ }
+  }
+  view.append(await problemView(p, cp.samples || [], { contest: c, entry }));
 }
 
 export async function submissions(view, id) {
@@ -358,4 +375,12 @@ export async function stats(view, id) {
     },
     options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { x: { type: 'linear', min: 0, max: Math.ceil(c.duration / 60), title: { display: true, text: t('stats.minutes') } }, y: { ...count, title: { display: true, text: icpc ? t('scoreboard.solved') : t('scoreboard.score') } } } },
   });
+}
+
+// ---- an AI contest's leaderboards (ai.js) ----------------------------------------------------------
+export async function leaderboard(view, id) {
+  const [c, probs] = await Promise.all([loadContest(id), loadProblems(id)]);
+  frame(view, c, 'leaderboard');
+  const { leaderboardPage } = await import('./ai.js');
+  await leaderboardPage(view, c, probs, isJury(c));
 }

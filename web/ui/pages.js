@@ -202,6 +202,11 @@ export async function problemView(p, samples, contest) {
     });
   }
   renderMath(st);
+  if (p.ai) {
+    // an AI problem: its metric, the data files and a prediction upload (ai.js)
+    const { aiSection } = await import('./ai.js');
+    wrap.append(await aiSection(p, contest));
+  }
   if (session.user) wrap.append(await submitBox(p, contest));
   else wrap.append(h('p', { class: 'notice' }, h('a', { href: '/login', onclick: () => sessionStorage.setItem('crucible.after_login', location.pathname) }, t('problem.login_to_submit'))));
   return wrap;
