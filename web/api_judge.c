@@ -139,8 +139,10 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s)
         web_json_add_i64(c, "cores", web_json_i64(body, "cores", 0));
         web_json_add_i64(c, "memory_bytes", web_json_i64(body, "memory_bytes", 0));
         web_json_add_i64(c, "gpus", web_json_i64(body, "gpus", 0));
-        if (web_claim_gpu_model(r, body, c) < 0)    /* compute budgets */
+        if (web_claim_gpu_model(r, body, c) < 0) {  /* compute budgets */
+            cJSON_Delete(c);
             goto out;
+        }
         cJSON_AddStringToObject(c, "account", r->user.name);
         caps = cJSON_PrintUnformatted(c);
         cJSON_Delete(c);
