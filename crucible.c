@@ -38,6 +38,13 @@ static const struct command commands[] = {
       "usage: crucible user add [--data=DIR] --role=ROLE [--display-name=TEXT] NAME\n"
       "       crucible user token [--data=DIR] [--token-name=NAME] NAME\n"
       "Run `crucible user --help` for details." },
+    /* ops: backups (web/backup.c) */
+    { "backup", cmd_backup, "copy a running server's data folder: database, blobs, manifest",
+      "usage: crucible backup [--data=DIR] --out=DEST\n"
+      "Run `crucible backup --help` for details." },
+    { "restore", cmd_restore, "restore a data folder from a backup, verified",
+      "usage: crucible restore --from=DEST [--data=DIR] [--force]\n"
+      "Run `crucible restore --help` for details." },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

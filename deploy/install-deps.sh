@@ -19,8 +19,9 @@ packages=(
     python3 default-jdk-headless fp-compiler rustc nodejs
     # deploy/run.sh talks to the server with curl
     curl
-    # benchmark comparison and test helpers
-    bubblewrap procps iproute2
+    # benchmark comparison and test helpers (tests/bench: bwrap, and wrk against
+    # nginx serving a static file, the ceiling for the web server's figures)
+    bubblewrap procps iproute2 wrk nginx-light
     # regenerating the AI metric fixtures and the iris-ai data (tests/problems/ai_fixtures)
     python3-sklearn
     # the cgroup v2 VM test (tests/vm): QEMU boots Debian's kernel with busybox
@@ -40,6 +41,11 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # Debian starts nginx on port 80 when it is installed; the benchmark
+    # starts its own with a configuration of its own, so the service stays off.
+    if printf '%s\n' "${missing[@]}" | grep -qx nginx-light; then
+        { systemctl disable --now nginx || service nginx stop; } >/dev/null 2>&1 || true
+    fi
 fi
 
 # The UI tests' npm packages (tests/ui/package-lock.json), exactly as locked.

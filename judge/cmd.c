@@ -88,6 +88,10 @@ int jdg_cmd_load_problem(const char *path, char *tmp, size_t tmpsize, struct prb
     }
     if (prb_package_load(path, tmp[0] ? tmp : NULL, NULL, p, &err) < 0) {
         fprintf(stderr, "crucible: %s: %s\n", path, err.msg);
+        if (tmp[0]) {               /* security: a refused archive leaves nothing behind */
+            jdg_rmtree(tmp);
+            tmp[0] = '\0';
+        }
         return -1;
     }
     return 0;
@@ -243,5 +247,7 @@ int cmd_judge(int argc, char **argv)
         return cmd_languages(argc - 1, argv + 1);
     if (!strcmp(argv[1], "daemon"))
         return jdg_cmd_daemon(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "ai-score"))   /* hidden: the judge runs it in the sandbox */
+        return jdg_cmd_ai_score(argc - 1, argv + 1);
     return usage("unknown subcommand ", argv[1]);
 }

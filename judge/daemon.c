@@ -666,6 +666,7 @@ struct job {
     char language[JDG_LANG_ID_MAX + 1];
     char package[DMN_HEX_LEN + 1];
     double time_limit;                 /* 0: the package's */
+    int samples_only;                  /* "run on samples": data/sample only */
     struct job_file *files;
     size_t nfiles;
     char unusable[256];                /* why the submission cannot be judged (CE); "" if it can */
@@ -774,6 +775,14 @@ static int job_parse(const struct buf *body, struct job *job, struct err *err)
             goto out;
         }
         job->time_limit = tl->valuedouble;
+    }
+    const cJSON *so = cJSON_GetObjectItemCaseSensitive(j, "samples_only");   /* run on samples */
+    if (so && !cJSON_IsNull(so)) {
+        if (!cJSON_IsBool(so)) {
+            rc = err_set(err, ERR_INVALID, "job %s: samples_only must be a boolean", job->id);
+            goto out;
+        }
+        job->samples_only = cJSON_IsTrue(so);
     }
     const cJSON *gpus = cJSON_GetObjectItemCaseSensitive(prob, "gpus");   /* compute budgets */
     if (gpus) {
@@ -1391,6 +1400,7 @@ static int job_run(struct worker *w, struct job *job)
     double judge_start = now_s();
     struct jdg_submission sub = { .files = (const char *const *)paths, .nfiles = job->nfiles, .lang = lang };
     struct jdg_options o = { .time_limit = job->time_limit, .work_dir = cfg->work_dir,
+                             .samples_only = job->samples_only,
                              .on_test = progress_add, .on_test_arg = &lease,
                              .gpus = job->gpu_index, .ngpus = (size_t)job->ngranted };   /* exactly those held */
     if (o.time_limit <= 0)

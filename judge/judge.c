@@ -85,6 +85,15 @@ int jdg_judge_new(const struct jdg_languages *langs, struct sbx_context *sbx,
         abort();
     j->langs = langs;
     j->sbx = sbx;
+    /* The built-in scorer's box runs this very binary (bound read-only). A
+     * binary replaced since it started reads "... (deleted)": the magic link
+     * still reaches the running file. */
+    ssize_t n = readlink("/proc/self/exe", j->self_exe, sizeof(j->self_exe) - 1);
+    if (n <= 0 || (size_t)n >= sizeof(j->self_exe) - 1 || j->self_exe[0] != '/')
+        n = 0;
+    j->self_exe[n] = '\0';
+    if (!n || strstr(j->self_exe, " (deleted)"))
+        str_fmt(j->self_exe, sizeof(j->self_exe), "%s", "/proc/self/exe");
     *out = j;
     return 0;
 }
@@ -214,16 +223,49 @@ static void read_feedback(const char *path, char *out, size_t size)
 {
     struct buf b;
     buf_init(&b, 0);
-    if (jdg_read_capped(path, size - 1, &b, NULL) == 0) {
-        size_t n = b.len;
-        while (n && (b.buf[n - 1] == '\n' || b.buf[n - 1] == '\r'))
-            n--;
-        str_fmt(out, size, "%.*s", (int)n, b.buf);
-        for (char *c = out; *c; c++)
-            if ((unsigned char)*c < 0x20 && *c != '\n')
-                *c = ' ';
-    }
+    if (jdg_read_capped(path, size - 1, &b, NULL) == 0)
+        jdg_feedback_text(b.buf, b.len, out, size);
     buf_release(&b);
+}
+
+/* ---- security: the parsers of what validators and scorers write, for
+ * tests/fuzz/fuzz_checker_output.c (judge_int.h) ---- */
+
+void jdg_feedback_text(const char *data, size_t n, char *out, size_t size)
+{
+    while (n && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+        n--;
+    if (n > size - 1)
+        n = size - 1;
+    str_fmt(out, size, "%.*s", (int)n, data);
+    for (char *c = out; *c; c++)
+        if ((unsigned char)*c < 0x20 && *c != '\n')
+            *c = ' ';
+}
+
+int jdg_score_text_parse(const char *text, double *score)
+{
+    if (!text[0])
+        return 0;
+    char *end;
+    double v = strtod(text, &end);
+    while (*end == ' ' || *end == '\n')
+        end++;
+    if (*end || !isfinite(v))
+        return -1;
+    *score = v;
+    return 1;
+}
+
+int jdg_testlib_points(const char *message, double *points)
+{
+    const char *s = strstr(message, "points");
+    char *end;
+    double v = s ? strtod(s + 6, &end) : NAN;
+    if (!isfinite(v))
+        return -1;
+    *points = v;
+    return 0;
 }
 
 /* Adds the first line of a validator's stderr to a judge-error message. */
@@ -241,16 +283,7 @@ static int read_score(const char *path, double *score)
 {
     char text[64] = "";
     read_feedback(path, text, sizeof(text));
-    if (!text[0])
-        return 0;
-    char *end;
-    double v = strtod(text, &end);
-    while (*end == ' ' || *end == '\n')
-        end++;
-    if (*end || !isfinite(v))
-        return -1;
-    *score = v;
-    return 1;
+    return jdg_score_text_parse(text, score);
 }
 
 /* A validator's score.txt (a score) or score_multiplier.txt (2023-07 and
@@ -387,11 +420,8 @@ static void check_output(struct judging *g, const struct prb_testcase *tc, const
         } else if (code == 1 || code == 2) {
             t->verdict = JDG_WA;
         } else if (code == 7) {
-            const char *s = strstr(t->message, "points");
             double v;
-            char *end;
-            v = s ? strtod(s + 6, &end) : NAN;
-            if (!isfinite(v)) {
+            if (jdg_testlib_points(t->message, &v) < 0) {
                 t->verdict = JDG_JE;
                 set_message(t->message, "testlib checker gave points without a number");
             } else {
@@ -907,21 +937,23 @@ static int package_includes(struct judging *g, char (*store)[JDG_PATH_MAX], cons
 
 /* ---- AI problems -------------------------------------------------------------
  * How an AI problem is judged (docs/ai-problems.md): a prediction file (the
- * `predictions` data language) is never run; it is validated and scored in
- * this process by prb_ai_score_file(). A program is compiled as usual and
- * run ONCE, with the package's public folder bound read-only at /data, its
- * box as the writable working folder, no network, and GPUs only when the
- * problem (or the language) asks. The judge then takes the predictions file
- * out of the box (a regular file, not a link, at most max_prediction_bytes)
- * and scores it here. The solution never enters the submission's box; a
- * custom scorer runs in a separate box that sees only the solution and the
- * predictions. A bad prediction file is a WA whose message, written by
- * prb_ai_score_file, names lines, ids and columns only, so the web may show
- * it to the contestant.
+ * `predictions` data language) is never run. A program is compiled as usual
+ * and run ONCE, with the package's public folder bound read-only at /data,
+ * its box as the writable working folder, no network, and GPUs only when the
+ * problem (or the language) asks; the judge then takes the predictions file
+ * out of the box (a regular file, not a link, at most max_prediction_bytes).
+ * Either way the predictions are copied into the work folder and scored in
+ * a separate sandboxed step, the only one that sees the labels: a box of its
+ * own (no network, read-only root, the validators' limits) that sees the
+ * solution, the predictions and nothing else of the judge's. For a built-in
+ * metric that step runs this binary's hidden `judge ai-score` (ai_score.c,
+ * prb_ai_score_file()); for a custom metric, the package's scorer. A bad
+ * prediction file is a WA whose message names lines, ids and columns only,
+ * so the web may show it to the contestant. Without a usable sandbox
+ * nothing is scored: the step's run fails and the judging is a JE.
  */
 
 #define AI_SCORER_OUTPUT_MAX 4096
-#define AI_SCORER_REJECT 43
 
 /* The compiled-programs cache: the option's, else the system one, else one
  * in the work folder. */
@@ -935,9 +967,9 @@ static const char *program_cache(const struct judging *g, char *fallback)
     return cache;
 }
 
-/* The custom scorer's stdout: exactly {"public": x, "private": y}, both
- * finite numbers, nothing else. */
-static int scorer_output_parse(const char *text, size_t len, struct prb_ai_score *out, struct err *err)
+/* The scorer's stdout: exactly {"public": x, "private": y}, both finite
+ * numbers, nothing else (security: fuzzed, judge_int.h). */
+int jdg_scorer_output_parse(const char *text, size_t len, struct prb_ai_score *out, struct err *err)
 {
     const char *end = NULL;
     cJSON *o = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -957,15 +989,106 @@ static int scorer_output_parse(const char *text, size_t len, struct prb_ai_score
     return rc;
 }
 
-/* metric: custom. Runs `scorer SOLUTION PREDICTIONS` in a box of its own;
- * ERR_INVALID (a contestant-facing message) when it exits 43, another code
- * when the scorer fails. */
+/*
+ * The scoring step's run: cfg holds the program (its argv, box and limits);
+ * this adds what every scorer gets and nothing more: the solution at
+ * /judge/solution.csv and the predictions at /judge/predictions.csv, both
+ * read-only, no network, stdout and stderr captured outside the box. Exit
+ * 43 is a refusal of the predictions: ERR_INVALID with the first line of
+ * the scorer's stderr (after "PREDICTIONS_FILE: refused by the scorer: "
+ * for a package's own scorer, whose words the judge cannot vouch for; as it
+ * is for the built-in one, whose messages quote no label). Any other
+ * failure is ERR_SYSTEM with a message for the jury.
+ */
+static int ai_scorer_run(struct judging *g, struct sbx_config *cfg, const char *pred, int builtin,
+                         struct prb_ai_score *out, struct err *err)
+{
+    const struct prb_ai *ai = g->p->ai;
+    char outp[JDG_PATH_MAX], errp[JDG_PATH_MAX];
+    wpath(g, outp, "scorer.out");
+    wpath(g, errp, "scorer.err");
+    unlink(outp);
+    unlink(errp);
+    if (cfg->nbinds + 2 > SBX_MAX_BINDS)
+        return err_set(err, ERR_SYSTEM, "too many binds for the scorer");
+    cfg->processes = 16;
+    cfg->fd_limit = 256;
+    cfg->network = 0;
+    cfg->binds[cfg->nbinds++] = (struct sbx_bind){ .host = ai->solution_path, .inside = "/judge/solution.csv" };
+    cfg->binds[cfg->nbinds++] = (struct sbx_bind){ .host = pred, .inside = "/judge/predictions.csv" };
+    cfg->stdout_path = outp;
+    cfg->stderr_path = errp;
+    struct sbx_result r;
+    sbx_run(g->j->sbx, cfg, &r);
+    g->res->cpu_seconds_total += r.cpu_seconds;
+    int rc;
+    if (r.status == SBX_RUNTIME_ERROR && r.exit_code == JDG_AI_SCORER_REJECT) {
+        char line[JDG_MESSAGE_MAX] = "";
+        read_feedback(errp, line, builtin ? sizeof(line) : 200);
+        line[strcspn(line, "\n")] = '\0';
+        if (builtin)
+            rc = err_set(err, ERR_INVALID, "%s", line[0] ? line : "the predictions were refused");
+        else
+            rc = err_set(err, ERR_INVALID, "%s: refused by the scorer%s%s", ai->predictions_file,
+                         line[0] ? ": " : "", line);
+    } else if (r.status != SBX_OK) {
+        char msg[JDG_MESSAGE_MAX];   /* for the jury: a JE message is not shown to contestants */
+        str_fmt(msg, sizeof(msg), "the %sscorer failed: %s (exit code %d, signal %d)", builtin ? "built-in " : "",
+                sbx_status_name(r.status), r.exit_code, r.signal);
+        if (r.status == SBX_SANDBOX_ERROR && r.message[0]) {
+            size_t n = strlen(msg);
+            str_fmt(msg + n, sizeof(msg) - n, ": %s", r.message);
+        } else {
+            append_stderr(msg, errp);
+        }
+        rc = err_set(err, ERR_SYSTEM, "%s", msg);
+    } else {
+        struct buf b;
+        buf_init(&b, AI_SCORER_OUTPUT_MAX);
+        int trunc = 0;
+        if (jdg_read_capped(outp, AI_SCORER_OUTPUT_MAX, &b, &trunc) < 0 || trunc)
+            rc = err_set(err, ERR_SYSTEM, "the scorer's output is missing or longer than %d bytes",
+                         AI_SCORER_OUTPUT_MAX);
+        else
+            rc = jdg_scorer_output_parse(b.buf, b.len, out, err);
+        buf_release(&b);
+    }
+    return rc;
+}
+
+/* A built-in metric: `crucible judge ai-score` (this binary, bound
+ * read-only at /judge/crucible) in an empty box, with the scoring settings
+ * and, when the package has one, the public ids file. */
+static int ai_builtin_score(struct judging *g, const char *pred, struct prb_ai_score *out, struct err *err)
+{
+    const struct prb_ai *ai = g->p->ai;
+    char settings[JDG_PATH_MAX];
+    wpath(g, settings, "ai-settings.json");
+    if (jdg_ai_config_write(ai, settings, err) < 0)
+        return ERR_SYSTEM;
+    struct sbx_config cfg;
+    sbx_config_init(&cfg);
+    const char *argv[] = { "/judge/crucible", "judge", "ai-score", "/judge/settings.json", "/judge/solution.csv",
+                           "/judge/predictions.csv", ai->public_ids_path ? "/judge/public_ids.txt" : NULL, NULL };
+    cfg.argv = argv;
+    cfg.time_limit = g->val_lim.time;
+    cfg.memory_limit = g->val_lim.memory;
+    cfg.output_limit = g->val_lim.output;
+    cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = g->j->self_exe, .inside = "/judge/crucible" };
+    cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = settings, .inside = "/judge/settings.json" };
+    if (ai->public_ids_path)
+        cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = ai->public_ids_path, .inside = "/judge/public_ids.txt" };
+    return ai_scorer_run(g, &cfg, pred, 1, out, err);
+}
+
+/* metric: custom. Runs `scorer SOLUTION PREDICTIONS` (the package's
+ * ai/scorer, compiled once) in a box of its own. */
 static int ai_custom_score(struct judging *g, const char *pred, struct prb_ai_score *out, struct err *err)
 {
     const struct prb_ai *ai = g->p->ai;
     if (!ai->scorer_dir || !ai->solution_path)
         return err_set(err, ERR_SYSTEM, "metric custom without ai/scorer/");
-    char fallback[JDG_PATH_MAX], box[JDG_PATH_MAX], outp[JDG_PATH_MAX], errp[JDG_PATH_MAX];
+    char fallback[JDG_PATH_MAX], box[JDG_PATH_MAX];
     const char *cache = program_cache(g, fallback);
     struct jdg_program prog;
     double cpu = 0;
@@ -977,13 +1100,10 @@ static int ai_custom_score(struct judging *g, const char *pred, struct prb_ai_sc
         return ERR_SYSTEM;
     }
     wpath(g, box, "scorer-box");
-    wpath(g, outp, "scorer.out");
-    wpath(g, errp, "scorer.err");
     jdg_rmtree(box);
     struct prb_strv argv = { 0 };
     struct sbx_config cfg;
     sbx_config_init(&cfg);
-    struct sbx_result r;
     if (jdg_program_config(&prog, box, &g->val_lim, NULL, &argv, &cfg, err) < 0) {
         rc = ERR_SYSTEM;
         goto out;
@@ -991,37 +1111,7 @@ static int ai_custom_score(struct judging *g, const char *pred, struct prb_ai_sc
     jdg_strv_push(&argv, "/judge/solution.csv");
     jdg_strv_push(&argv, "/judge/predictions.csv");
     cfg.argv = (const char *const *)argv.v;
-    cfg.processes = 16;
-    cfg.fd_limit = 256;
-    cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = ai->solution_path, .inside = "/judge/solution.csv" };
-    cfg.binds[cfg.nbinds++] = (struct sbx_bind){ .host = pred, .inside = "/judge/predictions.csv" };
-    cfg.stdout_path = outp;
-    cfg.stderr_path = errp;
-    sbx_run(g->j->sbx, &cfg, &r);
-    g->res->cpu_seconds_total += r.cpu_seconds;
-    if (r.status == SBX_RUNTIME_ERROR && r.exit_code == AI_SCORER_REJECT) {
-        char line[200] = "";
-        read_feedback(errp, line, sizeof(line));
-        line[strcspn(line, "\n")] = '\0';
-        rc = err_set(err, ERR_INVALID, "%s: refused by the scorer%s%s", ai->predictions_file, line[0] ? ": " : "",
-                     line);
-    } else if (r.status != SBX_OK) {
-        char msg[JDG_MESSAGE_MAX];   /* for the jury: a JE message is not shown to contestants */
-        str_fmt(msg, sizeof(msg), "the scorer failed: %s (exit code %d, signal %d)", sbx_status_name(r.status),
-                r.exit_code, r.signal);
-        append_stderr(msg, errp);
-        rc = err_set(err, ERR_SYSTEM, "%s", msg);
-    } else {
-        struct buf b;
-        buf_init(&b, AI_SCORER_OUTPUT_MAX);
-        int trunc = 0;
-        if (jdg_read_capped(outp, AI_SCORER_OUTPUT_MAX, &b, &trunc) < 0 || trunc)
-            rc = err_set(err, ERR_SYSTEM, "the scorer's output is missing or longer than %d bytes",
-                         AI_SCORER_OUTPUT_MAX);
-        else
-            rc = scorer_output_parse(b.buf, b.len, out, err);
-        buf_release(&b);
-    }
+    rc = ai_scorer_run(g, &cfg, pred, 0, out, err);
 out:
     jdg_strv_release(&argv);
     jdg_program_release(&prog);
@@ -1029,7 +1119,8 @@ out:
     return rc;
 }
 
-/* Scores a prediction file (a host path the judge controls) into res. */
+/* Scores a prediction file in the work folder (world-readable: the scorer
+ * reads it under another uid) into res. */
 static void ai_score(struct judging *g, const char *pred)
 {
     const struct prb_ai *ai = g->p->ai;
@@ -1037,7 +1128,7 @@ static void ai_score(struct judging *g, const char *pred)
     struct prb_ai_score sc;
     struct err err = { 0 };
     int rc = ai->metric == PRB_AI_CUSTOM ? ai_custom_score(g, pred, &sc, &err)
-                                         : prb_ai_score_file(ai, pred, &sc, &err);
+                                         : ai_builtin_score(g, pred, &sc, &err);
     if (rc == 0) {
         res->verdict = JDG_AC;
         res->has_ai = 1;
@@ -1053,36 +1144,19 @@ static void ai_score(struct judging *g, const char *pred)
     }
 }
 
-/* Takes the predictions a program wrote out of its box: a regular file (no
- * link, fifo or folder), at most max_prediction_bytes, copied to dst. 0, or
- * ERR_INVALID with a contestant-facing message, or another code. */
-static int ai_take_predictions(const struct judging *g, const char *box, const char *dst, struct err *err)
+/* Copies the predictions (fd, a file opened without following links) to
+ * dst: a regular file of at most max_prediction_bytes. 0, or ERR_INVALID
+ * with a contestant-facing message, or another code. Closes fd. */
+static int ai_copy_predictions(const struct prb_ai *ai, int fd, const char *dst, struct err *err)
 {
-    const struct prb_ai *ai = g->p->ai;
     const char *name = ai->predictions_file;
-    int rc = 0, fd = -1, out = -1;
-    int dfd = open(box, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return err_sys(err, "cannot open the box");
-    fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 && errno == ENOENT) {
-        rc = err_set(err, ERR_INVALID, "no %s written", name);
-        goto out;
-    }
-    if (fd < 0 && errno == ELOOP) {
-        rc = err_set(err, ERR_INVALID, "%s is a link, not a file", name);
-        goto out;
-    }
-    if (fd < 0) {
-        rc = err_set(err, ERR_INVALID, "%s cannot be read", name);
-        goto out;
-    }
+    int rc = 0, out = -1;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         rc = err_set(err, ERR_INVALID, "%s is not a regular file", name);
         goto out;
     }
-    /* World-readable: a custom scorer reads it under another uid. */
+    /* World-readable: the scorer reads it under another uid. */
     out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0 || fchmod(out, 0644) < 0) {
         rc = err_sys(err, "cannot create '%s'", dst);
@@ -1120,13 +1194,34 @@ static int ai_take_predictions(const struct judging *g, const char *box, const c
 out:
     if (out >= 0 && close(out) < 0 && rc == 0)
         rc = err_sys(err, "cannot write '%s'", dst);
-    if (fd >= 0)
-        close(fd);
+    close(fd);
+    return rc;
+}
+
+/* Takes the predictions a program wrote out of its box: a regular file (no
+ * link, fifo or folder), at most max_prediction_bytes, copied to dst. 0, or
+ * ERR_INVALID with a contestant-facing message, or another code. */
+static int ai_take_predictions(const struct judging *g, const char *box, const char *dst, struct err *err)
+{
+    const struct prb_ai *ai = g->p->ai;
+    const char *name = ai->predictions_file;
+    int rc = 0;
+    int dfd = open(box, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return err_sys(err, "cannot open the box");
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        rc = err_set(err, ERR_INVALID, "no %s written", name);
+    else if (fd < 0 && errno == ELOOP)
+        rc = err_set(err, ERR_INVALID, "%s is a link, not a file", name);
+    else if (fd < 0)
+        rc = err_set(err, ERR_INVALID, "%s cannot be read", name);
+    else
+        rc = ai_copy_predictions(ai, fd, dst, err);
     close(dfd);
     return rc;
 }
 
-/* A program submitted to an AI problem: one run, then its predictions scored. */
 static void ai_run_code(struct judging *g)
 {
     const struct prb_ai *ai = g->p->ai;
@@ -1253,12 +1348,23 @@ int jdg_submission_judge(struct jdg_judge *j, const struct prb_problem *p,
     if ((rc = open_work(&g, err)) < 0)
         return rc;
     if (data) {
+        /* Copied into the work folder, where the scoring step's box reads it. */
         struct stat st;
-        if (stat(sub->files[0], &st) < 0 || !S_ISREG(st.st_mode)) {
+        char pred[JDG_PATH_MAX];
+        struct err cerr = { 0 };
+        wpath(&g, pred, "predictions");
+        int fd = open(sub->files[0], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+            if (fd >= 0)
+                close(fd);
             res->verdict = JDG_CE;
             set_message(res->message, "the prediction file is not a readable file");
+        } else if ((rc = ai_copy_predictions(p->ai, fd, pred, &cerr)) < 0) {
+            res->verdict = rc == ERR_INVALID ? JDG_WA : JDG_JE;
+            set_message(res->message, "%s", cerr.msg);
+            rc = 0;
         } else {
-            ai_score(&g, sub->files[0]);
+            ai_score(&g, pred);
         }
         goto out;
     }

@@ -21,6 +21,7 @@
 struct jdg_judge {
     const struct jdg_languages *langs;
     struct sbx_context *sbx;
+    char self_exe[JDG_PATH_MAX];   /* this binary: the built-in scorer's box runs it */
 };
 
 /* A program made ready to run: its files compiled (or copied) into dir,
@@ -50,6 +51,20 @@ struct jdg_limits {
 int jdg_mounts_private(void);
 int jdg_mkdirs(const char *path, mode_t mode);
 int jdg_rmtree(const char *path);
+
+/* ---- security: the parsers of validators' and scorers' output (judge.c),
+ * exposed for tests/fuzz/fuzz_checker_output.c ---- */
+/* A feedback file's bytes as a message: trailing line ends cut, at most
+ * size - 1 bytes, control characters but '\n' made spaces. */
+void jdg_feedback_text(const char *data, size_t n, char *out, size_t size);
+/* score.txt / score_multiplier.txt: 0 when empty, 1 and *score for one
+ * finite number (spaces and line ends after it allowed), else -1. */
+int jdg_score_text_parse(const char *text, double *score);
+/* A testlib checker's "points X" message (exit 7): 0 and *points, or -1. */
+int jdg_testlib_points(const char *message, double *points);
+/* An AI scorer's stdout: exactly {"public": x, "private": y}, finite. */
+struct prb_ai_score;
+int jdg_scorer_output_parse(const char *text, size_t len, struct prb_ai_score *out, struct err *err);
 int jdg_copy_file(const char *src, const char *dst, mode_t mode, uint64_t max, struct err *err);
 int jdg_copy_tree(const char *src, const char *dst, struct err *err);
 /* Makes every file below dir root-owned and read-only to others, and removes
@@ -79,6 +94,16 @@ int jdg_hash_tree(const char *dir, const char *extra, char hex[65], struct err *
  * daemon's claims. */
 int jdg_language_usable(struct sbx_context *sbx, const struct jdg_language *l, char *why, size_t size,
                         char *version, size_t vsize);
+
+/* ai_score.c: the built-in metrics' sandboxed scoring step. */
+#define JDG_AI_SCORER_REJECT 43            /* a scorer's exit code for bad predictions */
+/* Writes the AI problem's scoring settings (metric, columns, split, limits:
+ * no path and no solution value) as JSON, world-readable, for the box. */
+int jdg_ai_config_write(const struct prb_ai *ai, const char *path, struct err *err);
+/* `crucible judge ai-score SETTINGS SOLUTION PREDICTIONS [PUBLIC_IDS]`, run
+ * by the judge inside the sandbox: {"public","private"} on stdout and exit
+ * 0; exit 43 with a contestant-safe message on stderr; 1 on a judge error. */
+int jdg_cmd_ai_score(int argc, char **argv);
 
 /* daemon.c */
 int jdg_cmd_daemon(int argc, char **argv);   /* crucible judge daemon */

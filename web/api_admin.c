@@ -484,6 +484,39 @@ static int import_store(struct web_req *r, struct web_store *s, struct import *i
     return rc;
 }
 
+/* Reads the uploaded CSV file (a text/csv body) into data and parses it
+ * into csv: at most WEB_CSV_ROWS_MAX rows after the header and max_fields
+ * columns, UTF-8; replies 413 or 400 and returns -1 otherwise. Shared by the
+ * user import and the course roster (api_courses.c). */
+int web_csv_upload(struct web_req *r, struct buf *data, size_t max_fields, struct web_csv *csv)
+{
+    struct err err;
+    int rc = buf_read_file(data, r->upload_path, &err);
+    if (rc < 0) {
+        if (rc == ERR_LIMIT)
+            web_reply_error(r, 413, "too_large", "the file is larger than %llu bytes",
+                            (unsigned long long)WEB_BODY_CSV_MAX);
+        else
+            web_reply_store_error(r, rc, &err);
+        return -1;
+    }
+    if (!utf8_valid(data->buf, data->len, 0)) {
+        web_reply_error(r, 400, "invalid_csv", "the file is not UTF-8 text");
+        return -1;
+    }
+    rc = web_csv_parse(data->buf, data->len, WEB_CSV_ROWS_MAX + 1, max_fields, csv, &err);
+    if (rc == ERR_LIMIT) {
+        web_reply_error(r, 413, "too_large", "%s (at most %d rows, %zu columns)", err.msg, WEB_CSV_ROWS_MAX,
+                        max_fields);
+        return -1;
+    }
+    if (rc < 0) {
+        web_reply_error(r, 400, "invalid_csv", "%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 void web_api_user_import(struct web_req *r, struct web_store *s)
 {
     struct web_csv csv = { 0 };
@@ -496,28 +529,8 @@ void web_api_user_import(struct web_req *r, struct web_store *s)
     buf_init(&im.summary, 1024);
     if (admin_only(r) < 0)
         goto out;
-    if ((rc = buf_read_file(&data, r->upload_path, &err)) < 0) {
-        if (rc == ERR_LIMIT)
-            web_reply_error(r, 413, "too_large", "the file is larger than %llu bytes",
-                            (unsigned long long)WEB_BODY_CSV_MAX);
-        else
-            web_reply_store_error(r, rc, &err);
+    if (web_csv_upload(r, &data, CSV_FIELDS_MAX, &csv) < 0)
         goto out;
-    }
-    if (!utf8_valid(data.buf, data.len, 0)) {
-        web_reply_error(r, 400, "invalid_csv", "the file is not UTF-8 text");
-        goto out;
-    }
-    rc = web_csv_parse(data.buf, data.len, WEB_CSV_ROWS_MAX + 1, CSV_FIELDS_MAX, &csv, &err);
-    if (rc == ERR_LIMIT) {
-        web_reply_error(r, 413, "too_large", "%s (at most %d users, %d columns)", err.msg, WEB_CSV_ROWS_MAX,
-                        CSV_FIELDS_MAX);
-        goto out;
-    }
-    if (rc < 0) {
-        web_reply_error(r, 400, "invalid_csv", "%s", err.msg);
-        goto out;
-    }
     if (csv.n == 0) {
         web_reply_error(r, 400, "invalid_csv", "the file is empty: a header row (name,...) is needed");
         goto out;
@@ -784,4 +797,27 @@ void web_api_judge_patch(struct web_req *r, struct web_store *s)
     cJSON_AddItemToObject(o, "judge", judge_json(r, s, &h));
     web_judge_host_release(&h);
     web_reply_json(r, 200, o);
+}
+
+/* ---- courses: the account rules and generated passwords, shared with the
+ * roster import (api_courses.c) ---- */
+
+const char *web_user_name_problem(const char *s)
+{
+    return name_problem(s);
+}
+
+const char *web_user_display_name_problem(const char *s)
+{
+    return display_name_problem(s);
+}
+
+const char *web_user_email_problem(const char *s)
+{
+    return email_problem(s);
+}
+
+void web_password_generate(char out[WEB_GENERATED_PASSWORD_LEN + 1])
+{
+    password_generate(out);
 }

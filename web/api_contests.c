@@ -239,6 +239,7 @@ static cJSON *contest_json(const struct web_contest *c, const struct web_contest
     web_json_add_i64(o, "final_submissions", c->final_submissions > 0 ? c->final_submissions : WEB_AI_FINAL_DEFAULT);
     web_json_add_i64(o, "daily_submissions", c->daily_submissions);
     cJSON_AddBoolToObject(o, "private_published", c->private_published);
+    cJSON_AddBoolToObject(o, "rated", c->rated);  /* talent */
     cJSON_AddStringToObject(o, "state", web_contest_state(c, now));
     cJSON_AddBoolToObject(o, "unfrozen", c->unfrozen);
     if (a->jury)
@@ -271,7 +272,8 @@ static cJSON *contest_json(const struct web_contest *c, const struct web_contest
     X("max_submissions", INT, 0) \
     X("submission_interval", INT, 0) \
     X("final_submissions", INT, 0)          /* AI leaderboards */ \
-    X("daily_submissions", INT, 0)
+    X("daily_submissions", INT, 0) \
+    X("rated", BOOL, 0)                     /* talent: its final standings change ratings */
 #define CREATE_FIELD(name, type, req) { name, WEB_JSON_##type, req },
 #define PATCH_FIELD(name, type, req) { name, WEB_JSON_##type, 0 },
 
@@ -387,6 +389,7 @@ static int contest_apply(struct web_req *r, const cJSON *body, struct web_contes
                   &c->daily_submissions) < 0)
         return -1;
     bool_field(body, "private_published", &c->private_published);
+    bool_field(body, "rated", &c->rated);   /* talent */
     bool_field(body, "public", &c->is_public);
     bool_field(body, "team_mode", &c->team_mode);
     bool_field(body, "unfrozen", &c->unfrozen);
@@ -666,35 +669,38 @@ int web_contest_problem_load(struct web_req *r, struct web_store *s, struct web_
     return 0;
 }
 
-void web_api_contest_problem(struct web_req *r, struct web_store *s)
+/* Adds what a problem's page shows beyond its list entry to pj: the type
+ * ("scoring.interactive" is ["scoring", "interactive"]), the AI metric and
+ * direction, statement_html and samples; so a page served from a contest or
+ * an assignment needs no second request to the archive (which does not
+ * show unpublished problems). */
+int web_problem_page_json(struct web_store *s, const struct web_problem *p, cJSON *pj, struct err *err)
 {
-    struct web_contest_problem cp;
-    struct web_problem p;
     struct buf b;
-    struct err err;
     int rc;
-    if (web_contest_problem_load(r, s, &cp, &p) < 0)
-        return;
-    cJSON *o = cJSON_CreateObject(), *pj = contest_problem_json(&cp, &p);
-    cJSON_AddItemToObject(o, "problem", pj);
-    if ((rc = web_problem_ai_json(s, p.id, pj, &err)) < 0) {     /* AI problems: metric, direction */
-        cJSON_Delete(o);
-        web_reply_store_error(r, rc, &err);
-        return;
+    cJSON *types = cJSON_AddArrayToObject(pj, "type");
+    for (const char *t = p->type; *t;) {
+        char one[WEB_NAME_MAX + 1];
+        size_t n = strcspn(t, ".");
+        str_fmt(one, sizeof(one), "%.*s", (int)n, t);
+        cJSON_AddItemToArray(types, cJSON_CreateString(one));
+        t += n + (t[n] == '.');
     }
+    if ((rc = web_problem_ai_json(s, p->id, pj, err)) < 0)
+        return rc;
     buf_init(&b, CONTEST_STATEMENT_MAX);
-    if (p.statement_hash[0] && (rc = web_blob_get(s, p.statement_hash, &b, &err)) < 0)
-        goto fail;
-    if (p.statement_hash[0])
+    if (p->statement_hash[0] && (rc = web_blob_get(s, p->statement_hash, &b, err)) < 0)
+        goto out;
+    if (p->statement_hash[0])
         web_json_add_text(pj, "statement_html", b.buf, b.len);
     else
         cJSON_AddNullToObject(pj, "statement_html");
     buf_release(&b);
     buf_init(&b, WEB_SAMPLES_MAX * 7);
     cJSON *samples = NULL;
-    if (p.samples_hash[0]) {
-        if ((rc = web_blob_get(s, p.samples_hash, &b, &err)) < 0)
-            goto fail;
+    if (p->samples_hash[0]) {
+        if ((rc = web_blob_get(s, p->samples_hash, &b, err)) < 0)
+            goto out;
         /* The stored JSON is {"samples": [...]}, written by the upload. */
         cJSON *doc = cJSON_ParseWithLength(b.buf, b.len);
         cJSON *arr = cJSON_DetachItemFromObjectCaseSensitive(doc, "samples");
@@ -704,13 +710,27 @@ void web_api_contest_problem(struct web_req *r, struct web_store *s)
             cJSON_Delete(arr);
     }
     cJSON_AddItemToObject(pj, "samples", samples ? samples : cJSON_CreateArray());
+out:
     buf_release(&b);
+    return rc == ERR_NOTFOUND ? err_set(err, ERR_SYSTEM, "a problem's statement or samples are missing") : rc;
+}
+
+void web_api_contest_problem(struct web_req *r, struct web_store *s)
+{
+    struct web_contest_problem cp;
+    struct web_problem p;
+    struct err err;
+    int rc;
+    if (web_contest_problem_load(r, s, &cp, &p) < 0)
+        return;
+    cJSON *o = cJSON_CreateObject(), *pj = contest_problem_json(&cp, &p);
+    cJSON_AddItemToObject(o, "problem", pj);
+    if ((rc = web_problem_page_json(s, &p, pj, &err)) < 0) {
+        cJSON_Delete(o);
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
     web_reply_json(r, 200, o);
-    return;
-fail:
-    buf_release(&b);
-    cJSON_Delete(o);
-    web_reply_store_error(r, rc == ERR_NOTFOUND ? ERR_SYSTEM : rc, &err);
 }
 
 static const struct web_json_field problems_put_fields[] = {
@@ -879,11 +899,15 @@ void web_api_contest_register(struct web_req *r, struct web_store *s)
     if (!body)
         return;
     const char *code = web_json_str(body, "code", NULL), *team_name = web_json_str(body, "team_name", NULL);
+    if (code && web_guess_check(r, s) < 0)      /* security: codes are rate-limited like logins */
+        goto out;
     rc = web_contest_access_get(r, s, r->id, &c, &a, &err);
     /* c.id is set when the contest exists, even when the caller may not see it. */
     int code_right = (rc == 0 || rc == ERR_NOTFOUND) && c.id && c.registration == WEB_REG_CODE && code &&
                      c.registration_code[0] && !strcmp(code, c.registration_code);
     if (rc == ERR_NOTFOUND && !code_right) {
+        if (code)
+            web_guess_failed(r, s);             /* security */
         web_reply_error(r, 404, "not_found", "no contest %lld", (long long)r->id);
         goto out;
     }
@@ -929,6 +953,8 @@ void web_api_contest_register(struct web_req *r, struct web_store *s)
         goto out;
     }
     if (!existed && c.registration == WEB_REG_CODE && !code_right) {
+        if (code)
+            web_guess_failed(r, s);             /* security */
         web_reply_error(r, 403, "wrong_code", "code: wrong or missing registration code");
         goto out;
     }

@@ -181,6 +181,8 @@ void web_api_judge_claim(struct web_req *r, struct web_store *s)
     web_json_add_i64(j, "submission_id", job.submission_id);
     web_json_add_i64(j, "lease_seconds", r->srv->cfg->lease_seconds);
     cJSON_AddStringToObject(j, "language", job.language);
+    if (job.samples_only)                   /* run on samples: the judge runs data/sample only */
+        cJSON_AddBoolToObject(j, "samples_only", 1);
     web_json_add_i64(pj, "id", job.problem_id);
     cJSON_AddStringToObject(pj, "package", job.package_hash);
     if (p.time_limit_inferred)

@@ -145,9 +145,11 @@ static int contest_submission_check(struct web_req *r, struct web_store *s, cons
                         sub->language);
         return -1;
     }
-    if (!a.jury && (c.max_submissions > 0 || c.submission_interval > 0)) {
+    /* run on samples: such a run counts toward no limit and is held to none
+     * of these (compute quotas still apply: it uses the judges). */
+    if (!a.jury && !sub->samples_only && (c.max_submissions > 0 || c.submission_interval > 0)) {
         /* The participant is the team in a team contest. */
-        struct web_submission_filter f = { .contest_id = c.id, .status = -1 };
+        struct web_submission_filter f = { .contest_id = c.id, .status = -1, .counted_only = 1 };
         if (sub->team_id)
             f.team_id = sub->team_id;
         else
@@ -183,7 +185,7 @@ static int contest_submission_check(struct web_req *r, struct web_store *s, cons
     /* compute budgets: a user or team over a quota is refused at once (the jury never) */
     if (!a.jury && web_compute_quota_check(r, s, c.id, sub->user_id, sub->team_id) < 0)
         return -1;
-    if (!a.jury && web_leaderboard_daily_check(r, s, &c, sub) < 0)     /* AI leaderboards: daily limits */
+    if (!a.jury && !sub->samples_only && web_leaderboard_daily_check(r, s, &c, sub) < 0)   /* AI: daily limits */
         return -1;
     if (name || when)
         str_fmt(audit, auditsize, "contest %lld, user '%s', time %lld", (long long)c.id, name ? u.name : r->user.name,
@@ -195,6 +197,8 @@ fail:
 }
 
 /* ---- POST /api/v1/submissions ------------------------------------------------------------------ */
+
+static int ai_problem(struct web_store *s, int64_t problem_id);   /* run on samples: below */
 
 void web_api_submission_create(struct web_req *r, struct web_store *s)
 {
@@ -243,19 +247,32 @@ void web_api_submission_create(struct web_req *r, struct web_store *s)
         goto out;
     }
     int in_contest = cJSON_GetObjectItemCaseSensitive(body, "contest") != NULL;
-    if (!in_contest && (cJSON_GetObjectItemCaseSensitive(body, "user") || cJSON_GetObjectItemCaseSensitive(body, "time"))) {
-        web_reply_error(r, 400, "invalid_field", "%s: only with contest",
+    /* courses: an assignment's submission, never also a contest's */
+    int in_assignment = cJSON_GetObjectItemCaseSensitive(body, "assignment") != NULL;
+    if (in_contest && in_assignment) {
+        web_reply_error(r, 400, "invalid_field", "contest and assignment exclude each other");
+        goto out;
+    }
+    if (!in_contest && !in_assignment &&
+        (cJSON_GetObjectItemCaseSensitive(body, "user") || cJSON_GetObjectItemCaseSensitive(body, "time"))) {
+        web_reply_error(r, 400, "invalid_field", "%s: only with contest or assignment",
                         cJSON_GetObjectItemCaseSensitive(body, "user") ? "user" : "time");
         goto out;
     }
+    sub.samples_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "samples_only"));   /* run on samples */
     rc = web_store_problem_by_id(s, problem_id > 0 ? problem_id : 0, &p, &err);
     /* Contest problems are often unpublished: the contest decides (below). */
-    if (rc == ERR_NOTFOUND || rc == ERR_INVALID || (rc == 0 && !in_contest && !p.published && !web_req_is_staff(r))) {
+    if (rc == ERR_NOTFOUND || rc == ERR_INVALID ||
+        (rc == 0 && !in_contest && !in_assignment && !p.published && !web_req_is_staff(r))) {
         web_reply_error(r, 422, "unknown_problem", "no problem %lld", (long long)problem_id);
         goto out;
     }
     if (rc < 0) {
         web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    if (sub.samples_only && ai_problem(s, p.id)) {   /* run on samples: an AI problem has none */
+        web_reply_error(r, 422, "no_samples", "samples_only: this problem has no sample tests to run on");
         goto out;
     }
     if ((rc = web_blob_put(s, content, size, sub.source_hash, &err)) < 0) {
@@ -277,6 +294,11 @@ void web_api_submission_create(struct web_req *r, struct web_store *s)
         }
         if ((rc = web_store_submission_create(s, &sub, &err)) < 0 || (rc = web_store_tx_commit(s, &err)) < 0)
             web_store_tx_rollback(s, NULL);
+    } else if (in_assignment) {
+        /* courses: enrolled, open, in the problem set (api_courses.c) */
+        if (web_course_submission_check(r, s, body, &sub, audit, sizeof(audit)) < 0)
+            goto out;
+        rc = web_store_submission_create(s, &sub, &err);
     } else {
         rc = web_store_submission_create(s, &sub, &err);
     }
@@ -289,8 +311,9 @@ void web_api_submission_create(struct web_req *r, struct web_store *s)
         str_fmt(target, sizeof(target), "submission %lld", (long long)sub.id);
         web_audit(r, s, "submission.create_for", target, audit);
     }
-    log_info("web", "submission %lld: user '%s', problem '%s', %s, %zu bytes%s", (long long)sub.id, r->user.name,
-             p.short_name, sub.language, size, sub.contest_id ? ", in a contest" : "");
+    log_info("web", "submission %lld: user '%s', problem '%s', %s, %zu bytes%s%s", (long long)sub.id, r->user.name,
+             p.short_name, sub.language, size, sub.contest_id ? ", in a contest" : "",
+             sub.samples_only ? ", samples only" : "");
     cJSON *o = cJSON_CreateObject();
     web_json_add_i64(o, "id", sub.id);
     web_reply_json(r, 201, o);
@@ -357,6 +380,11 @@ static cJSON *submission_json(const struct web_submission *sub)
         web_json_add_i64(o, "team", sub->team_id);
     else
         cJSON_AddNullToObject(o, "team");
+    cJSON_AddBoolToObject(o, "samples_only", sub->samples_only != 0);   /* run on samples */
+    if (sub->assignment_id)                 /* courses */
+        web_json_add_i64(o, "assignment", sub->assignment_id);
+    else
+        cJSON_AddNullToObject(o, "assignment");
     return o;
 }
 
@@ -378,6 +406,8 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
     struct buf out;
     struct err err;
     int all = sees_all(r), hidden = 0;
+    int course_all = 0;                     /* courses: the course's staff */
+    enum web_feedback feedback = WEB_FEEDBACK_ALL;
     int rc = web_store_submission_by_id(s, r->id, &sub, &err);
     if (rc == 0 && sub.contest_id) {
         /* In a contest: its jury sees all, a team its own, others nothing
@@ -386,8 +416,14 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
             all = a.jury;
             if (!all && sub.user_id != r->user.id && !(sub.team_id && a.participant && a.team_id == sub.team_id))
                 rc = ERR_NOTFOUND;
-            hidden = results_hidden(r, &c, &a);
+            if (!all && sub.samples_only && sub.user_id != r->user.id)   /* run on samples: the owner's */
+                rc = ERR_NOTFOUND;
+            hidden = results_hidden(r, &c, &a) && !sub.samples_only;
         }
+    } else if (rc == 0 && sub.assignment_id && !all) {
+        /* courses: the course's staff see all, its owner what the problem's feedback allows */
+        if ((rc = web_course_submission_view(r, s, &sub, &course_all, &feedback, &hidden, &err)) == 0)
+            all = course_all;
     } else if (rc == 0 && !all && sub.user_id != r->user.id) {
         rc = ERR_NOTFOUND;
     }
@@ -410,6 +446,8 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
     }
     cJSON *o = cJSON_CreateObject(), *so = submission_json(&sub);
     add_result(so, &sub, &j, judged);
+    if (sub.assignment_id)                  /* courses: after_due feedback before the due time */
+        cJSON_AddBoolToObject(so, "hidden", hidden);
     buf_init(&out, WEB_COMPILE_OUTPUT_MAX + 1);
     if (hidden)
         cJSON_AddNullToObject(so, "compile_output");
@@ -438,6 +476,8 @@ void web_api_submission_get(struct web_req *r, struct web_store *s)
         cJSON_AddNullToObject(so, "tests");
     for (size_t i = 0; arr && i < tests.n; i++) {
         const struct web_test_result *t = &tests.v[i];
+        if (!all && feedback == WEB_FEEDBACK_SAMPLES && strncmp(t->name, "sample/", 7) != 0)
+            continue;                       /* courses: samples-only feedback */
         cJSON *x = cJSON_CreateObject();
         cJSON_AddStringToObject(x, "name", t->name);
         cJSON_AddStringToObject(x, "verdict", t->verdict);
@@ -506,7 +546,7 @@ void web_api_submission_list(struct web_req *r, struct web_store *s)
     struct web_submission_list l;
     struct hide_cache *hc = NULL;
     struct err err;
-    int mine, practice, rc;
+    int mine, practice, rc, see_others = 0;
     int64_t problem = web_req_query_id(r, "problem"), before = web_req_query_id(r, "before");
     int64_t limit = web_req_query_id(r, "limit"), contest = web_req_query_id(r, "contest");
     if (problem < 0 || before < 0 || limit < 0 || contest < 0 || flag_param(r, "mine", &mine) < 0 ||
@@ -529,6 +569,7 @@ void web_api_submission_list(struct web_req *r, struct web_store *s)
             return;
         }
         f.contest_id = c.id;
+        see_others = a.jury;
         if (a.jury && !mine)
             f.user_id = 0;
         else if (a.participant && a.team_id && !mine)
@@ -539,6 +580,7 @@ void web_api_submission_list(struct web_req *r, struct web_store *s)
         /* Without the jury's rights a list is always one's own. Organizers
          * see everyone's practice; contests are their juries' business. */
         f.contest_id = practice ? -1 : 0;
+        see_others = sees_all(r);
         if (mine || !sees_all(r))
             f.user_id = r->user.id;
         else if (r->user.role == WEB_ROLE_ORGANIZER)
@@ -560,8 +602,18 @@ void web_api_submission_list(struct web_req *r, struct web_store *s)
     for (size_t i = 0; i < l.n; i++) {
         struct web_judging j = { 0 };
         int hidden = 0;
+        if (l.v[i].samples_only && l.v[i].user_id != r->user.id && !see_others)
+            continue;                       /* run on samples: a teammate's stays theirs */
         if (l.v[i].contest_id && (rc = hidden_in_list(r, s, hc, l.v[i].contest_id, &hidden, &err)) < 0)
             break;
+        hidden = hidden && !l.v[i].samples_only;
+        if (l.v[i].assignment_id && !see_others) {
+            /* courses: after_due feedback stays hidden in lists too */
+            int course_all;
+            enum web_feedback fb;
+            if ((rc = web_course_submission_view(r, s, &l.v[i], &course_all, &fb, &hidden, &err)) < 0)
+                break;
+        }
         rc = current_judging(s, l.v[i].id, &j, &err);
         if (rc < 0)
             break;

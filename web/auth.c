@@ -389,7 +389,10 @@ void web_api_register(struct web_req *r, struct web_store *s)
         goto out;
     if (reg == WEB_REG_CODE) {
         const char *given = web_json_str(body, "code", "");
+        if (web_guess_check(r, s) < 0)     /* security: codes are rate-limited like logins */
+            goto out;
         if (strlen(given) != strlen(code) || sodium_memcmp(given, code, strlen(code)) != 0) {
+            web_guess_failed(r, s);
             web_reply_error(r, 403, "registration_closed", "registration needs the right code");
             goto out;
         }
@@ -454,6 +457,39 @@ static int login_limited(struct web_req *r, struct web_store *s, const char *acc
                                             err)) < 0)
         return rc;
     return n_acc >= cfg->login_max_failures || n_addr >= cfg->login_max_failures;
+}
+
+/* ---- security: guesses of secret codes (web_int.h) ---------------------------------------------- */
+
+int web_guess_check(struct web_req *r, struct web_store *s)
+{
+    const struct web_config *cfg = r->srv->cfg;
+    struct err err;
+    int64_t n = 0;
+    int rc = web_store_login_failure_count(s, WEB_LOGIN_ADDRESS, r->address, r->now, cfg->login_window, &n, &err);
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return -1;
+    }
+    if (n < cfg->login_max_failures)
+        return 0;
+    char after[16];
+    log_warn("web", "code guess from %s refused: too many failures", r->address);
+    web_reply_error(r, 429, "rate_limited", "too many wrong codes or logins; try again later");
+    str_fmt(after, sizeof(after), "%d", cfg->login_window);
+    web_reply_header(r, "Retry-After", after);
+    return -1;
+}
+
+void web_guess_failed(struct web_req *r, struct web_store *s)
+{
+    struct err err;
+    int64_t n;
+    if (web_store_login_failure_add(s, WEB_LOGIN_ADDRESS, r->address, r->now, r->srv->cfg->login_window, &n,
+                                    &err) < 0)
+        log_warn("web", "cannot count a wrong code from %s: %s", r->address, err.msg);
+    else
+        log_info("web", "wrong code from %s", r->address);
 }
 
 void web_api_login(struct web_req *r, struct web_store *s)

@@ -533,6 +533,7 @@ static int all_submissions(const struct ccs *x, struct web_submission_list *out,
     f.contest_id = x->c.id;
     f.status = -1;
     f.limit = WEB_LIST_MAX;
+    f.counted_only = 1;   /* judge: runs on samples are their owners' alone */
     for (;;) {
         if ((rc = web_store_submission_list(x->s, &f, &page, err)) < 0)
             break;

@@ -1,6 +1,7 @@
 /*
  * cmd.c: `crucible serve`, `crucible init` and `crucible user add|token`.
- * Only this file prints or chooses exit codes for web/.
+ * Only this file (and backup.c, for `crucible backup|restore`) prints or
+ * chooses exit codes for web/.
  */
 #include "web_int.h"
 

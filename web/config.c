@@ -51,6 +51,9 @@ static const struct key keys[] = {
       "started as root: judge workers run alongside (auto: one per CPU core; 0: none)" },
     { "max_jobs_per_user", INT(max_jobs_per_user, 0, 100000,
                                "judgings one user may have in progress at once (fair share); 0: no cap") },
+    /* ops */
+    { "metrics_token", STR(metrics_token, "a Bearer token that may read /metrics from anywhere (16 to 128 "
+                                          "characters; loopback needs none)") },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -254,6 +257,12 @@ int web_config_check(const struct web_config *c, struct err *err)
         return ERR_INVALID;
     if (!c->data_dir[0])
         return err_set(err, ERR_INVALID, "data: missing");
+    size_t mt = strlen(c->metrics_token);     /* ops */
+    if (mt && mt < WEB_METRICS_TOKEN_MIN)
+        return err_set(err, ERR_INVALID, "metrics_token: at least %d characters", WEB_METRICS_TOKEN_MIN);
+    for (const char *p = c->metrics_token; *p; p++)
+        if (*p <= ' ' || *p > '~')
+            return err_set(err, ERR_INVALID, "metrics_token: visible ASCII characters only");
     for (const char *p = c->user; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.'))
             return err_set(err, ERR_INVALID, "user: '%s' is not an account name", c->user);
@@ -267,7 +276,10 @@ int web_config_format(const struct web_config *c, struct buf *out)
         const char *field = (const char *)c + k->offset;
         int rc = 0;
         switch (k->kind) {
-        case K_STRING: rc = buf_addf(out, "%s = %s\n", k->name, field); break;
+        case K_STRING:      /* ops: the metrics token is a secret */
+            rc = buf_addf(out, "%s = %s\n", k->name,
+                          field[0] && !strcmp(k->name, "metrics_token") ? "(set)" : field);
+            break;
         case K_INT: rc = buf_addf(out, "%s = %d\n", k->name, *(const int *)(const void *)field); break;
         case K_BOOL: rc = buf_addf(out, "%s = %s\n", k->name, *(const int *)(const void *)field ? "yes" : "no"); break;
         case K_COOKIE: {

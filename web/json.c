@@ -213,6 +213,8 @@ const struct web_json_field web_fields_submission[] = {
     { "contest", WEB_JSON_INT, 0 },         /* contests: absent in practice */
     { "user", WEB_JSON_STRING, 0 },         /* contests: the jury submits for a participant */
     { "time", WEB_JSON_INT, 0 },            /* contests: the jury dates it */
+    { "samples_only", WEB_JSON_BOOL, 0 },   /* judge: run on samples */
+    { "assignment", WEB_JSON_INT, 0 },      /* courses: an assignment's submission */
 };
 const struct web_json_field web_fields_submission_file[] = {
     { "name", WEB_JSON_STRING, 1 },

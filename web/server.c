@@ -165,6 +165,78 @@ static const struct web_route routes[] = {
     { "GET", "/api/v1/contests/{id}/problems/{id2}/files/{name}", web_api_contest_problem_file, WEB_AUTH_OPTIONAL,
       WEB_BODY_NONE, 0, NULL, NULL, 0 },
 
+    /* ---- ops: Prometheus metrics (metrics.c); loopback, the metrics token or admins ---- */
+    { "GET", "/metrics", web_api_metrics, WEB_AUTH_NONE, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+
+    /* ---- courses: members, lessons, assignments, grades (api_courses.c) ---- */
+    { "POST", "/api/v1/courses", web_api_course_create, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL, NULL,
+      0 },
+    { "GET", "/api/v1/courses", web_api_course_list, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "POST", "/api/v1/courses/join", web_api_course_join, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/courses/{id}", web_api_course_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "PATCH", "/api/v1/courses/{id}", web_api_course_patch, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/courses/{id}/members", web_api_course_members, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL,
+      0 },
+    { "POST", "/api/v1/courses/{id}/members", web_api_course_member_add, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    { "DELETE", "/api/v1/courses/{id}/members/{id2}", web_api_course_member_remove, WEB_AUTH_USER, WEB_BODY_NONE, 0,
+      NULL, NULL, 0 },
+    { "POST", "/api/v1/courses/{id}/roster", web_api_course_roster, WEB_AUTH_USER, WEB_BODY_FILE, WEB_BODY_CSV_MAX,
+      "text/csv", NULL, 0 },
+    { "GET", "/api/v1/courses/{id}/units", web_api_course_units, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "POST", "/api/v1/courses/{id}/units", web_api_course_unit_create, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    { "POST", "/api/v1/courses/{id}/lessons", web_api_lesson_create, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_LESSON_MAX, NULL, NULL, 0 },
+    { "GET", "/api/v1/lessons/{id}", web_api_lesson_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "PATCH", "/api/v1/lessons/{id}", web_api_lesson_patch, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_LESSON_MAX, NULL,
+      NULL, 0 },
+    { "DELETE", "/api/v1/lessons/{id}", web_api_lesson_delete, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "POST", "/api/v1/courses/{id}/assignments", web_api_assignment_create, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_ASSIGNMENT_MAX, NULL, NULL, 0 },
+    { "GET", "/api/v1/courses/{id}/assignments", web_api_assignment_list, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/assignments/{id}", web_api_assignment_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/v1/assignments/{id}/problems/{id2}", web_api_assignment_problem, WEB_AUTH_USER, WEB_BODY_NONE, 0,
+      NULL, NULL, 0 },
+    { "PATCH", "/api/v1/assignments/{id}", web_api_assignment_patch, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_ASSIGNMENT_MAX, NULL, NULL, 0 },
+    { "DELETE", "/api/v1/assignments/{id}", web_api_assignment_delete, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL,
+      0 },
+    { "PUT", "/api/v1/assignments/{id}/extensions", web_api_extension_put, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_JSON_MAX, NULL, NULL, 0 },
+    { "GET", "/api/v1/assignments/{id}/extensions", web_api_extension_list, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
+    { "DELETE", "/api/v1/assignments/{id}/extensions/{id2}", web_api_extension_remove, WEB_AUTH_USER, WEB_BODY_NONE,
+      0, NULL, NULL, 0 },
+    { "GET", "/api/v1/assignments/{id}/grades", web_api_assignment_grades, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/courses/{id}/gradebook", web_api_course_gradebook, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL,
+      0 },
+    { "GET", "/api/v1/courses/{id}/gradebook.csv", web_api_course_gradebook_csv, WEB_AUTH_USER, WEB_BODY_NONE, 0,
+      NULL, NULL, 0 },
+
+    /* ---- similarity: an assignment's similarity report (api_similarity.c) ---- */
+    { "GET", "/api/v1/assignments/{id}/similarity", web_api_similarity_report, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL,
+      "problem,min", 0 },
+    { "GET", "/api/v1/assignments/{id}/similarity/pair", web_api_similarity_pair, WEB_AUTH_USER, WEB_BODY_NONE, 0,
+      NULL, "a,b", 0 },
+
+    /* ---- talent: profiles, ratings, the talent pool (api_talent.c) ---- */
+    { "GET", "/api/v1/me/profile", web_api_me_profile_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "PATCH", "/api/v1/me/profile", web_api_me_profile_patch, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
+      NULL, 0 },
+    { "GET", "/api/v1/me/profile/views", web_api_me_profile_views, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/v1/users/{name}/profile", web_api_user_profile, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL,
+      0 },
+    { "GET", "/api/v1/ratings", web_api_ratings, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    { "GET", "/api/v1/talent", web_api_talent, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL,
+      WEB_TALENT_QUERY, 0 },
+    { "GET", "/api/v1/talent.csv", web_api_talent_csv, WEB_AUTH_ORGANIZER, WEB_BODY_NONE, 0, NULL,
+      WEB_TALENT_QUERY, 0 },
+
     /* ---- the browser UI's static files (static.c) ---- */
     /* Not in this table: /ui/..., /vendor/... and the UI's pages are
      * prefixes, matched by web_static_route() when no route here matches. */
@@ -374,9 +446,41 @@ void web_reply_response(struct web_req *r, unsigned status, struct MHD_Response 
     MHD_add_response_header(resp, "Content-Type", type);
 }
 
+/* ops: a full disk or a read-only data folder (storage.h's WEB_STORE_FULL
+ * and _READONLY). Callers that pass ERR_SYSTEM for any storage failure still
+ * get the fault's reply: the err's own code says which it was. */
+int web_reply_store_fault(struct web_req *r, int rc)
+{
+    if (rc == WEB_STORE_FULL) {
+        log_error("web", "%s %s: the data folder's disk is full", r->method, r->path);
+        web_reply_error(r, 507, "storage_full", "the server's storage is full; nothing was stored; try again later");
+        web_reply_header(r, "Retry-After", "60");
+        return 1;
+    }
+    if (rc == WEB_STORE_READONLY) {
+        log_error("web", "%s %s: the data folder cannot be written", r->method, r->path);
+        web_reply_error(r, 503, "read_only", "the server's storage is read-only; nothing was stored");
+        web_reply_header(r, "Retry-After", "60");
+        return 1;
+    }
+    return 0;
+}
+
+/* ops: the storage fault an errno means; 0 for none. */
+static int errno_fault(int e)
+{
+    if (e == ENOSPC || e == EDQUOT)
+        return WEB_STORE_FULL;
+    if (e == EROFS || e == EACCES || e == EPERM)
+        return WEB_STORE_READONLY;
+    return 0;
+}
+
 void web_reply_store_error(struct web_req *r, int rc, const struct err *err)
 {
     const char *msg = err ? err->msg : "storage error";
+    if (web_reply_store_fault(r, err && err->code < 0 && rc == ERR_SYSTEM ? err->code : rc))
+        return;
     switch (rc) {
     case ERR_NOTFOUND: web_reply_error(r, 404, "not_found", "%s", msg); break;
     case WEB_STORE_CONFLICT: web_reply_error(r, 409, "conflict", "%s", msg); break;
@@ -592,16 +696,20 @@ static int req_begin(struct web_req *r, const char *url, const char *method)
     if (match->body == WEB_BODY_FILE) {
         if (str_fmt(r->upload_dir, sizeof(r->upload_dir), "%s/upload-XXXXXX", r->srv->tmp_dir) < 0 ||
             !mkdtemp(r->upload_dir)) {
+            int e = errno;
             r->upload_dir[0] = '\0';
-            log_error("web", "cannot create an upload folder in '%s': %s", r->srv->tmp_dir, strerror(errno));
-            web_reply_error(r, 500, "internal", "cannot store the upload");
+            log_error("web", "cannot create an upload folder in '%s': %s", r->srv->tmp_dir, strerror(e));
+            if (!web_reply_store_fault(r, errno_fault(e)))          /* ops */
+                web_reply_error(r, 500, "internal", "cannot store the upload");
             return -1;
         }
         str_fmt(r->upload_path, sizeof(r->upload_path), "%s/package.zip", r->upload_dir);
         r->upload_fd = open(r->upload_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (r->upload_fd < 0) {
-            log_error("web", "cannot create '%s': %s", r->upload_path, strerror(errno));
-            web_reply_error(r, 500, "internal", "cannot store the upload");
+            int e = errno;
+            log_error("web", "cannot create '%s': %s", r->upload_path, strerror(e));
+            if (!web_reply_store_fault(r, errno_fault(e)))          /* ops */
+                web_reply_error(r, 500, "internal", "cannot store the upload");
             return -1;
         }
     }
@@ -609,7 +717,7 @@ static int req_begin(struct web_req *r, const char *url, const char *method)
     return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int web_write_all(int fd, const char *p, size_t len)
 {
     while (len) {
         ssize_t n = write(fd, p, len);
@@ -641,9 +749,14 @@ static int req_data(struct web_req *r, const char *data, size_t size)
         return r->queued ? 0 : -1;
     }
     if (r->route->body == WEB_BODY_FILE) {
-        if (write_all(r->upload_fd, data, size) < 0) {
-            log_error("web", "cannot write '%s': %s", r->upload_path, strerror(errno));
-            return -1;
+        if (r->upload_errno)
+            return 0;               /* ops: the disk is full: the rest is dropped (on_request replies) */
+        if (web_write_all(r->upload_fd, data, size) < 0) {
+            int e = errno;
+            log_error("web", "cannot write '%s': %s", r->upload_path, strerror(e));
+            if (!errno_fault(e))
+                return -1;
+            r->upload_errno = e;
         }
         return 0;
     }
@@ -689,7 +802,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return req_data(r, upload_data, n) < 0 ? MHD_NO : MHD_YES;
     }
-    if (r->route->fn) {
+    if (r->upload_errno) {
+        /* ops: the upload could not be kept */
+        web_reply_store_fault(r, errno_fault(r->upload_errno));
+    } else if (r->route->fn) {
         struct web_store *s = web_pool_acquire(srv);
         r->route->fn(r, s);
         web_pool_release(srv, s);
@@ -721,6 +837,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     else
         log_info("http", "%s %s %u %.1fms %s (connection ended early: %d)", r->method, r->path, r->status,
                  (mono_now() - r->started) * 1e3, r->address, (int)toe);
+    web_metrics_observe(srv->metrics, r->method, r->route ? r->route->pattern : NULL, r->status,
+                        mono_now() - r->started);       /* ops */
     if (r->resp)
         MHD_destroy_response(r->resp);
     if (r->upload_fd >= 0)
@@ -924,6 +1042,35 @@ static int listen_open(struct web_server *srv, struct err *err)
     return 0;
 }
 
+/* ops: a data folder that cannot be written (a read-only mount, a full
+ * disk) is refused at the start with a clear message, rather than found out
+ * by the first submission. Creates the folder when missing, like
+ * web_data_init. */
+static int data_writable(const char *dir, struct err *err)
+{
+    char probe[PATH_MAX];
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+        return err_sys(err, "cannot create the data folder '%s'", dir);
+    if (str_fmt(probe, sizeof(probe), "%s/.write-probe-XXXXXX", dir) < 0)
+        return err_set(err, ERR_LIMIT, "data folder path is too long");
+    int fd = mkostemp(probe, O_CLOEXEC);
+    int rc = fd < 0 || write(fd, "ok\n", 3) != 3 || fsync(fd) < 0 ? -1 : 0;
+    int saved = errno;
+    if (fd >= 0) {
+        close(fd);
+        unlink(probe);
+    }
+    if (rc == 0)
+        return 0;
+    errno = saved;
+    if (saved == EROFS || saved == EACCES || saved == EPERM)
+        return err_sys(err, "the data folder '%s' is read-only: crucible serve must write there (database, "
+                            "blobs/, tmp/); mount it read-write", dir);
+    if (saved == ENOSPC || saved == EDQUOT)
+        return err_sys(err, "the data folder '%s' has no space left: free some before starting", dir);
+    return err_sys(err, "cannot write in the data folder '%s'", dir);
+}
+
 /* Removes what earlier runs left in tmp/ (a crash mid-upload). */
 static int tmp_prepare(struct web_server *srv, struct err *err)
 {
@@ -976,6 +1123,7 @@ static void server_release(struct web_server *srv)
     jdg_languages_release(&srv->langs);
     web_boards_free(srv->boards);
     web_feeds_free(srv);
+    web_metrics_free(srv->metrics);         /* ops */
     sodium_memzero(srv->csrf_key, sizeof(srv->csrf_key));
     pthread_mutex_destroy(&srv->pool_mu);
     pthread_cond_destroy(&srv->pool_cv);
@@ -1015,6 +1163,7 @@ int web_serve(const struct web_config *cfg, struct err *err)
     pthread_cond_init(&srv.cv, NULL);
     web_boards_new(&srv.boards);
     web_feeds_new(&srv);
+    web_metrics_new(&srv.metrics);          /* ops */
     log_set_level(cfg->log_level);
 
     /* Every thread started from here on inherits the blocked signals, so
@@ -1031,7 +1180,7 @@ int web_serve(const struct web_config *cfg, struct err *err)
     }
     if ((rc = web_config_check(cfg, err)) < 0 || (rc = listen_open(&srv, err)) < 0)
         goto out;
-    if ((rc = web_data_init(cfg->data_dir, err)) < 0)
+    if ((rc = data_writable(cfg->data_dir, err)) < 0 || (rc = web_data_init(cfg->data_dir, err)) < 0)
         goto out;
     int threads = threads_of(cfg);
     srv.nstores = (size_t)threads + 1;
@@ -1077,6 +1226,7 @@ int web_serve(const struct web_config *cfg, struct err *err)
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->connection_timeout,
                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+                               MHD_OPTION_UNESCAPE_CALLBACK, web_url_unescape, NULL,   /* uiq: no %00 */
                                MHD_OPTION_END);
     if (!srv.mhd) {
         rc = err_set(err, ERR_SYSTEM, "cannot start the HTTP server on %s", srv.listen_name);
@@ -1106,4 +1256,31 @@ out:
     if (rc == 0)
         log_info("web", "stopped");
     return rc;
+}
+
+/* ---- security: the request line's own parsers, for tests/fuzz/fuzz_query.c (web_int.h) ---- */
+
+int web_route_probe(const char *path, const char *key, int64_t *id, int *key_allowed)
+{
+    int found = -1;
+    *key_allowed = 0;
+    for (size_t i = 0; i < NROUTES; i++) {
+        struct route_params rp = { 0 };
+        if (!route_match(routes[i].pattern, path, &rp))
+            continue;
+        if ((strstr(routes[i].pattern, "{id}") && rp.id < 1) || (strstr(routes[i].pattern, "{id2}") && rp.id2 < 1) ||
+            (strstr(routes[i].pattern, "{hex}") && !web_hash_valid(rp.hex)) ||
+            (strstr(routes[i].pattern, "{name}") && (!rp.name[0] || rp.name[0] == '.')))
+            return -2;
+        if (found < 0) {
+            found = (int)i;
+            *id = rp.id;
+        }
+        if (key) {
+            struct query_check q = { routes[i].query, NULL };
+            if (query_iter(&q, MHD_GET_ARGUMENT_KIND, key, NULL) == MHD_YES)
+                *key_allowed = 1;
+        }
+    }
+    return found;
 }

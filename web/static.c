@@ -146,7 +146,26 @@ static void set_cache(struct web_req *r, enum cache c, const struct stat *st)
         web_reply_header(r, "Last-Modified", date);
 }
 
-/* The request's validators match the file: answer 304. */
+/* If-None-Match (RFC 9110 13.1.2): "*", or a comma-separated list of
+ * entity tags compared weakly (a W/ prefix is ignored). */
+static int etag_listed(const char *list, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = list; *p;) {
+        p += strspn(p, " \t,");
+        if (*p == '*')
+            return 1;
+        if (!strncmp(p, "W/", 2))
+            p += 2;
+        if (!strncmp(p, etag, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+            return 1;
+        p += strcspn(p, ",");
+    }
+    return 0;
+}
+
+/* The request's validators match the file: answer 304. If-None-Match,
+ * when present, decides alone. */
 static int not_modified(struct web_req *r, const struct stat *st)
 {
     char etag[80], date[64];
@@ -155,7 +174,7 @@ static int not_modified(struct web_req *r, const struct stat *st)
     const char *ims = web_req_header(r, "If-Modified-Since");
     etag_of(st, etag, sizeof(etag));
     if (inm)
-        return strstr(inm, etag) != NULL;   /* a list of tags, or one */
+        return etag_listed(inm, etag);
     if (ims && gmtime_r(&st->st_mtim.tv_sec, &tm) &&
         strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm))
         return strcmp(ims, date) == 0;
@@ -217,6 +236,38 @@ static void static_vendor(struct web_req *r, struct web_store *s)
     web_reply_error(r, 404, "not_found", "no such file");
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decoded, "%00" would end the path where it stands ("/ui/app.js%00.png"
+ * would be "/ui/app.js"); left as it is, its '%' makes the path no file,
+ * no page and no API route (404). */
+size_t web_url_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        int hi = p[0] == '%' ? hex_digit(p[1]) : -1, lo = hi >= 0 ? hex_digit(p[2]) : -1;
+        if (lo >= 0 && (hi | lo)) {
+            *w++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static const struct web_route route_page = { "GET", "/", static_page, WEB_AUTH_NONE, WEB_BODY_NONE, 0, NULL, NULL, 0 };
 static const struct web_route route_ui = { "GET", "/ui/", static_ui, WEB_AUTH_NONE, WEB_BODY_NONE, 0, NULL, NULL, 0 };
 static const struct web_route route_vendor = { "GET", "/vendor/", static_vendor, WEB_AUTH_NONE, WEB_BODY_NONE, 0,
@@ -237,13 +288,14 @@ const struct web_route *web_static_route(const char *url, const char *method)
         return &route_vendor;
     if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api") || !strcmp(url, "/healthz"))
         return NULL;
-    /* A page of the UI (its router reads the path): segments of
-     * [A-Za-z0-9_-] only, so a file name (a '.') or anything odd is not. */
+    /* A page of the UI (its router reads the path, e.g. /users/ann.lee):
+     * segments of [A-Za-z0-9._-], none empty or starting with '.', the last
+     * not named like a file of a known type (/favicon.ico, /x/app.js). */
     for (const char *p = url; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c == '/' ? p[1] == '/' : !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                                      c == '_' || c == '-'))
+        if (c == '/' ? p[1] == '/' || p[1] == '.' : !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                                     (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
             return NULL;
     }
-    return &route_page;
+    return mime_of(url) ? NULL : &route_page;
 }

@@ -268,12 +268,29 @@ PLAIN_LIST_RELEASE(web_contest_result)
 PLAIN_LIST_RELEASE(web_judging_group)
 PLAIN_LIST_RELEASE(web_event)
 
+/* ---- ops: storage faults -------------------------------------------------------------------
+ * A failed system call on the data folder: err_sys's ERR_SYSTEM (errno is
+ * still the call's) becomes WEB_STORE_FULL or WEB_STORE_READONLY when the
+ * disk is full or the folder cannot be written, so the HTTP layer answers
+ * 507 storage_full or 503 read_only rather than a bare 500. */
+static int store_fault(int rc, struct err *err)
+{
+    int code = rc;
+    if (errno == ENOSPC || errno == EDQUOT)
+        code = WEB_STORE_FULL;
+    else if (errno == EROFS || errno == EACCES || errno == EPERM)
+        code = WEB_STORE_READONLY;
+    if (err && code != rc)
+        err->code = code;
+    return code;
+}
+
 /* ---- opening ------------------------------------------------------------------------------ */
 
 static int mkdir_p1(const char *path, struct err *err)
 {
     if (mkdir(path, 0750) < 0 && errno != EEXIST)
-        return err_sys(err, "cannot create '%s'", path);
+        return store_fault(err_sys(err, "cannot create '%s'", path), err);
     struct stat st;
     if (stat(path, &st) < 0)
         return err_sys(err, "cannot stat '%s'", path);
@@ -731,6 +748,7 @@ static int contest_fields_ok(const struct web_contest *c, struct err *err)
         return err_set(err, ERR_INVALID, "final submissions must be between 1 and %d", WEB_AI_FINAL_MAX);
     TRY(check_nonneg(err, "daily submission limit", c->daily_submissions));
     TRY(check_flag(err, "private_published", c->private_published));
+    TRY(check_flag(err, "rated", c->rated));         /* talent */
     return 0;
 }
 
@@ -901,6 +919,7 @@ int web_store_submission_create(struct web_store *s, struct web_submission *sub,
     TRY(check_id(err, "user id", sub->user_id));
     TRY(check_opt_id(err, "team id", sub->team_id));
     TRY(check_opt_id(err, "contest id", sub->contest_id));
+    TRY(check_opt_id(err, "assignment id", sub->assignment_id));    /* courses */
     TRY(check_id(err, "problem id", sub->problem_id));
     TRY(CHECK_ARRAY(err, "language", sub->language));
     TRY(check_name(err, "language", sub->language));
@@ -1223,7 +1242,7 @@ static int temp_open(struct web_store *s, char *path, size_t size, struct err *e
         return err_set(err, ERR_LIMIT, "blob path is too long");
     int fd = mkostemp(path, O_CLOEXEC);
     if (fd < 0)
-        return err_sys(err, "cannot create '%s'", path);
+        return store_fault(err_sys(err, "cannot create '%s'", path), err);
     if (fchmod(fd, 0640) < 0) {
         int rc = err_sys(err, "cannot chmod '%s'", path);
         close(fd);
@@ -1239,9 +1258,9 @@ static int temp_commit(struct web_store *s, int fd, const char *tmp, const char 
     char dir[PATH_MAX], final[PATH_MAX];
     int rc = 0;
     if (fsync(fd) < 0)
-        rc = err_sys(err, "cannot sync '%s'", tmp);
+        rc = store_fault(err_sys(err, "cannot sync '%s'", tmp), err);
     if (close(fd) < 0 && rc == 0)
-        rc = err_sys(err, "cannot close '%s'", tmp);
+        rc = store_fault(err_sys(err, "cannot close '%s'", tmp), err);
     if (rc < 0)
         goto out;
     if (str_fmt(dir, sizeof(dir), "%s/blobs/%.2s", s->data_dir, hex) < 0 ||
@@ -1252,7 +1271,7 @@ static int temp_commit(struct web_store *s, int fd, const char *tmp, const char 
     if ((rc = mkdir_p1(dir, err)) < 0)
         goto out;
     if (rename(tmp, final) < 0) {
-        rc = err_sys(err, "cannot rename '%s' to '%s'", tmp, final);
+        rc = store_fault(err_sys(err, "cannot rename '%s' to '%s'", tmp, final), err);
         goto out;
     }
     rc = fsync_dir(dir, err);
@@ -1286,7 +1305,7 @@ int web_blob_put(struct web_store *s, const void *data, size_t len, char hex[WEB
     if (fd < 0)
         return fd;
     if (write_all(fd, data, len) < 0) {
-        int rc = err_sys(err, "cannot write '%s'", tmp);
+        int rc = store_fault(err_sys(err, "cannot write '%s'", tmp), err);
         close(fd);
         unlink(tmp);
         return rc;
@@ -1322,7 +1341,7 @@ int web_blob_put_fd(struct web_store *s, int in, uint64_t max_bytes, char hex[WE
         }
         crypto_generichash_update(&h, (const unsigned char *)chunk, (unsigned long long)n);
         if (write_all(fd, chunk, (size_t)n) < 0) {
-            rc = err_sys(err, "cannot write '%s'", tmp);
+            rc = store_fault(err_sys(err, "cannot write '%s'", tmp), err);
             goto fail;
         }
     }
@@ -1370,6 +1389,44 @@ out:
         out->buf[start] = '\0';
     }
     return rc;
+}
+
+/* ---- ops: metrics and backups ------------------------------------------------------------------------------------ */
+
+int web_blob_hash_fd(int fd, char hex[WEB_HASH_HEX + 1], struct err *err)
+{
+    char chunk[65536];
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return err_sys(err, "cannot read a blob");
+        }
+        if (n == 0)
+            break;
+        crypto_generichash_update(&h, (const unsigned char *)chunk, (unsigned long long)n);
+    }
+    hash_final_hex(&h, hex);
+    return 0;
+}
+
+int web_store_ops_stats(struct web_store *s, struct web_ops_stats *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->ops_stats(s, out, err);
+}
+
+int web_store_backup(struct web_store *s, const char *dest_path, struct err *err)
+{
+    struct stat st;
+    if (!dest_path || !*dest_path)
+        return err_set(err, ERR_INVALID, "missing backup path");
+    if (lstat(dest_path, &st) == 0)
+        return err_set(err, WEB_STORE_CONFLICT, "'%s' exists", dest_path);
+    return s->ops->backup(s, dest_path, err);
 }
 
 /* ---- scoreboards, the event log and judging groups ------------------------------------------------------------ */
@@ -1736,4 +1793,444 @@ int web_store_ai_metric_get(struct web_store *s, int64_t problem_id, char out[WE
     out[0] = '\0';
     TRY(check_id(err, "problem id", problem_id));
     return s->ops->ai_metric_get(s, problem_id, out, err);
+}
+
+/* ---- talent: profiles, views, ratings ---------------------------------------------------------------------- */
+
+static const char *const profile_view_kind_names[] = { "view", "export" };
+
+const char *web_profile_view_kind_name(enum web_profile_view_kind v)
+{
+    return (size_t)v < COUNT(profile_view_kind_names) ? profile_view_kind_names[v] : "view";
+}
+
+PLAIN_LIST_RELEASE(web_profile)
+PLAIN_LIST_RELEASE(web_profile_view)
+PLAIN_LIST_RELEASE(web_rated_contest)
+PLAIN_LIST_RELEASE(web_rating_change)
+PLAIN_LIST_RELEASE(web_user_problem)
+
+int web_store_profile_get(struct web_store *s, int64_t user_id, struct web_profile *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "user id", user_id));
+    return s->ops->profile_get(s, user_id, out, err);
+}
+
+int web_store_profile_put(struct web_store *s, const struct web_profile *p, struct err *err)
+{
+    TRY(check_id(err, "user id", p->user_id));
+    TRY(check_flag(err, "public", p->is_public));
+    TRY(CHECK_ARRAY(err, "school", p->school));
+    TRY(CHECK_ARRAY(err, "region", p->region));
+    TRY(check_text(err, "bio", p->bio, WEB_PROFILE_BIO_MAX, 1));
+    TRY(check_nonneg(err, "update time", p->updated_at));
+    return s->ops->profile_put(s, p, err);
+}
+
+int web_store_profiles_public(struct web_store *s, struct web_profile_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->profiles_public(s, out, err);
+}
+
+int web_store_profile_view_add(struct web_store *s, int64_t user_id, int64_t viewer_id,
+                               enum web_profile_view_kind kind, int64_t at, int64_t since, struct err *err)
+{
+    TRY(check_id(err, "user id", user_id));
+    TRY(check_opt_id(err, "viewer id", viewer_id));
+    TRY(check_enum(err, "view kind", (int)kind, COUNT(profile_view_kind_names)));
+    TRY(check_nonneg(err, "view time", at));
+    return s->ops->profile_view_add(s, user_id, viewer_id, kind, at, since, err);
+}
+
+int web_store_profile_views(struct web_store *s, int64_t user_id, size_t limit, struct web_profile_view_list *out,
+                            struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "user id", user_id));
+    if (limit == 0 || limit > WEB_PROFILE_VIEWS_MAX)
+        limit = WEB_PROFILE_VIEWS_MAX;
+    return s->ops->profile_views(s, user_id, limit, out, err);
+}
+
+int web_store_rated_contests(struct web_store *s, int64_t now, struct web_rated_contest_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    return s->ops->rated_contests(s, now, out, err);
+}
+
+int web_store_rating_key_get(struct web_store *s, char out[WEB_HASH_HEX + 1], struct err *err)
+{
+    out[0] = '\0';
+    return s->ops->rating_key_get(s, out, err);
+}
+
+int web_store_rating_store(struct web_store *s, const char *key, const struct web_rating_change *v, size_t n,
+                           struct err *err)
+{
+    TRY(check_hash(err, "rating key", key, 0));
+    if (n > WEB_RESULTS_MAX)
+        return err_set(err, ERR_LIMIT, "more than %d rating changes", WEB_RESULTS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        TRY(check_id(err, "contest id", v[i].contest_id));
+        TRY(check_id(err, "user id", v[i].user_id));
+        TRY(check_id(err, "rank", v[i].rank));
+    }
+    return s->ops->rating_store(s, key, v, n, err);
+}
+
+int web_store_rating_changes(struct web_store *s, int64_t user_id, struct web_rating_change_list *out,
+                             struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_opt_id(err, "user id", user_id));
+    return s->ops->rating_changes(s, user_id, out, err);
+}
+
+int web_store_user_problems(struct web_store *s, int64_t user_id, int64_t now, struct web_user_problem_list *out,
+                            struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "user id", user_id));
+    return s->ops->user_problems(s, user_id, now, out, err);
+}
+
+/* ---- courses ------------------------------------------------------------------------------------------- */
+
+static const char *const course_role_names[] = { "teacher", "ta", "student" };
+static const char *const late_rule_names[] = { "none", "percent_per_day", "coefficient_per_hour" };
+static const char *const counting_names[] = { "best", "last" };
+static const char *const feedback_names[] = { "all", "samples", "after_due" };
+
+ENUM_FUNCS(course_role, web_course_role, course_role_names)
+ENUM_FUNCS(late_rule, web_late_rule, late_rule_names)
+ENUM_FUNCS(counting, web_counting, counting_names)
+ENUM_FUNCS(feedback, web_feedback, feedback_names)
+
+void web_lesson_release(struct web_lesson *l)
+{
+    if (l) {
+        free(l->markdown);
+        l->markdown = NULL;
+    }
+}
+
+static void assignment_problem_release(struct web_assignment_problem *p)
+{
+    free(p->template_text);
+    p->template_text = NULL;
+}
+
+PLAIN_LIST_RELEASE(web_course)
+PLAIN_LIST_RELEASE(web_course_member)
+PLAIN_LIST_RELEASE(web_course_unit)
+OWNING_LIST_RELEASE(web_lesson, web_lesson_release)
+PLAIN_LIST_RELEASE(web_assignment)
+OWNING_LIST_RELEASE(web_assignment_problem, assignment_problem_release)
+PLAIN_LIST_RELEASE(web_extension)
+
+static int join_code_ok(const char *code)
+{
+    size_t n = code ? strnlen(code, WEB_JOIN_CODE_MAX + 1) : 0;
+    if (n < WEB_JOIN_CODE_MIN || n > WEB_JOIN_CODE_MAX)
+        return 0;
+    for (const char *p = code; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              *p == '_'))
+            return 0;
+    return 1;
+}
+
+static int course_ok(const struct web_course *c, struct err *err)
+{
+    TRY(CHECK_ARRAY(err, "course title", c->title));
+    if (!c->title[0])
+        return err_set(err, ERR_INVALID, "missing course title");
+    TRY(check_text(err, "course description", c->description, WEB_COURSE_DESCRIPTION_MAX, 1));
+    if (!join_code_ok(c->join_code))
+        return err_set(err, ERR_INVALID, "a join code is %d to %d of [A-Za-z0-9_-]", WEB_JOIN_CODE_MIN,
+                       WEB_JOIN_CODE_MAX);
+    return 0;
+}
+
+int web_store_course_create(struct web_store *s, struct web_course *c, struct err *err)
+{
+    TRY(course_ok(c, err));
+    TRY(check_opt_id(err, "user id", c->created_by));
+    TRY(check_nonneg(err, "creation time", c->created_at));
+    return s->ops->course_create(s, c, err);
+}
+
+int web_store_course_by_id(struct web_store *s, int64_t id, struct web_course *out, struct err *err)
+{
+    TRY(check_id(err, "course id", id));
+    return s->ops->course_by_id(s, id, out, err);
+}
+
+int web_store_course_by_code(struct web_store *s, const char *code, struct web_course *out, struct err *err)
+{
+    if (!join_code_ok(code))
+        return err_set(err, ERR_NOTFOUND, "no such course");
+    return s->ops->course_by_code(s, code, out, err);
+}
+
+int web_store_course_update(struct web_store *s, const struct web_course *c, struct err *err)
+{
+    TRY(check_id(err, "course id", c->id));
+    TRY(course_ok(c, err));
+    return s->ops->course_update(s, c, err);
+}
+
+int web_store_courses_of_user(struct web_store *s, int64_t user_id, struct web_course_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_opt_id(err, "user id", user_id));
+    return s->ops->courses_of_user(s, user_id, out, err);
+}
+
+int web_store_course_member_put(struct web_store *s, const struct web_course_member *m, struct err *err)
+{
+    TRY(check_id(err, "course id", m->course_id));
+    TRY(check_id(err, "user id", m->user_id));
+    TRY(check_enum(err, "course role", (int)m->role, COUNT(course_role_names)));
+    TRY(CHECK_ARRAY(err, "student number", m->student_number));
+    TRY(CHECK_ARRAY(err, "class", m->class_name));
+    return s->ops->course_member_put(s, m, err);
+}
+
+int web_store_course_member_get(struct web_store *s, int64_t course_id, int64_t user_id,
+                                struct web_course_member *out, struct err *err)
+{
+    TRY(check_id(err, "course id", course_id));
+    TRY(check_id(err, "user id", user_id));
+    return s->ops->course_member_get(s, course_id, user_id, out, err);
+}
+
+int web_store_course_member_remove(struct web_store *s, int64_t course_id, int64_t user_id, struct err *err)
+{
+    TRY(check_id(err, "course id", course_id));
+    TRY(check_id(err, "user id", user_id));
+    return s->ops->course_member_remove(s, course_id, user_id, err);
+}
+
+int web_store_course_members(struct web_store *s, int64_t course_id, struct web_course_member_list *out,
+                             struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "course id", course_id));
+    return s->ops->course_members(s, course_id, out, err);
+}
+
+int web_store_course_unit_create(struct web_store *s, struct web_course_unit *u, struct err *err)
+{
+    TRY(check_id(err, "course id", u->course_id));
+    TRY(CHECK_ARRAY(err, "unit title", u->title));
+    if (!u->title[0])
+        return err_set(err, ERR_INVALID, "missing unit title");
+    return s->ops->course_unit_create(s, u, err);
+}
+
+int web_store_course_units(struct web_store *s, int64_t course_id, struct web_course_unit_list *out,
+                           struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "course id", course_id));
+    return s->ops->course_units(s, course_id, out, err);
+}
+
+static int lesson_ok(const struct web_lesson *l, struct err *err)
+{
+    TRY(check_id(err, "course id", l->course_id));
+    TRY(check_id(err, "unit id", l->unit_id));
+    TRY(CHECK_ARRAY(err, "lesson title", l->title));
+    if (!l->title[0])
+        return err_set(err, ERR_INVALID, "missing lesson title");
+    return check_text(err, "lesson markdown", l->markdown, WEB_LESSON_MARKDOWN_MAX, 1);
+}
+
+int web_store_lesson_create(struct web_store *s, struct web_lesson *l, struct err *err)
+{
+    TRY(lesson_ok(l, err));
+    TRY(check_nonneg(err, "creation time", l->created_at));
+    return s->ops->lesson_create(s, l, err);
+}
+
+int web_store_lesson_by_id(struct web_store *s, int64_t id, struct web_lesson *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "lesson id", id));
+    return s->ops->lesson_by_id(s, id, out, err);
+}
+
+int web_store_lesson_update(struct web_store *s, const struct web_lesson *l, struct err *err)
+{
+    TRY(check_id(err, "lesson id", l->id));
+    TRY(lesson_ok(l, err));
+    return s->ops->lesson_update(s, l, err);
+}
+
+int web_store_lesson_delete(struct web_store *s, int64_t id, struct err *err)
+{
+    TRY(check_id(err, "lesson id", id));
+    return s->ops->lesson_delete(s, id, err);
+}
+
+int web_store_lessons_of_course(struct web_store *s, int64_t course_id, struct web_lesson_list *out,
+                                struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "course id", course_id));
+    return s->ops->lessons_of_course(s, course_id, out, err);
+}
+
+static int assignment_ok(const struct web_assignment *a, const struct web_assignment_problem *p, size_t n,
+                         int with_problems, struct err *err)
+{
+    TRY(check_id(err, "course id", a->course_id));
+    TRY(check_opt_id(err, "unit id", a->unit_id));
+    TRY(CHECK_ARRAY(err, "assignment title", a->title));
+    if (!a->title[0])
+        return err_set(err, ERR_INVALID, "missing assignment title");
+    TRY(check_nonneg(err, "open time", a->open_time));
+    if (a->due_time < a->open_time)
+        return err_set(err, ERR_INVALID, "the due time is before the open time");
+    if (a->late_until < a->due_time)
+        return err_set(err, ERR_INVALID, "late_until is before the due time");
+    TRY(check_enum(err, "late rule", (int)a->late_rule, COUNT(late_rule_names)));
+    TRY(check_enum(err, "counting", (int)a->counting, COUNT(counting_names)));
+    if (!(a->late_value >= 0 && a->late_value <= 1e6))
+        return err_set(err, ERR_INVALID, "the late rule's value must be a number in [0, 1e6]");
+    if (!with_problems)
+        return 0;
+    if (n > WEB_ASSIGNMENT_PROBLEMS_MAX)
+        return err_set(err, ERR_LIMIT, "more than %d problems", WEB_ASSIGNMENT_PROBLEMS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        TRY(check_id(err, "problem id", p[i].problem_id));
+        TRY(check_enum(err, "feedback", (int)p[i].feedback, COUNT(feedback_names)));
+        if (!(p[i].points >= 0 && p[i].points <= 1e6))
+            return err_set(err, ERR_INVALID, "points must be a number in [0, 1e6]");
+        if (p[i].template_text)
+            TRY(check_text(err, "template", p[i].template_text, WEB_TEMPLATE_MAX, 1));
+        for (size_t j = 0; j < i; j++)
+            if (p[j].problem_id == p[i].problem_id)
+                return err_set(err, ERR_INVALID, "problem %lld given twice", (long long)p[i].problem_id);
+    }
+    return 0;
+}
+
+int web_store_assignment_create(struct web_store *s, struct web_assignment *a, const struct web_assignment_problem *p,
+                                size_t n, struct err *err)
+{
+    TRY(assignment_ok(a, p, n, 1, err));
+    TRY(check_nonneg(err, "creation time", a->created_at));
+    return s->ops->assignment_create(s, a, p, n, err);
+}
+
+int web_store_assignment_by_id(struct web_store *s, int64_t id, struct web_assignment *out, struct err *err)
+{
+    TRY(check_id(err, "assignment id", id));
+    return s->ops->assignment_by_id(s, id, out, err);
+}
+
+int web_store_assignment_update(struct web_store *s, const struct web_assignment *a,
+                                const struct web_assignment_problem *p, size_t n, int replace_problems,
+                                struct err *err)
+{
+    TRY(check_id(err, "assignment id", a->id));
+    TRY(assignment_ok(a, p, n, replace_problems, err));
+    return s->ops->assignment_update(s, a, p, n, replace_problems, err);
+}
+
+int web_store_assignment_delete(struct web_store *s, int64_t id, struct err *err)
+{
+    TRY(check_id(err, "assignment id", id));
+    return s->ops->assignment_delete(s, id, err);
+}
+
+int web_store_assignments_of_course(struct web_store *s, int64_t course_id, struct web_assignment_list *out,
+                                    struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "course id", course_id));
+    return s->ops->assignments_of_course(s, course_id, out, err);
+}
+
+int web_store_assignment_problems(struct web_store *s, int64_t assignment_id,
+                                  struct web_assignment_problem_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "assignment id", assignment_id));
+    return s->ops->assignment_problems(s, assignment_id, out, err);
+}
+
+int web_store_extension_put(struct web_store *s, const struct web_extension *e, struct err *err)
+{
+    TRY(check_id(err, "assignment id", e->assignment_id));
+    TRY(check_id(err, "user id", e->user_id));
+    TRY(check_nonneg(err, "due time", e->due_time));
+    if (e->late_until < e->due_time)
+        return err_set(err, ERR_INVALID, "late_until is before the due time");
+    return s->ops->extension_put(s, e, err);
+}
+
+int web_store_extension_get(struct web_store *s, int64_t assignment_id, int64_t user_id, struct web_extension *out,
+                            struct err *err)
+{
+    TRY(check_id(err, "assignment id", assignment_id));
+    TRY(check_id(err, "user id", user_id));
+    return s->ops->extension_get(s, assignment_id, user_id, out, err);
+}
+
+int web_store_extension_remove(struct web_store *s, int64_t assignment_id, int64_t user_id, struct err *err)
+{
+    TRY(check_id(err, "assignment id", assignment_id));
+    TRY(check_id(err, "user id", user_id));
+    return s->ops->extension_remove(s, assignment_id, user_id, err);
+}
+
+int web_store_extensions(struct web_store *s, int64_t assignment_id, struct web_extension_list *out,
+                         struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "assignment id", assignment_id));
+    return s->ops->extensions(s, assignment_id, out, err);
+}
+
+int web_store_assignment_results(struct web_store *s, int64_t assignment_id, int64_t user_id,
+                                 struct web_contest_result_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "assignment id", assignment_id));
+    TRY(check_opt_id(err, "user id", user_id));
+    return s->ops->assignment_results(s, assignment_id, user_id, out, err);
+}
+
+/* ---- similarity ---------------------------------------------------------------------------------------------- */
+
+void web_similarity_entry_list_release(struct web_similarity_entry_list *l)
+{
+    if (!l)
+        return;
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+int web_store_similarity_entries(struct web_store *s, int64_t assignment_id, int64_t problem_id,
+                                 struct web_similarity_entry_list *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "assignment id", assignment_id));
+    TRY(check_id(err, "problem id", problem_id));
+    return s->ops->similarity_entries(s, assignment_id, problem_id, out, err);
+}
+
+int web_store_similarity_submission(struct web_store *s, int64_t assignment_id, int64_t submission_id,
+                                    struct web_similarity_entry *out, struct err *err)
+{
+    memset(out, 0, sizeof(*out));
+    TRY(check_id(err, "assignment id", assignment_id));
+    TRY(check_id(err, "submission id", submission_id));
+    return s->ops->similarity_submission(s, assignment_id, submission_id, out, err);
 }

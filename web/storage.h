@@ -36,6 +36,11 @@
 #define WEB_STORE_CONFLICT (-16)
 #define WEB_STORE_BUSY (-17)
 #define WEB_STORE_CORRUPT (-18)     /* a blob's content does not match its hash */
+/* ops: storage faults, told apart so the HTTP layer can say what is wrong
+ * (507 storage_full, 503 read_only) rather than a bare 500. FULL: SQLITE_FULL,
+ * ENOSPC or EDQUOT; READONLY: SQLITE_READONLY, EROFS, EACCES or EPERM. */
+#define WEB_STORE_FULL (-19)
+#define WEB_STORE_READONLY (-20)
 
 /* ---- size limits ------------------------------------------------------------
  * Every stored field has one; storage rejects a longer value with ERR_LIMIT
@@ -188,6 +193,8 @@ struct web_contest {
     int64_t final_submissions;              /* K: final submissions a team may choose, 1 to WEB_AI_FINAL_MAX */
     int64_t daily_submissions;              /* per team (or user) and UTC day, failed ones not counted; 0 unlimited */
     int private_published;                  /* the jury revealed the private leaderboard */
+    /* talent (api_talent.c) */
+    int rated;                              /* its final standings change ratings (docs/ratings.md) */
 };
 
 struct web_contest_problem {
@@ -242,6 +249,9 @@ struct web_submission {
     int64_t submitted_at;
     enum web_sub_status status;             /* set by storage: queued on create */
     int ignored;                            /* judged, but left off scoreboards */
+    int64_t assignment_id;                  /* courses: 0 none */
+    int samples_only;                       /* judge: "run on samples": judged on data/sample only,
+                                               seen by its owner and staff, counted nowhere */
 };
 
 /* One judging of a submission. A rejudge marks every earlier judging invalid
@@ -311,6 +321,7 @@ struct web_job {
     int64_t memory_limit;
     int64_t lease_expires;
     int64_t gpus;                           /* compute budgets: GPUs the problem's runs need */
+    int samples_only;                       /* judge: judge data/sample only */
 };
 
 /* One contest submission as a scoreboard sees it. */
@@ -339,6 +350,7 @@ struct web_submission_filter {
     int status;                             /* -1 any, else an enum web_sub_status */
     int64_t before_id;                      /* paging: ids below this; 0 from the newest */
     size_t limit;                           /* at most WEB_LIST_MAX; 0 means WEB_LIST_MAX */
+    int counted_only;                       /* judge: 1 leaves out samples-only runs (limits, counts) */
 };
 
 /* ---- scoreboards, the event log and judging groups (api_scoreboard.c, ccs.c) ----
@@ -579,6 +591,250 @@ struct web_problem_file_list {
 };
 void web_problem_file_list_release(struct web_problem_file_list *l);
 
+/* ---- courses (api_courses.c; functions at the end) ------------------------------------
+ * A course has members (teachers, TAs, students), units that order its
+ * lessons (Markdown pages) and assignments (sets of problems with open, due
+ * and late-until times, a late rule and a counting rule). A submission made
+ * for an assignment carries its id; grades are computed on read from the
+ * valid judgings (docs/courses.md). */
+#define WEB_COURSE_DESCRIPTION_MAX 4096
+#define WEB_JOIN_CODE_MIN 4
+#define WEB_JOIN_CODE_MAX 32            /* [A-Za-z0-9_-] */
+#define WEB_STUDENT_NUMBER_MAX 64
+#define WEB_LESSON_MARKDOWN_MAX ((size_t)256 << 10)
+#define WEB_TEMPLATE_MAX ((size_t)64 << 10)
+#define WEB_ASSIGNMENT_PROBLEMS_MAX 100
+
+enum web_course_role { WEB_COURSE_TEACHER, WEB_COURSE_TA, WEB_COURSE_STUDENT };
+enum web_late_rule { WEB_LATE_NONE, WEB_LATE_PERCENT_PER_DAY, WEB_LATE_COEFFICIENT_PER_HOUR };
+enum web_counting { WEB_COUNT_BEST, WEB_COUNT_LAST };
+enum web_feedback { WEB_FEEDBACK_ALL, WEB_FEEDBACK_SAMPLES, WEB_FEEDBACK_AFTER_DUE };
+/* "teacher"/"ta"/"student", "none"/"percent_per_day"/"coefficient_per_hour",
+ * "best"/"last", "all"/"samples"/"after_due". */
+const char *web_course_role_name(enum web_course_role v);
+int web_course_role_parse(const char *s, enum web_course_role *out);
+const char *web_late_rule_name(enum web_late_rule v);
+int web_late_rule_parse(const char *s, enum web_late_rule *out);
+const char *web_counting_name(enum web_counting v);
+int web_counting_parse(const char *s, enum web_counting *out);
+const char *web_feedback_name(enum web_feedback v);
+int web_feedback_parse(const char *s, enum web_feedback *out);
+
+struct web_course {
+    int64_t id;
+    char title[WEB_TITLE_MAX + 1];
+    char description[WEB_COURSE_DESCRIPTION_MAX + 1];
+    char join_code[WEB_JOIN_CODE_MAX + 1];  /* unique */
+    int64_t created_by;
+    int64_t created_at;
+};
+
+struct web_course_member {
+    int64_t course_id;
+    int64_t user_id;
+    enum web_course_role role;
+    char student_number[WEB_STUDENT_NUMBER_MAX + 1];    /* "" none */
+    char class_name[WEB_TITLE_MAX + 1];                 /* "" none */
+    /* read only: the user's */
+    char name[WEB_NAME_MAX + 1];
+    char display_name[WEB_TITLE_MAX + 1];
+};
+
+struct web_course_unit {
+    int64_t id;
+    int64_t course_id;
+    char title[WEB_TITLE_MAX + 1];
+    int64_t position;
+};
+
+struct web_lesson {
+    int64_t id;
+    int64_t course_id;
+    int64_t unit_id;
+    char title[WEB_TITLE_MAX + 1];
+    char *markdown;                         /* owned; NULL in lists; at most WEB_LESSON_MARKDOWN_MAX */
+    int64_t position;
+    int64_t created_at;
+};
+
+struct web_assignment {
+    int64_t id;
+    int64_t course_id;
+    int64_t unit_id;                        /* 0 none */
+    char title[WEB_TITLE_MAX + 1];
+    int64_t open_time;
+    int64_t due_time;
+    int64_t late_until;                     /* >= due_time */
+    enum web_late_rule late_rule;
+    double late_value;
+    enum web_counting counting;
+    int64_t created_at;
+};
+
+struct web_assignment_problem {
+    int64_t assignment_id;
+    int64_t problem_id;
+    int64_t position;
+    double points;
+    enum web_feedback feedback;
+    char *template_text;                    /* owned in lists; borrowed on input; NULL = "" */
+    /* read only: the problem's */
+    char short_name[WEB_NAME_MAX + 1];
+    char title[WEB_TITLE_MAX + 1];
+};
+
+struct web_extension {
+    int64_t assignment_id;
+    int64_t user_id;
+    int64_t due_time;
+    int64_t late_until;                     /* >= due_time */
+    char name[WEB_NAME_MAX + 1];            /* read only: the user's */
+};
+
+#define WEB_LIST(type) struct type##_list { struct type *v; size_t n; }
+WEB_LIST(web_course);
+WEB_LIST(web_course_member);
+WEB_LIST(web_course_unit);
+WEB_LIST(web_lesson);
+WEB_LIST(web_assignment);
+WEB_LIST(web_assignment_problem);
+WEB_LIST(web_extension);
+#undef WEB_LIST
+void web_lesson_release(struct web_lesson *l);
+void web_course_list_release(struct web_course_list *l);
+void web_course_member_list_release(struct web_course_member_list *l);
+void web_course_unit_list_release(struct web_course_unit_list *l);
+void web_lesson_list_release(struct web_lesson_list *l);
+void web_assignment_list_release(struct web_assignment_list *l);
+void web_assignment_problem_list_release(struct web_assignment_problem_list *l);
+void web_extension_list_release(struct web_extension_list *l);
+
+/* ---- ops: what /metrics and backups read (functions with the blobs) ---------------- */
+#define WEB_OPS_VERDICTS_MAX 32         /* distinct verdicts counted; more are left out */
+
+struct web_ops_verdict {
+    char verdict[WEB_VERDICT_MAX + 1];
+    int64_t count;
+};
+
+struct web_ops_stats {
+    int64_t queued;                     /* submissions waiting for a judge */
+    int64_t judging;                    /* valid judgings under way */
+    int64_t submissions;                /* every submission stored */
+    int64_t judgings;                   /* every judging, rejudged ones included */
+    int64_t users, problems, contests;
+    size_t nverdicts;
+    struct web_ops_verdict verdicts[WEB_OPS_VERDICTS_MAX];  /* finished judgings by verdict, sorted */
+};
+
+/* ---- talent: profiles, who viewed them, ratings (api_talent.c; functions after the AI problem files') ----
+ * A profile is private until its user makes it public; each view by
+ * someone else and each export of it is logged. Ratings are computed from
+ * rated contests' final standings (rating.h) and cached with the key of
+ * what they were computed from (docs/ratings.md). */
+#define WEB_PROFILE_FIELD_MAX 128           /* school, region */
+#define WEB_PROFILE_BIO_MAX 4096
+#define WEB_PROFILE_VIEWS_MAX 1000          /* views listed at most */
+
+enum web_profile_view_kind { WEB_PROFILE_VIEW, WEB_PROFILE_EXPORT };
+const char *web_profile_view_kind_name(enum web_profile_view_kind v);   /* "view", "export" */
+
+struct web_profile {
+    int64_t user_id;
+    int is_public;                          /* opted in: listed, searchable, viewable */
+    char school[WEB_PROFILE_FIELD_MAX + 1];
+    char region[WEB_PROFILE_FIELD_MAX + 1];
+    char bio[WEB_PROFILE_BIO_MAX + 1];      /* may hold line breaks */
+    int64_t updated_at;                     /* 0: never saved (the defaults) */
+    /* read only: the user's */
+    char name[WEB_NAME_MAX + 1];
+    char display_name[WEB_TITLE_MAX + 1];
+    int64_t last_active;                    /* the latest submission's time; 0 none */
+};
+
+struct web_profile_list {
+    struct web_profile *v;
+    size_t n;
+};
+void web_profile_list_release(struct web_profile_list *l);
+
+struct web_profile_view {
+    int64_t viewer_id;                      /* 0: not logged in */
+    char viewer_name[WEB_NAME_MAX + 1];     /* "" when none */
+    int64_t at;
+    enum web_profile_view_kind kind;
+};
+
+struct web_profile_view_list {
+    struct web_profile_view *v;
+    size_t n;
+};
+void web_profile_view_list_release(struct web_profile_view_list *l);
+
+/* A rated contest that has ended, with the newest event of its log (any
+ * change to its results appends one). */
+struct web_rated_contest {
+    int64_t contest_id;
+    char title[WEB_TITLE_MAX + 1];
+    int64_t end_time;
+    int64_t last_event;
+};
+
+struct web_rated_contest_list {
+    struct web_rated_contest *v;
+    size_t n;
+};
+void web_rated_contest_list_release(struct web_rated_contest_list *l);
+
+/* One user's result in one rated contest, as the cache keeps it. */
+struct web_rating_change {
+    int64_t contest_id;
+    int64_t user_id;
+    int64_t ordinal;                        /* the contest's position in rating order, from 1 */
+    int64_t rank;                           /* on the final board */
+    int64_t old_rating;
+    int64_t new_rating;
+};
+
+struct web_rating_change_list {
+    struct web_rating_change *v;
+    size_t n;
+};
+void web_rating_change_list_release(struct web_rating_change_list *l);
+
+/* A problem a user submitted to (submissions not ignored), and whether one
+ * of them was accepted. */
+struct web_user_problem {
+    struct web_problem problem;
+    int solved;
+};
+
+struct web_user_problem_list {
+    struct web_user_problem *v;
+    size_t n;
+};
+void web_user_problem_list_release(struct web_user_problem_list *l);
+
+/* ---- similarity (api_similarity.c; functions at the end) -----------------------------
+ * The submissions an assignment's similarity report compares. */
+#define WEB_SIMILARITY_SUBMISSIONS_MAX 1000     /* students compared in one report */
+
+struct web_similarity_entry {
+    int64_t submission_id;
+    int64_t user_id;
+    char name[WEB_NAME_MAX + 1];            /* the user's */
+    int64_t problem_id;
+    char language[WEB_LANG_MAX + 1];
+    char source_hash[WEB_HASH_HEX + 1];
+    int64_t source_size;
+};
+
+struct web_similarity_entry_list {
+    struct web_similarity_entry *v;
+    size_t n;
+};
+void web_similarity_entry_list_release(struct web_similarity_entry_list *l);
+
 /* ---- the engine interface -------------------------------------------------------
  * An engine fills one static struct web_store_ops. Callers never use it
  * directly: they call the web_store_* functions below, which check every
@@ -771,6 +1027,65 @@ struct web_store_ops {
     int (*problem_files)(struct web_store *s, int64_t problem_id, struct web_problem_file_list *out, struct err *err);
     int (*ai_metric_set)(struct web_store *s, int64_t problem_id, const char *metric, struct err *err);
     int (*ai_metric_get)(struct web_store *s, int64_t problem_id, char out[WEB_AI_METRIC_MAX + 1], struct err *err);
+    /* talent (api_talent.c) */
+    int (*profile_get)(struct web_store *s, int64_t user_id, struct web_profile *out, struct err *err);
+    int (*profile_put)(struct web_store *s, const struct web_profile *p, struct err *err);
+    int (*profiles_public)(struct web_store *s, struct web_profile_list *out, struct err *err);
+    int (*profile_view_add)(struct web_store *s, int64_t user_id, int64_t viewer_id, enum web_profile_view_kind kind,
+                            int64_t at, int64_t since, struct err *err);
+    int (*profile_views)(struct web_store *s, int64_t user_id, size_t limit, struct web_profile_view_list *out,
+                         struct err *err);
+    int (*rated_contests)(struct web_store *s, int64_t now, struct web_rated_contest_list *out, struct err *err);
+    int (*rating_key_get)(struct web_store *s, char out[WEB_HASH_HEX + 1], struct err *err);
+    int (*rating_store)(struct web_store *s, const char *key, const struct web_rating_change *v, size_t n,
+                        struct err *err);
+    int (*rating_changes)(struct web_store *s, int64_t user_id, struct web_rating_change_list *out, struct err *err);
+    int (*user_problems)(struct web_store *s, int64_t user_id, int64_t now, struct web_user_problem_list *out,
+                         struct err *err);
+    /* ops: metrics and backups */
+    int (*ops_stats)(struct web_store *s, struct web_ops_stats *out, struct err *err);
+    int (*backup)(struct web_store *s, const char *dest_path, struct err *err);
+    /* courses (api_courses.c) */
+    int (*course_create)(struct web_store *s, struct web_course *c, struct err *err);
+    int (*course_by_id)(struct web_store *s, int64_t id, struct web_course *out, struct err *err);
+    int (*course_by_code)(struct web_store *s, const char *code, struct web_course *out, struct err *err);
+    int (*course_update)(struct web_store *s, const struct web_course *c, struct err *err);
+    int (*courses_of_user)(struct web_store *s, int64_t user_id, struct web_course_list *out, struct err *err);
+    int (*course_member_put)(struct web_store *s, const struct web_course_member *m, struct err *err);
+    int (*course_member_get)(struct web_store *s, int64_t course_id, int64_t user_id, struct web_course_member *out,
+                             struct err *err);
+    int (*course_member_remove)(struct web_store *s, int64_t course_id, int64_t user_id, struct err *err);
+    int (*course_members)(struct web_store *s, int64_t course_id, struct web_course_member_list *out,
+                          struct err *err);
+    int (*course_unit_create)(struct web_store *s, struct web_course_unit *u, struct err *err);
+    int (*course_units)(struct web_store *s, int64_t course_id, struct web_course_unit_list *out, struct err *err);
+    int (*lesson_create)(struct web_store *s, struct web_lesson *l, struct err *err);
+    int (*lesson_by_id)(struct web_store *s, int64_t id, struct web_lesson *out, struct err *err);
+    int (*lesson_update)(struct web_store *s, const struct web_lesson *l, struct err *err);
+    int (*lesson_delete)(struct web_store *s, int64_t id, struct err *err);
+    int (*lessons_of_course)(struct web_store *s, int64_t course_id, struct web_lesson_list *out, struct err *err);
+    int (*assignment_create)(struct web_store *s, struct web_assignment *a, const struct web_assignment_problem *p,
+                             size_t n, struct err *err);
+    int (*assignment_by_id)(struct web_store *s, int64_t id, struct web_assignment *out, struct err *err);
+    int (*assignment_update)(struct web_store *s, const struct web_assignment *a,
+                             const struct web_assignment_problem *p, size_t n, int replace_problems, struct err *err);
+    int (*assignment_delete)(struct web_store *s, int64_t id, struct err *err);
+    int (*assignments_of_course)(struct web_store *s, int64_t course_id, struct web_assignment_list *out,
+                                 struct err *err);
+    int (*assignment_problems)(struct web_store *s, int64_t assignment_id, struct web_assignment_problem_list *out,
+                               struct err *err);
+    int (*extension_put)(struct web_store *s, const struct web_extension *e, struct err *err);
+    int (*extension_get)(struct web_store *s, int64_t assignment_id, int64_t user_id, struct web_extension *out,
+                         struct err *err);
+    int (*extension_remove)(struct web_store *s, int64_t assignment_id, int64_t user_id, struct err *err);
+    int (*extensions)(struct web_store *s, int64_t assignment_id, struct web_extension_list *out, struct err *err);
+    int (*assignment_results)(struct web_store *s, int64_t assignment_id, int64_t user_id,
+                              struct web_contest_result_list *out, struct err *err);
+    /* similarity (api_similarity.c) */
+    int (*similarity_entries)(struct web_store *s, int64_t assignment_id, int64_t problem_id,
+                              struct web_similarity_entry_list *out, struct err *err);
+    int (*similarity_submission)(struct web_store *s, int64_t assignment_id, int64_t submission_id,
+                                 struct web_similarity_entry *out, struct err *err);
 };
 
 /* ---- opening ---------------------------------------------------------------------- */
@@ -1017,6 +1332,16 @@ int web_blob_get(struct web_store *s, const char *hex, struct buf *out, struct e
 int web_blob_path(struct web_store *s, const char *hex, char *out, size_t size, struct err *err);
 /* 1 if hex is 64 lowercase hex characters. */
 int web_hash_valid(const char *hex);
+/* ops: the BLAKE2b-256 of fd's content from its current offset to EOF. */
+int web_blob_hash_fd(int fd, char hex[WEB_HASH_HEX + 1], struct err *err);
+
+/* ---- ops: metrics and backups --------------------------------------------------------------------- */
+/* Counts for /metrics and a backup's manifest, read in one transaction. */
+int web_store_ops_stats(struct web_store *s, struct web_ops_stats *out, struct err *err);
+/* Copies the database as of one moment into dest_path, which must not
+ * exist, while other connections and processes go on writing (SQLite's
+ * online backup, in steps). The copy is mode 0640. */
+int web_store_backup(struct web_store *s, const char *dest_path, struct err *err);
 
 /* ---- scoreboards, the event log and judging groups (see the "how the event log
  * works" note above) --------------------------------------------------------------------------- */
@@ -1128,5 +1453,110 @@ int web_store_problem_files(struct web_store *s, int64_t problem_id, struct web_
 int web_store_ai_metric_set(struct web_store *s, int64_t problem_id, const char *metric, struct err *err);
 int web_store_ai_metric_get(struct web_store *s, int64_t problem_id, char out[WEB_AI_METRIC_MAX + 1],
                             struct err *err);
+
+/* ---- talent: profiles, views, ratings ---------------------------------------------------------------------
+ * A user without a saved profile reads as the defaults (private, fields
+ * empty, updated_at 0); ERR_NOTFOUND for no such user. */
+int web_store_profile_get(struct web_store *s, int64_t user_id, struct web_profile *out, struct err *err);
+/* Creates or replaces the profile's own fields (is_public, school, region,
+ * bio, updated_at). */
+int web_store_profile_put(struct web_store *s, const struct web_profile *p, struct err *err);
+/* Every public profile of an enabled account, by user id. */
+int web_store_profiles_public(struct web_store *s, struct web_profile_list *out, struct err *err);
+/* Logs a view (viewer_id 0: anonymous) unless, when since > 0, the same
+ * viewer's view of the same kind was logged at or after since. */
+int web_store_profile_view_add(struct web_store *s, int64_t user_id, int64_t viewer_id,
+                               enum web_profile_view_kind kind, int64_t at, int64_t since, struct err *err);
+/* The newest first; limit 1 to WEB_PROFILE_VIEWS_MAX. */
+int web_store_profile_views(struct web_store *s, int64_t user_id, size_t limit, struct web_profile_view_list *out,
+                            struct err *err);
+/* The rated contests ended by now, in rating order: by end time, then id. */
+int web_store_rated_contests(struct web_store *s, int64_t now, struct web_rated_contest_list *out, struct err *err);
+/* The cache's key ("" when nothing is cached) and its replacement, key and
+ * rows together in one transaction. */
+int web_store_rating_key_get(struct web_store *s, char out[WEB_HASH_HEX + 1], struct err *err);
+int web_store_rating_store(struct web_store *s, const char *key, const struct web_rating_change *v, size_t n,
+                           struct err *err);
+/* The cached changes (user_id > 0: that user's) by ordinal, then user. */
+int web_store_rating_changes(struct web_store *s, int64_t user_id, struct web_rating_change_list *out,
+                             struct err *err);
+/* The problems the user submitted to that anyone may know of (published,
+ * or in a public contest ended by now), by id, with tags. */
+int web_store_user_problems(struct web_store *s, int64_t user_id, int64_t now, struct web_user_problem_list *out,
+                            struct err *err);
+
+
+/* ---- courses --------------------------------------------------------------------------------------------
+ * Creating a course does not make anyone a member: the caller adds the
+ * teacher (api_courses.c does, in one transaction). Lists: courses by id
+ * (user_id 0: all, else those the user is a member of); members by role
+ * (teachers, TAs, students), then student number and name; units and
+ * lessons by position, then id; assignments by open time, then id; an
+ * assignment's problems by position. */
+int web_store_course_create(struct web_store *s, struct web_course *c, struct err *err);
+int web_store_course_by_id(struct web_store *s, int64_t id, struct web_course *out, struct err *err);
+/* ERR_NOTFOUND for a code no course has (or a malformed one). */
+int web_store_course_by_code(struct web_store *s, const char *code, struct web_course *out, struct err *err);
+/* Title, description and join code. WEB_STORE_CONFLICT: the code is taken. */
+int web_store_course_update(struct web_store *s, const struct web_course *c, struct err *err);
+int web_store_courses_of_user(struct web_store *s, int64_t user_id, struct web_course_list *out, struct err *err);
+/* Adds the member or changes its role, student number and class. */
+int web_store_course_member_put(struct web_store *s, const struct web_course_member *m, struct err *err);
+int web_store_course_member_get(struct web_store *s, int64_t course_id, int64_t user_id,
+                                struct web_course_member *out, struct err *err);
+int web_store_course_member_remove(struct web_store *s, int64_t course_id, int64_t user_id, struct err *err);
+int web_store_course_members(struct web_store *s, int64_t course_id, struct web_course_member_list *out,
+                             struct err *err);
+int web_store_course_unit_create(struct web_store *s, struct web_course_unit *u, struct err *err);
+int web_store_course_units(struct web_store *s, int64_t course_id, struct web_course_unit_list *out,
+                           struct err *err);
+int web_store_lesson_create(struct web_store *s, struct web_lesson *l, struct err *err);
+/* out->markdown is the caller's: web_lesson_release(). */
+int web_store_lesson_by_id(struct web_store *s, int64_t id, struct web_lesson *out, struct err *err);
+/* Unit, title, markdown and position. */
+int web_store_lesson_update(struct web_store *s, const struct web_lesson *l, struct err *err);
+int web_store_lesson_delete(struct web_store *s, int64_t id, struct err *err);
+int web_store_lessons_of_course(struct web_store *s, int64_t course_id, struct web_lesson_list *out,
+                                struct err *err);
+/* The assignment and its problems p[0..n) (n <= WEB_ASSIGNMENT_PROBLEMS_MAX,
+ * problems unique), atomically; fills a->id. */
+int web_store_assignment_create(struct web_store *s, struct web_assignment *a, const struct web_assignment_problem *p,
+                                size_t n, struct err *err);
+int web_store_assignment_by_id(struct web_store *s, int64_t id, struct web_assignment *out, struct err *err);
+/* Everything but the course and created_at; replace_problems: the problem
+ * set becomes p[0..n) (the same rules as create). */
+int web_store_assignment_update(struct web_store *s, const struct web_assignment *a,
+                                const struct web_assignment_problem *p, size_t n, int replace_problems,
+                                struct err *err);
+/* Removes it, its problems and extensions; its submissions stay, no longer
+ * marked as the assignment's. */
+int web_store_assignment_delete(struct web_store *s, int64_t id, struct err *err);
+int web_store_assignments_of_course(struct web_store *s, int64_t course_id, struct web_assignment_list *out,
+                                    struct err *err);
+int web_store_assignment_problems(struct web_store *s, int64_t assignment_id,
+                                  struct web_assignment_problem_list *out, struct err *err);
+int web_store_extension_put(struct web_store *s, const struct web_extension *e, struct err *err);
+int web_store_extension_get(struct web_store *s, int64_t assignment_id, int64_t user_id, struct web_extension *out,
+                            struct err *err);
+int web_store_extension_remove(struct web_store *s, int64_t assignment_id, int64_t user_id, struct err *err);
+int web_store_extensions(struct web_store *s, int64_t assignment_id, struct web_extension_list *out,
+                         struct err *err);
+/* The assignment's submissions (user_id > 0: that user's), ignored ones
+ * included (ignored is set), oldest first, each with its valid finished
+ * judging (judging_id 0 while pending); contest_id is 0. */
+int web_store_assignment_results(struct web_store *s, int64_t assignment_id, int64_t user_id,
+                                 struct web_contest_result_list *out, struct err *err);
+
+/* ---- similarity --------------------------------------------------------------------------------------------
+ * For each student of the assignment's course (course role "student") who
+ * made a submission for the problem in the assignment (samples-only runs
+ * left out): their last judged submission, or their last one when none is
+ * judged yet; by user name. ERR_LIMIT past WEB_SIMILARITY_SUBMISSIONS_MAX. */
+int web_store_similarity_entries(struct web_store *s, int64_t assignment_id, int64_t problem_id,
+                                 struct web_similarity_entry_list *out, struct err *err);
+/* One submission made for the assignment (anyone's, any kind); ERR_NOTFOUND
+ * when there is none or it belongs to no or another assignment. */
+int web_store_similarity_submission(struct web_store *s, int64_t assignment_id, int64_t submission_id,
+                                    struct web_similarity_entry *out, struct err *err);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "storage_int.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -313,6 +314,120 @@ static const struct migration migrations[] = {
       "    PRIMARY KEY (problem_id, name)\n"
       ") WITHOUT ROWID;\n"
       "ALTER TABLE ai_problems ADD COLUMN metric TEXT NOT NULL DEFAULT '';\n" },
+    /* courses (api_courses.c) */
+    { 9, "courses: members, units, lessons, assignments, extensions; submissions' assignment",
+      "CREATE TABLE courses (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    title TEXT NOT NULL,\n"
+      "    description TEXT NOT NULL DEFAULT '',\n"
+      "    join_code TEXT NOT NULL UNIQUE,\n"
+      "    created_by INTEGER REFERENCES users(id),\n"
+      "    created_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE TABLE course_members (\n"
+      "    course_id INTEGER NOT NULL REFERENCES courses(id),\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    role TEXT NOT NULL CHECK (role IN ('teacher', 'ta', 'student')),\n"
+      "    student_number TEXT NOT NULL DEFAULT '',\n"
+      "    class TEXT NOT NULL DEFAULT '',\n"
+      "    PRIMARY KEY (course_id, user_id)\n"
+      ") WITHOUT ROWID;\n"
+      "CREATE INDEX course_members_user ON course_members(user_id);\n"
+      "CREATE TABLE course_units (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    course_id INTEGER NOT NULL REFERENCES courses(id),\n"
+      "    title TEXT NOT NULL,\n"
+      "    position INTEGER NOT NULL DEFAULT 0\n"
+      ");\n"
+      "CREATE INDEX course_units_course ON course_units(course_id, position);\n"
+      "CREATE TABLE lessons (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    course_id INTEGER NOT NULL REFERENCES courses(id),\n"
+      "    unit_id INTEGER NOT NULL REFERENCES course_units(id),\n"
+      "    title TEXT NOT NULL,\n"
+      "    markdown TEXT NOT NULL DEFAULT '',\n"
+      "    position INTEGER NOT NULL DEFAULT 0,\n"
+      "    created_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE INDEX lessons_course ON lessons(course_id, unit_id, position);\n"
+      "CREATE TABLE assignments (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    course_id INTEGER NOT NULL REFERENCES courses(id),\n"
+      "    unit_id INTEGER REFERENCES course_units(id),\n"
+      "    title TEXT NOT NULL,\n"
+      "    open_time INTEGER NOT NULL,\n"
+      "    due_time INTEGER NOT NULL,\n"
+      "    late_until INTEGER NOT NULL,\n"
+      "    late_rule TEXT NOT NULL DEFAULT 'none' "
+      "CHECK (late_rule IN ('none', 'percent_per_day', 'coefficient_per_hour')),\n"
+      "    late_value REAL NOT NULL DEFAULT 0,\n"
+      "    counting TEXT NOT NULL DEFAULT 'best' CHECK (counting IN ('best', 'last')),\n"
+      "    created_at INTEGER NOT NULL,\n"
+      "    CHECK (late_until >= due_time)\n"
+      ");\n"
+      "CREATE INDEX assignments_course ON assignments(course_id);\n"
+      "CREATE TABLE assignment_problems (\n"
+      "    assignment_id INTEGER NOT NULL REFERENCES assignments(id),\n"
+      "    problem_id INTEGER NOT NULL REFERENCES problems(id),\n"
+      "    position INTEGER NOT NULL DEFAULT 0,\n"
+      "    points REAL NOT NULL DEFAULT 100,\n"
+      "    feedback TEXT NOT NULL DEFAULT 'all' CHECK (feedback IN ('all', 'samples', 'after_due')),\n"
+      "    template TEXT NOT NULL DEFAULT '',\n"
+      "    PRIMARY KEY (assignment_id, problem_id)\n"
+      ") WITHOUT ROWID;\n"
+      "CREATE TABLE assignment_extensions (\n"
+      "    assignment_id INTEGER NOT NULL REFERENCES assignments(id),\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    due_time INTEGER NOT NULL,\n"
+      "    late_until INTEGER NOT NULL,\n"
+      "    PRIMARY KEY (assignment_id, user_id),\n"
+      "    CHECK (late_until >= due_time)\n"
+      ") WITHOUT ROWID;\n"
+      "ALTER TABLE submissions ADD COLUMN assignment_id INTEGER REFERENCES assignments(id);\n"
+      "CREATE INDEX submissions_assignment ON submissions(assignment_id, user_id) WHERE assignment_id IS NOT NULL;\n" },
+    /* judge: run on samples (migration 10) */
+    { 10, "run on samples: submissions judged on data/sample only, counted nowhere",
+      "ALTER TABLE submissions ADD COLUMN samples_only INTEGER NOT NULL DEFAULT 0 "
+      "CHECK (samples_only IN (0, 1));\n" },
+    { 11, "talent: profiles and their views, rated contests, the rating cache",
+      "ALTER TABLE contests ADD COLUMN rated INTEGER NOT NULL DEFAULT 0 CHECK (rated IN (0, 1));\n"
+      "CREATE TABLE profiles (\n"
+      "    user_id INTEGER PRIMARY KEY REFERENCES users(id),\n"
+      "    public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),\n"
+      "    school TEXT NOT NULL DEFAULT '',\n"
+      "    region TEXT NOT NULL DEFAULT '',\n"
+      "    bio TEXT NOT NULL DEFAULT '',\n"
+      "    updated_at INTEGER NOT NULL\n"
+      ");\n"
+      "CREATE TABLE profile_views (\n"
+      "    id INTEGER PRIMARY KEY,\n"
+      "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+      "    viewer_id INTEGER REFERENCES users(id),\n"
+      "    at INTEGER NOT NULL,\n"
+      "    kind TEXT NOT NULL CHECK (kind IN ('view', 'export'))\n"
+      ");\n"
+      "CREATE INDEX profile_views_user ON profile_views(user_id, at);\n"
+      /* A cache, rebuilt whole from the contests whenever its key changes. */
+      "CREATE TABLE rating_cache (\n"
+      "    id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+      "    key TEXT NOT NULL\n"
+      ");\n"
+      "CREATE TABLE rating_changes (\n"
+      "    contest_id INTEGER NOT NULL,\n"
+      "    user_id INTEGER NOT NULL,\n"
+      "    ordinal INTEGER NOT NULL,\n"
+      "    rank INTEGER NOT NULL,\n"
+      "    old_rating INTEGER NOT NULL,\n"
+      "    new_rating INTEGER NOT NULL,\n"
+      "    PRIMARY KEY (contest_id, user_id)\n"
+      ") WITHOUT ROWID;\n"
+      "CREATE INDEX rating_changes_user ON rating_changes(user_id, ordinal);\n" },
+    /* Without it, the fair-share claim (QUEUE_HEAD's GROUP BY user_id) walked
+     * submissions_user, every submission ever made, on each claim: with
+     * 100,000 submissions each claim cost milliseconds and a burst's drain
+     * grew quadratic. Found by tests/bench/queue_drain.py's setup. */
+    { 12, "the queue: queued submissions by user, for the fair-share claim",
+      "CREATE INDEX submissions_queued_user ON submissions(user_id, id) WHERE status = 'queued';\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -334,13 +449,15 @@ static const struct migration migrations[] = {
 #define CONTEST_COLS "id, short_name, title, start_time, duration, freeze, unfrozen, is_public, registration, " \
                      "registration_code, team_mode, rules, penalty_minutes, languages, max_submissions, " \
                      "submission_interval, created_by, created_at, " \
-                     "final_submissions, daily_submissions, private_published"   /* AI leaderboards */
+                     "final_submissions, daily_submissions, private_published, "   /* AI leaderboards */ \
+                     "rated"                                                      /* talent */
 #define CP_COLS "contest_id, problem_id, label, color, points, ordinal"
 #define TEAM_COLS "id, contest_id, name, created_at"
 #define PART_COLS "contest_id, user_id, role, team_id, registered_at"
 #define CLAR_COLS "id, contest_id, problem_id, kind, from_user_id, to_user_id, team_id, reply_to, created_at, text"
 #define SUB_COLS "id, user_id, team_id, contest_id, problem_id, language, filename, source_hash, source_size, " \
-                 "submitted_at, status, ignored"
+                 "submitted_at, status, ignored, assignment_id, "   /* courses: assignment_id */ \
+                 "samples_only"                                     /* judge: run on samples */
 #define JUDGING_COLS "id, submission_id, judge_host_id, started_at, lease_expires, finished_at, verdict, score, " \
                      "time_seconds, memory_bytes, compile_output_hash, valid, max_score, message"
 #define TEST_COLS "ordinal, name, verdict, time_seconds, wall_seconds, memory_bytes, score, message"
@@ -348,16 +465,22 @@ static const struct migration migrations[] = {
                     "s.contest_id, s.ignored, j.id, j.max_score"
 #define GROUP_COLS "judging_id, ordinal, name, score, max_score"
 #define EVENT_COLS "id, contest_id, kind, ref_id, submission_id, at"
+/* talent: a profile with its user's names and latest submission (u users, p profiles, maybe NULL) */
+#define PROFILE_COLS "u.id, coalesce(p.public, 0), coalesce(p.school, ''), coalesce(p.region, ''), " \
+                     "coalesce(p.bio, ''), coalesce(p.updated_at, 0), u.name, u.display_name, " \
+                     "(SELECT coalesce(max(submitted_at), 0) FROM submissions WHERE user_id = u.id " \
+                     "AND samples_only = 0)"
 /* scoreboards: a judging's event, for contest submissions only. */
 #define EVENT_OF_JUDGINGS "INSERT INTO events (contest_id, kind, ref_id, submission_id) " \
                           "SELECT s.contest_id, 'judging', j.id, s.id FROM judgings j " \
-                          "JOIN submissions s ON s.id = j.submission_id WHERE s.contest_id IS NOT NULL AND "
+                          "JOIN submissions s ON s.id = j.submission_id WHERE s.contest_id IS NOT NULL AND " \
+                          "s.samples_only = 0 AND "   /* judge: run on samples counts nowhere */
 
 /* ?1 contest (0 any, -1 practice), ?2 user, ?3 team, ?4 problem, ?5 status ('' any), ?6 before id. */
 #define SUB_FILTER \
     "(?1 = 0 OR (?1 = -1 AND contest_id IS NULL) OR contest_id = ?1) AND (?2 = 0 OR user_id = ?2) " \
     "AND (?3 = 0 OR team_id = ?3) AND (?4 = 0 OR problem_id = ?4) AND (?5 = '' OR status = ?5) " \
-    "AND (?6 = 0 OR id < ?6)"
+    "AND (?6 = 0 OR id < ?6) AND (?8 = 0 OR samples_only = 0)"   /* judge: ?8 counted only */
 
 /* A lease that ran out: its valid, unfinished judging with lease_expires <= ?1. */
 #define EXPIRED_JUDGINGS "SELECT id FROM judgings WHERE valid = 1 AND finished_at IS NULL AND lease_expires <= ?1"
@@ -379,6 +502,15 @@ static const struct migration migrations[] = {
 #define USAGE_SUMS "sum(CASE WHEN j.finished_at >= ?3 THEN j.cpu_seconds ELSE 0 END), sum(j.cpu_seconds), " \
                    "sum(CASE WHEN j.finished_at >= ?3 THEN j.gpu_seconds ELSE 0 END), sum(j.gpu_seconds) " \
                    "FROM judgings j JOIN submissions s ON s.id = j.submission_id AND j.finished_at IS NOT NULL"
+
+/* courses */
+#define COURSE_COLS "id, title, description, join_code, created_by, created_at"
+#define MEMBER_COLS "m.course_id, m.user_id, m.role, m.student_number, m.class, u.name, u.display_name " \
+                    "FROM course_members m JOIN users u ON u.id = m.user_id"
+#define ASSIGN_COLS "id, course_id, unit_id, title, open_time, due_time, late_until, late_rule, late_value, " \
+                    "counting, created_at"
+#define EXT_COLS "e.assignment_id, e.user_id, e.due_time, e.late_until, u.name " \
+                 "FROM assignment_extensions e JOIN users u ON u.id = e.user_id"
 
 #define STATEMENTS(X) \
     X(BEGIN, "BEGIN IMMEDIATE") \
@@ -447,16 +579,16 @@ static const struct migration migrations[] = {
     X(CONTEST_INSERT, "INSERT INTO contests (short_name, title, start_time, duration, freeze, unfrozen, " \
                       "is_public, registration, registration_code, team_mode, rules, penalty_minutes, " \
                       "languages, max_submissions, submission_interval, created_by, created_at, " \
-                      "final_submissions, daily_submissions, private_published) " \
+                      "final_submissions, daily_submissions, private_published, rated) " \
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " \
-                      "?18, ?19, ?20)") \
+                      "?18, ?19, ?20, ?21)") \
     X(CONTEST_BY_ID, "SELECT " CONTEST_COLS " FROM contests WHERE id = ?1") \
     X(CONTEST_BY_NAME, "SELECT " CONTEST_COLS " FROM contests WHERE short_name = ?1") \
     X(CONTEST_UPDATE, "UPDATE contests SET title = ?2, start_time = ?3, duration = ?4, freeze = ?5, " \
                       "unfrozen = ?6, is_public = ?7, registration = ?8, registration_code = ?9, " \
                       "team_mode = ?10, rules = ?11, penalty_minutes = ?12, languages = ?13, " \
                       "max_submissions = ?14, submission_interval = ?15, final_submissions = ?18, " \
-                      "daily_submissions = ?19, private_published = ?20 WHERE id = ?1") \
+                      "daily_submissions = ?19, private_published = ?20, rated = ?21 WHERE id = ?1") \
     X(CONTEST_LIST, "SELECT " CONTEST_COLS " FROM contests WHERE id > ?1 ORDER BY id LIMIT ?2") \
     X(CP_PUT, "INSERT INTO contest_problems (" CP_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) " \
               "ON CONFLICT (contest_id, problem_id) DO UPDATE SET label = excluded.label, " \
@@ -480,15 +612,15 @@ static const struct migration migrations[] = {
                 "OR kind = 'announcement' OR (kind = 'answer' AND to_user_id IS NULL) " \
                 "OR from_user_id = ?2 OR to_user_id = ?2 OR (?3 > 0 AND team_id = ?3)) ORDER BY id") \
     X(SUB_INSERT, "INSERT INTO submissions (user_id, team_id, contest_id, problem_id, language, filename, " \
-                  "source_hash, source_size, submitted_at, status, ignored) " \
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10)") \
+                  "source_hash, source_size, submitted_at, status, ignored, assignment_id, samples_only) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12)") \
     X(SUB_BY_ID, "SELECT " SUB_COLS " FROM submissions WHERE id = ?1") \
     X(SUB_LIST, "SELECT " SUB_COLS " FROM submissions WHERE " SUB_FILTER " ORDER BY id DESC LIMIT ?7") \
     X(SUB_COUNT, "SELECT count(*) FROM submissions WHERE " SUB_FILTER) \
     X(SUB_IGNORE, "UPDATE submissions SET ignored = ?2 WHERE id = ?1") \
     X(RESULTS, "SELECT " RESULT_COLS " FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
                "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.contest_id = ?1 AND s.ignored = 0 " \
-               "ORDER BY s.submitted_at, s.id") \
+               "AND s.samples_only = 0 ORDER BY s.submitted_at, s.id") \
     X(JUDGING_BY_ID, "SELECT " JUDGING_COLS " FROM judgings WHERE id = ?1") \
     X(JUDGINGS_OF, "SELECT " JUDGING_COLS " FROM judgings WHERE submission_id = ?1 ORDER BY id") \
     X(TESTS_OF, "SELECT " TEST_COLS " FROM judging_tests WHERE judging_id = ?1 ORDER BY ordinal") \
@@ -508,7 +640,8 @@ static const struct migration migrations[] = {
                   "AND p.gpus <= ?2 AND (?3 = 0 OR p.memory_limit <= ?3) " \
                   "AND (?4 = 0 OR coalesce(b.n, 0) < ?4) GROUP BY s.user_id) " \
                   "SELECT s.id, s.problem_id, s.contest_id, s.language, s.filename, s.source_hash, " \
-                  "s.source_size, p.package_hash, p.time_limit, p.memory_limit, p.gpus FROM heads h " \
+                  "s.source_size, p.package_hash, p.time_limit, p.memory_limit, p.gpus, " \
+                  "s.samples_only FROM heads h " \
                   "JOIN submissions s ON s.id = h.first JOIN problems p ON p.id = s.problem_id " \
                   "ORDER BY h.running, h.first LIMIT 1") \
     X(JUDGING_START, "INSERT INTO judgings (submission_id, judge_host_id, started_at, lease_expires, valid) " \
@@ -548,7 +681,8 @@ static const struct migration migrations[] = {
     /* scoreboards, the event log and judging groups */ \
     X(EVENT_ADD, "INSERT INTO events (contest_id, kind, ref_id, submission_id) VALUES (?1, ?2, ?3, 0)") \
     X(EVENT_SUB, "INSERT INTO events (contest_id, kind, ref_id, submission_id) " \
-                 "SELECT contest_id, 'submission', id, id FROM submissions WHERE id = ?1 AND contest_id IS NOT NULL") \
+                 "SELECT contest_id, 'submission', id, id FROM submissions WHERE id = ?1 AND contest_id IS NOT NULL " \
+                 "AND samples_only = 0") \
     X(EVENT_JUDGING, EVENT_OF_JUDGINGS "j.id = ?1") \
     X(EVENT_EXPIRED, EVENT_OF_JUDGINGS "j.valid = 1 AND j.finished_at IS NULL AND j.lease_expires <= ?1") \
     X(EVENT_REJUDGE, EVENT_OF_JUDGINGS "j.submission_id = ?1 AND j.valid = 1") \
@@ -557,20 +691,22 @@ static const struct migration migrations[] = {
     X(EVENTS_AFTER, "SELECT " EVENT_COLS " FROM events WHERE contest_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3") \
     X(EVENT_LAST, "SELECT coalesce(max(id), 0) FROM events WHERE ?1 = 0 OR contest_id = ?1") \
     X(RESULT_ONE, "SELECT " RESULT_COLS " FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
-                  "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.id = ?1") \
+                  "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.id = ?1 AND s.samples_only = 0") \
     X(GROUP_INSERT, "INSERT INTO judging_groups (" GROUP_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)") \
     X(GROUPS_OF, "SELECT " GROUP_COLS " FROM judging_groups WHERE judging_id = ?1 ORDER BY ordinal") \
     X(GROUPS_CONTEST, "SELECT g.judging_id, g.ordinal, g.name, g.score, g.max_score FROM judging_groups g " \
                       "JOIN judgings j ON j.id = g.judging_id AND j.valid = 1 AND j.finished_at IS NOT NULL " \
                       "JOIN submissions s ON s.id = j.submission_id WHERE s.contest_id = ?1 " \
-                      "AND (?2 = 0 OR s.id = ?2) AND s.ignored = 0 ORDER BY g.judging_id, g.ordinal") \
+                      "AND (?2 = 0 OR s.id = ?2) AND s.ignored = 0 AND s.samples_only = 0 " \
+                      "ORDER BY g.judging_id, g.ordinal") \
     X(GROUPS_PROBLEM, "SELECT " GROUP_COLS " FROM judging_groups WHERE judging_id = " \
                       "(SELECT max(g.judging_id) FROM judging_groups g JOIN judgings j ON j.id = g.judging_id " \
                       "JOIN submissions s ON s.id = j.submission_id WHERE s.problem_id = ?1) ORDER BY ordinal") \
     X(CONTEST_JUDGINGS, "SELECT j.id, j.submission_id, j.judge_host_id, j.started_at, j.lease_expires, " \
                         "j.finished_at, j.verdict, j.score, j.time_seconds, j.memory_bytes, j.compile_output_hash, " \
                         "j.valid, j.max_score, j.message FROM judgings j JOIN submissions s " \
-                        "ON s.id = j.submission_id WHERE s.contest_id = ?1 AND j.valid = 1 ORDER BY j.id") \
+                        "ON s.id = j.submission_id WHERE s.contest_id = ?1 AND j.valid = 1 AND s.samples_only = 0 " \
+                        "ORDER BY j.id") \
     /* live judging progress */ \
     X(PROGRESS_CLEAR, "DELETE FROM judging_tests WHERE judging_id = ?1") \
     X(PROGRESS_TEST, "INSERT INTO judging_tests (judging_id, " TEST_COLS ") " \
@@ -613,7 +749,7 @@ static const struct migration migrations[] = {
                   "EXISTS (SELECT 1 FROM ai_finals f WHERE f.submission_id = s.id) " \
                   "FROM submissions s JOIN judgings j ON j.submission_id = s.id AND j.valid = 1 " \
                   "AND j.finished_at IS NOT NULL WHERE s.contest_id = ?1 AND s.ignored = 0 " \
-                  "AND j.public_score IS NOT NULL ORDER BY s.submitted_at, s.id") \
+                  "AND s.samples_only = 0 AND j.public_score IS NOT NULL ORDER BY s.submitted_at, s.id") \
     X(AI_FINAL_CLEAR, "DELETE FROM ai_finals WHERE contest_id = ?1 AND team_id = ?2 AND (?2 > 0 OR user_id = ?3)") \
     X(AI_FINAL_ADD, "INSERT INTO ai_finals (submission_id, contest_id, team_id, user_id) VALUES (?1, ?2, ?3, ?4)") \
     X(AI_BASELINE_ADD, "INSERT OR IGNORE INTO ai_baselines (submission_id) VALUES (?1)") \
@@ -622,7 +758,8 @@ static const struct migration migrations[] = {
     X(AI_DAILY_COUNT, "SELECT count(*) FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
                       "AND j.valid = 1 WHERE s.contest_id = ?1 AND ((?2 > 0 AND s.team_id = ?2) OR " \
                       "(?2 = 0 AND s.team_id IS NULL AND s.user_id = ?3)) AND s.submitted_at >= ?4 " \
-                      "AND s.submitted_at < ?5 AND NOT (j.finished_at IS NOT NULL AND j.public_score IS NULL " \
+                      "AND s.submitted_at < ?5 AND s.samples_only = 0 " \
+                      "AND NOT (j.finished_at IS NOT NULL AND j.public_score IS NULL " \
                       "AND j.verdict <> 'AC')") \
     /* AI problem files */ \
     X(PROBLEM_FILES_CLEAR, "DELETE FROM problem_files WHERE problem_id = ?1") \
@@ -630,7 +767,106 @@ static const struct migration migrations[] = {
     X(PROBLEM_FILES, "SELECT name, hash, size FROM problem_files WHERE problem_id = ?1 ORDER BY name") \
     X(AI_METRIC_SET, "INSERT INTO ai_problems (problem_id, metric) VALUES (?1, ?2) " \
                      "ON CONFLICT (problem_id) DO UPDATE SET metric = excluded.metric") \
-    X(AI_METRIC_GET, "SELECT metric FROM ai_problems WHERE problem_id = ?1")
+    X(AI_METRIC_GET, "SELECT metric FROM ai_problems WHERE problem_id = ?1") \
+    /* talent: profiles, views, the rating cache */ \
+    X(PROFILE_GET, "SELECT " PROFILE_COLS " FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ?1") \
+    X(PROFILES_PUBLIC, "SELECT " PROFILE_COLS " FROM users u JOIN profiles p ON p.user_id = u.id " \
+                       "WHERE p.public = 1 AND u.disabled = 0 ORDER BY u.id") \
+    X(PROFILE_PUT, "INSERT INTO profiles (user_id, public, school, region, bio, updated_at) " \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user_id) DO UPDATE SET public = excluded.public, " \
+                   "school = excluded.school, region = excluded.region, bio = excluded.bio, " \
+                   "updated_at = excluded.updated_at") \
+    X(PROFILE_VIEW_ADD, "INSERT INTO profile_views (user_id, viewer_id, at, kind) SELECT ?1, ?2, ?3, ?4 " \
+                        "WHERE ?5 <= 0 OR NOT EXISTS (SELECT 1 FROM profile_views WHERE user_id = ?1 " \
+                        "AND viewer_id IS ?2 AND kind = ?4 AND at >= ?5)") \
+    X(PROFILE_VIEWS, "SELECT coalesce(v.viewer_id, 0), coalesce(u.name, ''), v.at, v.kind FROM profile_views v " \
+                     "LEFT JOIN users u ON u.id = v.viewer_id WHERE v.user_id = ?1 ORDER BY v.at DESC, v.id DESC " \
+                     "LIMIT ?2") \
+    X(RATED_CONTESTS, "SELECT c.id, c.title, c.start_time + c.duration, " \
+                      "(SELECT coalesce(max(e.id), 0) FROM events e WHERE e.contest_id = c.id) FROM contests c " \
+                      "WHERE c.rated = 1 AND c.start_time + c.duration <= ?1 ORDER BY c.start_time + c.duration, c.id") \
+    X(RATING_KEY_GET, "SELECT key FROM rating_cache WHERE id = 1") \
+    X(RATING_KEY_SET, "INSERT INTO rating_cache (id, key) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET key = excluded.key") \
+    X(RATING_CLEAR, "DELETE FROM rating_changes") \
+    X(RATING_ADD, "INSERT INTO rating_changes (contest_id, user_id, ordinal, rank, old_rating, new_rating) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(RATING_CHANGES, "SELECT contest_id, user_id, ordinal, rank, old_rating, new_rating FROM rating_changes " \
+                      "WHERE ?1 = 0 OR user_id = ?1 ORDER BY ordinal, user_id") \
+    X(USER_PROBLEMS, "SELECT " PROBLEM_COLS ", x.solved FROM problems JOIN (SELECT s.problem_id AS pid, " \
+                     "max(coalesce(j.verdict = 'AC', 0)) AS solved FROM submissions s LEFT JOIN judgings j " \
+                     "ON j.submission_id = s.id AND j.valid = 1 AND j.finished_at IS NOT NULL " \
+                     "WHERE s.user_id = ?1 AND s.ignored = 0 AND s.samples_only = 0 " \
+                     "GROUP BY s.problem_id) x ON x.pid = problems.id " \
+                     "WHERE problems.published = 1 OR EXISTS (SELECT 1 FROM contest_problems cp JOIN contests c " \
+                     "ON c.id = cp.contest_id WHERE cp.problem_id = problems.id AND c.is_public = 1 " \
+                     "AND c.start_time + c.duration <= ?2) ORDER BY problems.id") \
+    /* ops: metrics and backup manifests */ \
+    X(OPS_COUNTS, "SELECT (SELECT count(*) FROM submissions WHERE status = 'queued'), " \
+                  "(SELECT count(*) FROM judgings WHERE valid = 1 AND finished_at IS NULL), " \
+                  "(SELECT count(*) FROM submissions), (SELECT count(*) FROM judgings), " \
+                  "(SELECT count(*) FROM users), (SELECT count(*) FROM problems), (SELECT count(*) FROM contests)") \
+    X(OPS_VERDICTS, "SELECT verdict, count(*) FROM judgings WHERE finished_at IS NOT NULL AND verdict IS NOT NULL " \
+                    "GROUP BY verdict ORDER BY verdict") \
+    /* similarity: each student's last judged (else last) submission for a problem of an assignment */ \
+    X(SIM_ENTRIES, "SELECT s.id, s.user_id, u.name, s.problem_id, s.language, s.source_hash, s.source_size " \
+                   "FROM submissions s JOIN users u ON u.id = s.user_id " \
+                   "JOIN assignments a ON a.id = s.assignment_id JOIN course_members m " \
+                   "ON m.course_id = a.course_id AND m.user_id = s.user_id AND m.role = 'student' " \
+                   "WHERE s.assignment_id = ?1 AND s.problem_id = ?2 AND s.id = (SELECT t.id FROM submissions t " \
+                   "WHERE t.assignment_id = ?1 AND t.user_id = s.user_id AND t.problem_id = ?2 " \
+                   "AND t.samples_only = 0 ORDER BY t.status = 'judged' DESC, t.submitted_at DESC, t.id DESC " \
+                   "LIMIT 1) ORDER BY u.name, s.id") \
+    X(SIM_SUBMISSION, "SELECT s.id, s.user_id, u.name, s.problem_id, s.language, s.source_hash, s.source_size " \
+                      "FROM submissions s JOIN users u ON u.id = s.user_id WHERE s.id = ?2 AND s.assignment_id = ?1") \
+    /* courses */ \
+    X(COURSE_INSERT, "INSERT INTO courses (title, description, join_code, created_by, created_at) " \
+                     "VALUES (?1, ?2, ?3, ?4, ?5)") \
+    X(COURSE_BY_ID, "SELECT " COURSE_COLS " FROM courses WHERE id = ?1") \
+    X(COURSE_BY_CODE, "SELECT " COURSE_COLS " FROM courses WHERE join_code = ?1") \
+    X(COURSE_UPDATE, "UPDATE courses SET title = ?2, description = ?3, join_code = ?4 WHERE id = ?1") \
+    X(COURSES_OF_USER, "SELECT " COURSE_COLS " FROM courses WHERE ?1 = 0 OR id IN " \
+                       "(SELECT course_id FROM course_members WHERE user_id = ?1) ORDER BY id") \
+    X(MEMBER_PUT, "INSERT INTO course_members (course_id, user_id, role, student_number, class) " \
+                  "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (course_id, user_id) DO UPDATE SET " \
+                  "role = excluded.role, student_number = excluded.student_number, class = excluded.class") \
+    X(MEMBER_GET, "SELECT " MEMBER_COLS " WHERE m.course_id = ?1 AND m.user_id = ?2") \
+    X(MEMBER_REMOVE, "DELETE FROM course_members WHERE course_id = ?1 AND user_id = ?2") \
+    X(MEMBERS, "SELECT " MEMBER_COLS " WHERE m.course_id = ?1 ORDER BY CASE m.role WHEN 'teacher' THEN 0 " \
+               "WHEN 'ta' THEN 1 ELSE 2 END, m.student_number, u.name") \
+    X(UNIT_INSERT, "INSERT INTO course_units (course_id, title, position) VALUES (?1, ?2, ?3)") \
+    X(UNITS, "SELECT id, course_id, title, position FROM course_units WHERE course_id = ?1 ORDER BY position, id") \
+    X(LESSON_INSERT, "INSERT INTO lessons (course_id, unit_id, title, markdown, position, created_at) " \
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(LESSON_BY_ID, "SELECT id, course_id, unit_id, title, markdown, position, created_at FROM lessons " \
+                    "WHERE id = ?1") \
+    X(LESSON_UPDATE, "UPDATE lessons SET unit_id = ?2, title = ?3, markdown = ?4, position = ?5 WHERE id = ?1") \
+    X(LESSON_DELETE, "DELETE FROM lessons WHERE id = ?1") \
+    X(LESSONS, "SELECT id, course_id, unit_id, title, NULL, position, created_at FROM lessons " \
+               "WHERE course_id = ?1 ORDER BY position, id") \
+    X(ASSIGN_INSERT, "INSERT INTO assignments (course_id, unit_id, title, open_time, due_time, late_until, " \
+                     "late_rule, late_value, counting, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
+    X(ASSIGN_BY_ID, "SELECT " ASSIGN_COLS " FROM assignments WHERE id = ?1") \
+    X(ASSIGN_UPDATE, "UPDATE assignments SET unit_id = ?2, title = ?3, open_time = ?4, due_time = ?5, " \
+                     "late_until = ?6, late_rule = ?7, late_value = ?8, counting = ?9 WHERE id = ?1") \
+    X(ASSIGN_UNLINK, "UPDATE submissions SET assignment_id = NULL WHERE assignment_id = ?1") \
+    X(ASSIGN_EXT_CLEAR, "DELETE FROM assignment_extensions WHERE assignment_id = ?1") \
+    X(ASSIGN_DELETE, "DELETE FROM assignments WHERE id = ?1") \
+    X(ASSIGNS_OF_COURSE, "SELECT " ASSIGN_COLS " FROM assignments WHERE course_id = ?1 ORDER BY open_time, id") \
+    X(AP_CLEAR, "DELETE FROM assignment_problems WHERE assignment_id = ?1") \
+    X(AP_INSERT, "INSERT INTO assignment_problems (assignment_id, problem_id, position, points, feedback, " \
+                 "template) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(AP_LIST, "SELECT a.assignment_id, a.problem_id, a.position, a.points, a.feedback, a.template, " \
+               "p.short_name, p.title FROM assignment_problems a JOIN problems p ON p.id = a.problem_id " \
+               "WHERE a.assignment_id = ?1 ORDER BY a.position, a.problem_id") \
+    X(EXT_PUT, "INSERT INTO assignment_extensions (assignment_id, user_id, due_time, late_until) " \
+               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (assignment_id, user_id) DO UPDATE SET " \
+               "due_time = excluded.due_time, late_until = excluded.late_until") \
+    X(EXT_GET, "SELECT " EXT_COLS " WHERE e.assignment_id = ?1 AND e.user_id = ?2") \
+    X(EXT_REMOVE, "DELETE FROM assignment_extensions WHERE assignment_id = ?1 AND user_id = ?2") \
+    X(EXTS, "SELECT " EXT_COLS " WHERE e.assignment_id = ?1 ORDER BY u.name") \
+    X(ASSIGN_RESULTS, "SELECT " RESULT_COLS " FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
+                      "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.assignment_id = ?1 " \
+                      "AND (?2 = 0 OR s.user_id = ?2) ORDER BY s.submitted_at, s.id")
 
 enum stmt_id {
 #define X(id, sql) ST_##id,
@@ -673,6 +909,13 @@ static int sql_error(struct sq *s, int rc, const char *what, struct err *err)
     default:
         break;
     }
+    /* ops: a full disk or a data folder that cannot be written */
+    int sys = sqlite3_system_errno(s->db);
+    if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
+        return err_set(err, WEB_STORE_FULL, "%s: the disk is full", what);
+    if ((rc & 0xff) == SQLITE_READONLY ||
+        (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) && (sys == EROFS || sys == EACCES)))
+        return err_set(err, WEB_STORE_READONLY, "%s: the data folder is read-only", what);
     switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
         return err_set(err, ERR_INVALID, "%s: %s", what, sqlite3_errmsg(s->db));
@@ -1726,6 +1969,7 @@ static void read_contest(sqlite3_stmt *st, void *row)
     c->final_submissions = col_i64(st, 18);
     c->daily_submissions = col_i64(st, 19);
     c->private_published = (int)col_i64(st, 20);
+    c->rated = (int)col_i64(st, 21);        /* talent */
 }
 
 /* Parameters 2..15 shared by insert (after ?1 short_name) and update (after ?1 id). */
@@ -1749,6 +1993,7 @@ static void bind_contest_fields(sqlite3_stmt *st, const struct web_contest *c)
     bind_i64(st, 18, c->final_submissions);
     bind_i64(st, 19, c->daily_submissions);
     bind_i64(st, 20, c->private_published);
+    bind_i64(st, 21, c->rated);             /* talent: ?21 in both */
 }
 
 static int contest_create_row(struct web_store *base, struct web_contest *c, struct err *err)
@@ -2041,6 +2286,8 @@ static void read_sub(sqlite3_stmt *st, void *row)
     x->submitted_at = col_i64(st, 9);
     x->status = (enum web_sub_status)col_enum(st, 10, sub_status_any);
     x->ignored = (int)col_i64(st, 11);
+    x->assignment_id = col_i64(st, 12);     /* courses */
+    x->samples_only = (int)col_i64(st, 13); /* judge: run on samples */
 }
 
 static int submission_create_row(struct web_store *base, struct web_submission *sub, struct err *err)
@@ -2058,6 +2305,8 @@ static int submission_create_row(struct web_store *base, struct web_submission *
     bind_i64(st, 8, sub->source_size);
     bind_i64(st, 9, sub->submitted_at);
     bind_i64(st, 10, sub->ignored);
+    bind_id(st, 11, sub->assignment_id);    /* courses */
+    bind_i64(st, 12, sub->samples_only != 0);   /* judge: run on samples */
     TRY(step_done(s, st, "cannot create a submission", err));
     sub->id = sqlite3_last_insert_rowid(s->db);
     return 0;
@@ -2080,6 +2329,7 @@ static void bind_filter(sqlite3_stmt *st, const struct web_submission_filter *f)
     bind_i64(st, 4, f->problem_id);
     bind_text(st, 5, f->status < 0 ? "" : web_sub_status_name((enum web_sub_status)f->status));
     bind_i64(st, 6, f->before_id);
+    bind_i64(st, 8, f->counted_only != 0);   /* judge: run on samples */
 }
 
 static int sq_submission_list(struct web_store *base, const struct web_submission_filter *f,
@@ -2256,6 +2506,7 @@ static void read_job(sqlite3_stmt *st, void *row)
     j->time_limit = sqlite3_column_double(st, 8);
     j->memory_limit = col_i64(st, 9);
     j->gpus = col_i64(st, 10);              /* compute budgets */
+    j->samples_only = (int)col_i64(st, 11); /* judge: run on samples */
 }
 
 static int claim_locked(struct sq *s, int64_t judge_id, const struct web_claim_caps *caps, int64_t lease_seconds,
@@ -3237,6 +3488,757 @@ static int sq_ai_metric_get(struct web_store *base, int64_t problem_id, char out
     return res;
 }
 
+/* ---- ops: metrics and backups ------------------------------------------------------------------ */
+
+static int sq_ops_stats(struct web_store *base, struct web_ops_stats *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    int rc;
+    /* One read transaction: the counts agree with each other. */
+    TRY(exec_script(s, "BEGIN", "cannot start a transaction", err));
+    if ((rc = prep(s, ST_OPS_COUNTS, &st, err)) < 0)
+        goto out;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->queued = col_i64(st, 0);
+        out->judging = col_i64(st, 1);
+        out->submissions = col_i64(st, 2);
+        out->judgings = col_i64(st, 3);
+        out->users = col_i64(st, 4);
+        out->problems = col_i64(st, 5);
+        out->contests = col_i64(st, 6);
+        rc = 0;
+    } else {
+        rc = sql_error(s, rc, "cannot count", err);
+    }
+    finish(st);
+    if (rc < 0 || (rc = prep(s, ST_OPS_VERDICTS, &st, err)) < 0)
+        goto out;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (out->nverdicts < WEB_OPS_VERDICTS_MAX) {
+            struct web_ops_verdict *v = &out->verdicts[out->nverdicts++];
+            COL_COPY(st, 0, v->verdict);
+            v->count = col_i64(st, 1);
+        }
+    rc = rc == SQLITE_DONE ? 0 : sql_error(s, rc, "cannot count verdicts", err);
+    finish(st);
+out:
+    exec_script(s, "COMMIT", "commit", NULL);
+    return rc;
+}
+
+/* How this works: sqlite3_backup_step copies BACKUP_STEP pages at a time
+ * under a read lock, so writers (WAL) go on meanwhile. A write by another
+ * process between steps restarts the copy; a busy server could restart it
+ * forever, so after enough steps the rest is copied in one step (one read
+ * transaction, which in WAL mode still blocks no writer). */
+#define BACKUP_STEP 1024
+
+static int sq_backup(struct web_store *base, const char *dest_path, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b = NULL;
+    int rc = sqlite3_open_v2(dest_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        rc = err_set(err, ERR_SYSTEM, "cannot create '%s': %s", dest_path, dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    if (chmod(dest_path, 0640) < 0) {
+        rc = err_sys(err, "cannot chmod '%s'", dest_path);
+        goto out;
+    }
+    b = sqlite3_backup_init(dst, "main", s->db, "main");
+    if (!b) {
+        rc = err_set(err, ERR_SYSTEM, "cannot start the backup: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    long steps = 0, patience = -1;
+    do {
+        rc = sqlite3_backup_step(b, patience >= 0 && steps > patience ? -1 : BACKUP_STEP);
+        if (patience < 0)
+            patience = sqlite3_backup_pagecount(b) / BACKUP_STEP * 3 + 10;
+        steps++;
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    rc = sqlite3_backup_finish(b);
+    b = NULL;
+    if (rc != SQLITE_OK) {
+        int code = (rc & 0xff) == SQLITE_FULL ? WEB_STORE_FULL : ERR_SYSTEM;
+        rc = err_set(err, code, "backup into '%s': %s", dest_path, sqlite3_errstr(rc));
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_close(dst);
+    return rc;
+}
+
+/* ---- talent: profiles, views, the rating cache ------------------------------------------------------------ */
+
+static void read_profile(sqlite3_stmt *st, void *row)
+{
+    struct web_profile *p = row;
+    p->user_id = col_i64(st, 0);
+    p->is_public = (int)col_i64(st, 1);
+    COL_COPY(st, 2, p->school);
+    COL_COPY(st, 3, p->region);
+    COL_COPY(st, 4, p->bio);
+    p->updated_at = col_i64(st, 5);
+    COL_COPY(st, 6, p->name);
+    COL_COPY(st, 7, p->display_name);
+    p->last_active = col_i64(st, 8);
+}
+
+static int sq_profile_get(struct web_store *base, int64_t user_id, struct web_profile *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROFILE_GET, &st, err));
+    bind_i64(st, 1, user_id);
+    return fetch_one(s, st, read_profile, out, "no such user", err);
+}
+
+static int sq_profile_put(struct web_store *base, const struct web_profile *p, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROFILE_PUT, &st, err));
+    bind_i64(st, 1, p->user_id);
+    bind_i64(st, 2, p->is_public);
+    bind_text(st, 3, p->school);
+    bind_text(st, 4, p->region);
+    bind_text(st, 5, p->bio);
+    bind_i64(st, 6, p->updated_at);
+    return step_done(s, st, "cannot store a profile", err);
+}
+
+static int sq_profiles_public(struct web_store *base, struct web_profile_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROFILES_PUBLIC, &st, err));
+    FETCH_LIST(s, st, read_profile, out, web_profile_list_release, err);
+}
+
+static int sq_profile_view_add(struct web_store *base, int64_t user_id, int64_t viewer_id,
+                               enum web_profile_view_kind kind, int64_t at, int64_t since, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROFILE_VIEW_ADD, &st, err));
+    bind_i64(st, 1, user_id);
+    bind_id(st, 2, viewer_id);
+    bind_i64(st, 3, at);
+    bind_text(st, 4, web_profile_view_kind_name(kind));
+    bind_i64(st, 5, since);
+    return step_done(s, st, "cannot log a profile view", err);
+}
+
+static void read_profile_view(sqlite3_stmt *st, void *row)
+{
+    struct web_profile_view *v = row;
+    char kind[16];
+    v->viewer_id = col_i64(st, 0);
+    COL_COPY(st, 1, v->viewer_name);
+    v->at = col_i64(st, 2);
+    COL_COPY(st, 3, kind);
+    v->kind = strcmp(kind, "export") == 0 ? WEB_PROFILE_EXPORT : WEB_PROFILE_VIEW;
+}
+
+static int sq_profile_views(struct web_store *base, int64_t user_id, size_t limit, struct web_profile_view_list *out,
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_PROFILE_VIEWS, &st, err));
+    bind_i64(st, 1, user_id);
+    bind_i64(st, 2, (int64_t)limit);
+    FETCH_LIST(s, st, read_profile_view, out, web_profile_view_list_release, err);
+}
+
+static void read_rated_contest(sqlite3_stmt *st, void *row)
+{
+    struct web_rated_contest *c = row;
+    c->contest_id = col_i64(st, 0);
+    COL_COPY(st, 1, c->title);
+    c->end_time = col_i64(st, 2);
+    c->last_event = col_i64(st, 3);
+}
+
+static int sq_rated_contests(struct web_store *base, int64_t now, struct web_rated_contest_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_RATED_CONTESTS, &st, err));
+    bind_i64(st, 1, now);
+    FETCH_LIST(s, st, read_rated_contest, out, web_rated_contest_list_release, err);
+}
+
+static int sq_rating_key_get(struct web_store *base, char out[WEB_HASH_HEX + 1], struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_RATING_KEY_GET, &st, err));
+    int rc = sqlite3_step(st), res = 0;
+    if (rc == SQLITE_ROW)
+        col_copy(st, 0, out, WEB_HASH_HEX + 1);
+    else if (rc != SQLITE_DONE)
+        res = sql_error(s, rc, "cannot read the rating cache", err);
+    finish(st);
+    return res;
+}
+
+static int sq_rating_store(struct web_store *base, const char *key, const struct web_rating_change *v, size_t n,
+                           struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    int rc;
+    TRY(wtx_begin(s, err));
+    if ((rc = prep(s, ST_RATING_KEY_SET, &st, err)) == 0) {
+        bind_text(st, 1, key);
+        rc = step_done(s, st, "cannot store the rating cache's key", err);
+    }
+    if (rc == 0)
+        rc = run(s, ST_RATING_CLEAR, "cannot clear the rating cache", err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if ((rc = prep(s, ST_RATING_ADD, &st, err)) < 0)
+            break;
+        bind_i64(st, 1, v[i].contest_id);
+        bind_i64(st, 2, v[i].user_id);
+        bind_i64(st, 3, v[i].ordinal);
+        bind_i64(st, 4, v[i].rank);
+        bind_i64(st, 5, v[i].old_rating);
+        bind_i64(st, 6, v[i].new_rating);
+        rc = step_done(s, st, "cannot store a rating change", err);
+    }
+    return wtx_end(s, rc, err);
+}
+
+static void read_rating_change(sqlite3_stmt *st, void *row)
+{
+    struct web_rating_change *c = row;
+    c->contest_id = col_i64(st, 0);
+    c->user_id = col_i64(st, 1);
+    c->ordinal = col_i64(st, 2);
+    c->rank = col_i64(st, 3);
+    c->old_rating = col_i64(st, 4);
+    c->new_rating = col_i64(st, 5);
+}
+
+static int sq_rating_changes(struct web_store *base, int64_t user_id, struct web_rating_change_list *out,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_RATING_CHANGES, &st, err));
+    bind_i64(st, 1, user_id);
+    FETCH_LIST(s, st, read_rating_change, out, web_rating_change_list_release, err);
+}
+
+static void read_user_problem(sqlite3_stmt *st, void *row)
+{
+    struct web_user_problem *u = row;
+    read_problem(st, &u->problem);
+    u->solved = (int)col_i64(st, 15);     /* after PROBLEM_COLS' 15 columns */
+}
+
+static int sq_user_problems(struct web_store *base, int64_t user_id, int64_t now, struct web_user_problem_list *out,
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_USER_PROBLEMS, &st, err));
+    bind_i64(st, 1, user_id);
+    bind_i64(st, 2, now);
+    FETCH_LIST(s, st, read_user_problem, out, web_user_problem_list_release, err);
+}
+/* ---- courses ------------------------------------------------------------------------------------------- */
+
+ENUM_PARSER(course_role, web_course_role)
+ENUM_PARSER(late_rule, web_late_rule)
+ENUM_PARSER(counting, web_counting)
+ENUM_PARSER(feedback, web_feedback)
+
+/* Runs st (parameters bound); ERR_NOTFOUND when it changed no row. */
+static int step_changed(struct sq *s, sqlite3_stmt *st, const char *what, const char *notfound, struct err *err)
+{
+    TRY(step_done(s, st, what, err));
+    return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "%s", notfound);
+}
+
+/* Runs a statement whose one parameter is an id. */
+static int run_id(struct sq *s, enum stmt_id id, int64_t v, const char *what, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(prep(s, id, &st, err));
+    bind_i64(st, 1, v);
+    return step_done(s, st, what, err);
+}
+
+/* Binds ?1 and ?2 to two ids and prepares st. */
+static int prep_ids(struct sq *s, enum stmt_id id, int64_t a, int64_t b, sqlite3_stmt **st, struct err *err)
+{
+    TRY(prep(s, id, st, err));
+    bind_i64(*st, 1, a);
+    bind_i64(*st, 2, b);
+    return 0;
+}
+
+static void read_course(sqlite3_stmt *st, void *row)
+{
+    struct web_course *c = row;
+    c->id = col_i64(st, 0);
+    COL_COPY(st, 1, c->title);
+    COL_COPY(st, 2, c->description);
+    COL_COPY(st, 3, c->join_code);
+    c->created_by = col_i64(st, 4);
+    c->created_at = col_i64(st, 5);
+}
+
+static int sq_course_create(struct web_store *base, struct web_course *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_COURSE_INSERT, &st, err));
+    bind_text(st, 1, c->title);
+    bind_text(st, 2, c->description);
+    bind_text(st, 3, c->join_code);
+    bind_id(st, 4, c->created_by);
+    bind_i64(st, 5, c->created_at);
+    TRY(step_done(s, st, "cannot create a course", err));
+    c->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_course_by_id(struct web_store *base, int64_t id, struct web_course *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_COURSE_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_course, out, "no such course", err);
+}
+
+static int sq_course_by_code(struct web_store *base, const char *code, struct web_course *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_COURSE_BY_CODE, &st, err));
+    bind_text(st, 1, code);
+    return fetch_one(s, st, read_course, out, "no such course", err);
+}
+
+static int sq_course_update(struct web_store *base, const struct web_course *c, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_COURSE_UPDATE, &st, err));
+    bind_i64(st, 1, c->id);
+    bind_text(st, 2, c->title);
+    bind_text(st, 3, c->description);
+    bind_text(st, 4, c->join_code);
+    return step_changed(s, st, "cannot update a course", "no such course", err);
+}
+
+static int sq_courses_of_user(struct web_store *base, int64_t user_id, struct web_course_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_COURSES_OF_USER, &st, err));
+    bind_i64(st, 1, user_id);
+    FETCH_LIST(s, st, read_course, out, web_course_list_release, err);
+}
+
+static void read_member(sqlite3_stmt *st, void *row)
+{
+    struct web_course_member *m = row;
+    m->course_id = col_i64(st, 0);
+    m->user_id = col_i64(st, 1);
+    m->role = (enum web_course_role)col_enum(st, 2, course_role_any);
+    COL_COPY(st, 3, m->student_number);
+    COL_COPY(st, 4, m->class_name);
+    COL_COPY(st, 5, m->name);
+    COL_COPY(st, 6, m->display_name);
+}
+
+static int sq_course_member_put(struct web_store *base, const struct web_course_member *m, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_MEMBER_PUT, m->course_id, m->user_id, &st, err));
+    bind_text(st, 3, web_course_role_name(m->role));
+    bind_text(st, 4, m->student_number);
+    bind_text(st, 5, m->class_name);
+    return step_done(s, st, "cannot store a course member", err);
+}
+
+static int sq_course_member_get(struct web_store *base, int64_t course_id, int64_t user_id,
+                                struct web_course_member *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_MEMBER_GET, course_id, user_id, &st, err));
+    return fetch_one(s, st, read_member, out, "not a member of the course", err);
+}
+
+static int sq_course_member_remove(struct web_store *base, int64_t course_id, int64_t user_id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_MEMBER_REMOVE, course_id, user_id, &st, err));
+    return step_changed(s, st, "cannot remove a course member", "not a member of the course", err);
+}
+
+static int sq_course_members(struct web_store *base, int64_t course_id, struct web_course_member_list *out,
+                             struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_MEMBERS, &st, err));
+    bind_i64(st, 1, course_id);
+    FETCH_LIST(s, st, read_member, out, web_course_member_list_release, err);
+}
+
+static void read_unit(sqlite3_stmt *st, void *row)
+{
+    struct web_course_unit *u = row;
+    u->id = col_i64(st, 0);
+    u->course_id = col_i64(st, 1);
+    COL_COPY(st, 2, u->title);
+    u->position = col_i64(st, 3);
+}
+
+static int sq_course_unit_create(struct web_store *base, struct web_course_unit *u, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_UNIT_INSERT, &st, err));
+    bind_i64(st, 1, u->course_id);
+    bind_text(st, 2, u->title);
+    bind_i64(st, 3, u->position);
+    TRY(step_done(s, st, "cannot create a unit", err));
+    u->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_course_units(struct web_store *base, int64_t course_id, struct web_course_unit_list *out,
+                           struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_UNITS, &st, err));
+    bind_i64(st, 1, course_id);
+    FETCH_LIST(s, st, read_unit, out, web_course_unit_list_release, err);
+}
+
+static void read_lesson(sqlite3_stmt *st, void *row)
+{
+    struct web_lesson *l = row;
+    l->id = col_i64(st, 0);
+    l->course_id = col_i64(st, 1);
+    l->unit_id = col_i64(st, 2);
+    COL_COPY(st, 3, l->title);
+    l->markdown = col_dup(st, 4);
+    l->position = col_i64(st, 5);
+    l->created_at = col_i64(st, 6);
+}
+
+static int sq_lesson_create(struct web_store *base, struct web_lesson *l, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_LESSON_INSERT, l->course_id, l->unit_id, &st, err));
+    bind_text(st, 3, l->title);
+    bind_text(st, 4, l->markdown);
+    bind_i64(st, 5, l->position);
+    bind_i64(st, 6, l->created_at);
+    TRY(step_done(s, st, "cannot create a lesson", err));
+    l->id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static int sq_lesson_by_id(struct web_store *base, int64_t id, struct web_lesson *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LESSON_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_lesson, out, "no such lesson", err);
+}
+
+static int sq_lesson_update(struct web_store *base, const struct web_lesson *l, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_LESSON_UPDATE, l->id, l->unit_id, &st, err));
+    bind_text(st, 3, l->title);
+    bind_text(st, 4, l->markdown);
+    bind_i64(st, 5, l->position);
+    return step_changed(s, st, "cannot update a lesson", "no such lesson", err);
+}
+
+static int sq_lesson_delete(struct web_store *base, int64_t id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LESSON_DELETE, &st, err));
+    bind_i64(st, 1, id);
+    return step_changed(s, st, "cannot delete a lesson", "no such lesson", err);
+}
+
+static int sq_lessons_of_course(struct web_store *base, int64_t course_id, struct web_lesson_list *out,
+                                struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_LESSONS, &st, err));
+    bind_i64(st, 1, course_id);
+    FETCH_LIST(s, st, read_lesson, out, web_lesson_list_release, err);
+}
+
+static void read_assignment(sqlite3_stmt *st, void *row)
+{
+    struct web_assignment *a = row;
+    a->id = col_i64(st, 0);
+    a->course_id = col_i64(st, 1);
+    a->unit_id = col_i64(st, 2);
+    COL_COPY(st, 3, a->title);
+    a->open_time = col_i64(st, 4);
+    a->due_time = col_i64(st, 5);
+    a->late_until = col_i64(st, 6);
+    a->late_rule = (enum web_late_rule)col_enum(st, 7, late_rule_any);
+    a->late_value = sqlite3_column_double(st, 8);
+    a->counting = (enum web_counting)col_enum(st, 9, counting_any);
+    a->created_at = col_i64(st, 10);
+}
+
+/* Binds the fields after the course: unit ... counting, from parameter `first`. */
+static void bind_assignment(sqlite3_stmt *st, int first, const struct web_assignment *a)
+{
+    bind_id(st, first, a->unit_id);
+    bind_text(st, first + 1, a->title);
+    bind_i64(st, first + 2, a->open_time);
+    bind_i64(st, first + 3, a->due_time);
+    bind_i64(st, first + 4, a->late_until);
+    bind_text(st, first + 5, web_late_rule_name(a->late_rule));
+    sqlite3_bind_double(st, first + 6, a->late_value);
+    bind_text(st, first + 7, web_counting_name(a->counting));
+}
+
+/* Replaces the assignment's problems with p[0..n); inside a transaction. */
+static int assignment_problems_put_rows(struct sq *s, int64_t assignment_id, const struct web_assignment_problem *p,
+                                        size_t n, struct err *err)
+{
+    sqlite3_stmt *st;
+    TRY(run_id(s, ST_AP_CLEAR, assignment_id, "cannot clear an assignment's problems", err));
+    for (size_t i = 0; i < n; i++) {
+        TRY(prep_ids(s, ST_AP_INSERT, assignment_id, p[i].problem_id, &st, err));
+        bind_i64(st, 3, p[i].position);
+        sqlite3_bind_double(st, 4, p[i].points);
+        bind_text(st, 5, web_feedback_name(p[i].feedback));
+        bind_text(st, 6, p[i].template_text ? p[i].template_text : "");
+        TRY(step_done(s, st, "cannot store an assignment's problem", err));
+    }
+    return 0;
+}
+
+static int sq_assignment_create(struct web_store *base, struct web_assignment *a, const struct web_assignment_problem *p,
+                                size_t n, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(wtx_begin(s, err));
+    int rc = prep(s, ST_ASSIGN_INSERT, &st, err);
+    if (rc == 0) {
+        bind_i64(st, 1, a->course_id);
+        bind_assignment(st, 2, a);
+        bind_i64(st, 10, a->created_at);
+        rc = step_done(s, st, "cannot create an assignment", err);
+    }
+    if (rc == 0) {
+        a->id = sqlite3_last_insert_rowid(s->db);
+        rc = assignment_problems_put_rows(s, a->id, p, n, err);
+    }
+    return wtx_end(s, rc, err);
+}
+
+static int sq_assignment_by_id(struct web_store *base, int64_t id, struct web_assignment *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_ASSIGN_BY_ID, &st, err));
+    bind_i64(st, 1, id);
+    return fetch_one(s, st, read_assignment, out, "no such assignment", err);
+}
+
+static int sq_assignment_update(struct web_store *base, const struct web_assignment *a,
+                                const struct web_assignment_problem *p, size_t n, int replace_problems,
+                                struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(wtx_begin(s, err));
+    int rc = prep(s, ST_ASSIGN_UPDATE, &st, err);
+    if (rc == 0) {
+        bind_i64(st, 1, a->id);
+        bind_assignment(st, 2, a);
+        rc = step_changed(s, st, "cannot update an assignment", "no such assignment", err);
+    }
+    if (rc == 0 && replace_problems)
+        rc = assignment_problems_put_rows(s, a->id, p, n, err);
+    return wtx_end(s, rc, err);
+}
+
+static int sq_assignment_delete(struct web_store *base, int64_t id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(wtx_begin(s, err));
+    int rc = run_id(s, ST_ASSIGN_UNLINK, id, "cannot unlink an assignment's submissions", err);
+    if (rc == 0)
+        rc = run_id(s, ST_AP_CLEAR, id, "cannot clear an assignment's problems", err);
+    if (rc == 0)
+        rc = run_id(s, ST_ASSIGN_EXT_CLEAR, id, "cannot clear an assignment's extensions", err);
+    if (rc == 0 && (rc = prep(s, ST_ASSIGN_DELETE, &st, err)) == 0) {
+        bind_i64(st, 1, id);
+        rc = step_changed(s, st, "cannot delete an assignment", "no such assignment", err);
+    }
+    return wtx_end(s, rc, err);
+}
+
+static int sq_assignments_of_course(struct web_store *base, int64_t course_id, struct web_assignment_list *out,
+                                    struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_ASSIGNS_OF_COURSE, &st, err));
+    bind_i64(st, 1, course_id);
+    FETCH_LIST(s, st, read_assignment, out, web_assignment_list_release, err);
+}
+
+static void read_assignment_problem(sqlite3_stmt *st, void *row)
+{
+    struct web_assignment_problem *p = row;
+    p->assignment_id = col_i64(st, 0);
+    p->problem_id = col_i64(st, 1);
+    p->position = col_i64(st, 2);
+    p->points = sqlite3_column_double(st, 3);
+    p->feedback = (enum web_feedback)col_enum(st, 4, feedback_any);
+    p->template_text = col_dup(st, 5);
+    COL_COPY(st, 6, p->short_name);
+    COL_COPY(st, 7, p->title);
+}
+
+static int sq_assignment_problems(struct web_store *base, int64_t assignment_id,
+                                  struct web_assignment_problem_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_AP_LIST, &st, err));
+    bind_i64(st, 1, assignment_id);
+    FETCH_LIST(s, st, read_assignment_problem, out, web_assignment_problem_list_release, err);
+}
+
+static void read_extension(sqlite3_stmt *st, void *row)
+{
+    struct web_extension *e = row;
+    e->assignment_id = col_i64(st, 0);
+    e->user_id = col_i64(st, 1);
+    e->due_time = col_i64(st, 2);
+    e->late_until = col_i64(st, 3);
+    COL_COPY(st, 4, e->name);
+}
+
+static int sq_extension_put(struct web_store *base, const struct web_extension *e, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_EXT_PUT, e->assignment_id, e->user_id, &st, err));
+    bind_i64(st, 3, e->due_time);
+    bind_i64(st, 4, e->late_until);
+    return step_done(s, st, "cannot store an extension", err);
+}
+
+static int sq_extension_get(struct web_store *base, int64_t assignment_id, int64_t user_id, struct web_extension *out,
+                            struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_EXT_GET, assignment_id, user_id, &st, err));
+    return fetch_one(s, st, read_extension, out, "no such extension", err);
+}
+
+static int sq_extension_remove(struct web_store *base, int64_t assignment_id, int64_t user_id, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_EXT_REMOVE, assignment_id, user_id, &st, err));
+    return step_changed(s, st, "cannot remove an extension", "no such extension", err);
+}
+
+static int sq_extensions(struct web_store *base, int64_t assignment_id, struct web_extension_list *out,
+                         struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_EXTS, &st, err));
+    bind_i64(st, 1, assignment_id);
+    FETCH_LIST(s, st, read_extension, out, web_extension_list_release, err);
+}
+
+static int sq_assignment_results(struct web_store *base, int64_t assignment_id, int64_t user_id,
+                                 struct web_contest_result_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep_ids(s, ST_ASSIGN_RESULTS, assignment_id, user_id, &st, err));
+    FETCH_LIST(s, st, read_result, out, web_contest_result_list_release, err);
+}
+
+/* ---- similarity ---------------------------------------------------------------------------------------------- */
+
+static void read_similarity_entry(sqlite3_stmt *st, void *row)
+{
+    struct web_similarity_entry *e = row;
+    e->submission_id = col_i64(st, 0);
+    e->user_id = col_i64(st, 1);
+    col_copy(st, 2, e->name, sizeof(e->name));
+    e->problem_id = col_i64(st, 3);
+    col_copy(st, 4, e->language, sizeof(e->language));
+    col_copy(st, 5, e->source_hash, sizeof(e->source_hash));
+    e->source_size = col_i64(st, 6);
+}
+
+static int sq_similarity_entries(struct web_store *base, int64_t assignment_id, int64_t problem_id,
+                                 struct web_similarity_entry_list *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SIM_ENTRIES, &st, err));
+    bind_i64(st, 1, assignment_id);
+    bind_i64(st, 2, problem_id);
+    int rc = fetch_all(s, st, read_similarity_entry, &out->v, &out->n, sizeof(*out->v), err);
+    if (rc == 0 && out->n > WEB_SIMILARITY_SUBMISSIONS_MAX)
+        rc = err_set(err, ERR_LIMIT, "more than %d submissions to compare", WEB_SIMILARITY_SUBMISSIONS_MAX);
+    if (rc < 0)
+        web_similarity_entry_list_release(out);
+    return rc;
+}
+
+static int sq_similarity_submission(struct web_store *base, int64_t assignment_id, int64_t submission_id,
+                                    struct web_similarity_entry *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    sqlite3_stmt *st;
+    TRY(prep(s, ST_SIM_SUBMISSION, &st, err));
+    bind_i64(st, 1, assignment_id);
+    bind_i64(st, 2, submission_id);
+    return fetch_one(s, st, read_similarity_entry, out, "no such submission in the assignment", err);
+}
+
 static const struct web_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -3348,4 +4350,49 @@ static const struct web_store_ops sqlite_ops = {
     .problem_files = sq_problem_files,
     .ai_metric_set = sq_ai_metric_set,
     .ai_metric_get = sq_ai_metric_get,
+    /* talent */
+    .profile_get = sq_profile_get,
+    .profile_put = sq_profile_put,
+    .profiles_public = sq_profiles_public,
+    .profile_view_add = sq_profile_view_add,
+    .profile_views = sq_profile_views,
+    .rated_contests = sq_rated_contests,
+    .rating_key_get = sq_rating_key_get,
+    .rating_store = sq_rating_store,
+    .rating_changes = sq_rating_changes,
+    .user_problems = sq_user_problems,
+    /* ops: metrics and backups */
+    .ops_stats = sq_ops_stats,
+    .backup = sq_backup,
+    /* courses */
+    .course_create = sq_course_create,
+    .course_by_id = sq_course_by_id,
+    .course_by_code = sq_course_by_code,
+    .course_update = sq_course_update,
+    .courses_of_user = sq_courses_of_user,
+    .course_member_put = sq_course_member_put,
+    .course_member_get = sq_course_member_get,
+    .course_member_remove = sq_course_member_remove,
+    .course_members = sq_course_members,
+    .course_unit_create = sq_course_unit_create,
+    .course_units = sq_course_units,
+    .lesson_create = sq_lesson_create,
+    .lesson_by_id = sq_lesson_by_id,
+    .lesson_update = sq_lesson_update,
+    .lesson_delete = sq_lesson_delete,
+    .lessons_of_course = sq_lessons_of_course,
+    .assignment_create = sq_assignment_create,
+    .assignment_by_id = sq_assignment_by_id,
+    .assignment_update = sq_assignment_update,
+    .assignment_delete = sq_assignment_delete,
+    .assignments_of_course = sq_assignments_of_course,
+    .assignment_problems = sq_assignment_problems,
+    .extension_put = sq_extension_put,
+    .extension_get = sq_extension_get,
+    .extension_remove = sq_extension_remove,
+    .extensions = sq_extensions,
+    .assignment_results = sq_assignment_results,
+    /* similarity */
+    .similarity_entries = sq_similarity_entries,
+    .similarity_submission = sq_similarity_submission,
 };

@@ -74,6 +74,7 @@ struct web_server {
 
     struct web_boards *boards;              /* api_scoreboard.c: the scoreboard cache */
     struct web_feeds *feeds;                /* ccs.c: event feeds waiting for news */
+    struct web_metrics *metrics;            /* ops (metrics.c): request counts and latencies */
 };
 
 struct web_store *web_pool_acquire(struct web_server *srv);
@@ -142,6 +143,8 @@ struct web_req {
     int upload_fd;                          /* WEB_BODY_FILE: -1 until opened */
     char upload_dir[PATH_MAX];              /* removed with everything in it at completion */
     char upload_path[PATH_MAX];
+    int upload_errno;                       /* ops: writing the upload failed (ENOSPC): the
+                                               rest is read and dropped, then 507/503 */
 
     /* the reply */
     unsigned status;
@@ -235,6 +238,20 @@ int web_auth_request(struct web_req *r, struct web_store *s);
 void web_csrf_token(const struct web_server *srv, const char *session_token, char out[WEB_HASH_HEX + 1]);
 int web_server_secret_load(struct web_server *srv, struct web_store *s, struct err *err);
 
+/* security: guesses of secret codes (the site's registration code, a
+ * contest's, a course's join code) count as failed logins of the client's
+ * address. web_guess_check replies 429 (or a store error) and returns -1
+ * once the address has used up login_max_failures within login_window;
+ * web_guess_failed records one wrong guess. */
+int web_guess_check(struct web_req *r, struct web_store *s);
+void web_guess_failed(struct web_req *r, struct web_store *s);
+
+/* security: route matching and the query-key check (server.c), for
+ * tests/fuzz/fuzz_query.c: the index of the first route whose pattern
+ * matches path (its {id} in *id), -1 for none, -2 when a matched parameter
+ * breaks its promise; *key_allowed: some matching route takes query key. */
+int web_route_probe(const char *path, const char *key, int64_t *id, int *key_allowed);
+
 void web_api_register(struct web_req *r, struct web_store *s);
 void web_api_login(struct web_req *r, struct web_store *s);
 void web_api_logout(struct web_req *r, struct web_store *s);
@@ -310,6 +327,9 @@ void web_api_contest_problem(struct web_req *r, struct web_store *s);
  * contest {id} when the caller may see it (the jury always, others who may
  * see the contest once it started); else replies (404, 403 not_started) and
  * returns -1. */
+/* A problem page's type, AI settings, statement_html and samples added to
+ * pj (api_contests.c); shared by contests' and assignments' problem pages. */
+int web_problem_page_json(struct web_store *s, const struct web_problem *p, cJSON *pj, struct err *err);
 int web_contest_problem_load(struct web_req *r, struct web_store *s, struct web_contest_problem *cp,
                              struct web_problem *p);
 void web_api_contest_register(struct web_req *r, struct web_store *s);
@@ -372,6 +392,9 @@ void web_api_submission_ignore(struct web_req *r, struct web_store *s);
 
 void web_api_user_list(struct web_req *r, struct web_store *s);
 void web_api_user_patch(struct web_req *r, struct web_store *s);
+struct web_csv;
+/* The uploaded CSV file read and parsed (api_admin.c); -1 after a 413/400. */
+int web_csv_upload(struct web_req *r, struct buf *data, size_t max_fields, struct web_csv *csv);
 void web_api_user_import(struct web_req *r, struct web_store *s);
 void web_api_audit_list(struct web_req *r, struct web_store *s);
 void web_api_judge_list(struct web_req *r, struct web_store *s);
@@ -397,12 +420,16 @@ double web_compute_clamp(double v);
 /* ---- static.c ------------------------------------------------------------------------------------------- */
 /* The route for a GET or HEAD of a path no API route has: /ui/... (the
  * UI's files), /vendor/NAME/... (Debian's KaTeX, CodeMirror, Chart.js) or,
- * for any other path outside /api/ whose last segment has no '.', the UI's
- * index.html (its router shows the page). NULL when none applies. */
+ * for any other plain path outside /api/ not named like a file of a known
+ * type, the UI's index.html (its router shows the page). NULL when none applies. */
 const struct web_route *web_static_route(const char *url, const char *method);
 /* Where the UI's files are when ui_dir is not set: the source tree's web/ui
  * if present (a build), else /usr/share/crucible/ui. Borrowed. */
 const char *web_static_ui_default(void);
+/* uiq: libmicrohttpd's unescape callback (MHD_OPTION_UNESCAPE_CALLBACK) for
+ * URLs and their query arguments: %HH decoded, except an encoded NUL, which
+ * stays "%00" (decoded, it would silently cut the path short). */
+size_t web_url_unescape(void *cls, struct MHD_Connection *c, char *s);
 
 /* ---- small helpers --------------------------------------------------------------------------------- */
 
@@ -472,5 +499,109 @@ int web_leaderboard_result_end(struct web_store *s, int64_t judging_id, int rc, 
  * `daily_limit` reply. */
 int web_leaderboard_daily_check(struct web_req *r, struct web_store *s, const struct web_contest *c,
                                 const struct web_submission *sub);
+
+/* ---- ops: /metrics (metrics.c) ------------------------------------------------------------------------
+ * Request counts and latencies by method, route pattern (never the raw
+ * path: ids would make series without end) and status, kept in memory
+ * since the start; queue, judge and verdict figures are read from storage
+ * at each scrape. */
+struct web_metrics;
+void web_metrics_new(struct web_metrics **out);
+void web_metrics_free(struct web_metrics *m);              /* NULL is fine */
+/* One finished request; route is the matched pattern, NULL for none. */
+void web_metrics_observe(struct web_metrics *m, const char *method, const char *route, unsigned status,
+                         double seconds);
+void web_api_metrics(struct web_req *r, struct web_store *s);
+/* A storage error's reply for a fault (full disk, read-only folder):
+ * 1 after replying 507 storage_full or 503 read_only, else 0. */
+int web_reply_store_fault(struct web_req *r, int rc);
+/* Writes all of p to fd, retrying after EINTR; 0, or -1 with errno (server.c). */
+int web_write_all(int fd, const char *p, size_t len);
+
+/* ---- talent: profiles, ratings, the talent pool (api_talent.c; rating.h is the formula) ------------------ */
+#define WEB_TALENT_QUERY "min_rating,max_rating,tag,school,region,active_days,limit"
+void web_api_me_profile_get(struct web_req *r, struct web_store *s);
+void web_api_me_profile_patch(struct web_req *r, struct web_store *s);
+void web_api_me_profile_views(struct web_req *r, struct web_store *s);
+void web_api_user_profile(struct web_req *r, struct web_store *s);
+void web_api_ratings(struct web_req *r, struct web_store *s);
+void web_api_talent(struct web_req *r, struct web_store *s);
+void web_api_talent_csv(struct web_req *r, struct web_store *s);
+/* Appends s to b as one CSV field: quoted when it must be, and a leading
+ * = + - @ defused with a ' (a spreadsheet would run it as a formula). */
+void web_csv_field(struct buf *b, const char *s);
+
+/* ---- courses (api_courses.c) ---------------------------------------------------------------------------
+ * A course's things are 404 to non-members. Staff: its teachers and TAs,
+ * and every admin; teachers (and admins) manage members and the course. */
+#define WEB_BODY_LESSON_MAX ((uint64_t)2 << 20)           /* 256 KiB of Markdown, escaped */
+#define WEB_BODY_ASSIGNMENT_MAX ((uint64_t)8 << 20)       /* problems with 64 KiB templates, escaped */
+struct web_course_access {
+    int member;                             /* any role, or an admin */
+    int staff;                              /* teacher, TA or admin */
+    int teacher;                            /* teacher or admin */
+    int student;                            /* enrolled as a student */
+};
+/* Loads course id (into c) and the caller's standing; replies 404 (or the
+ * storage error) and returns -1 when it does not exist or the caller is
+ * not a member. */
+int web_course_load(struct web_req *r, struct web_store *s, int64_t id, struct web_course *c,
+                    struct web_course_access *a);
+/* The same for assignment id and its course. */
+int web_assignment_load(struct web_req *r, struct web_store *s, int64_t id, struct web_assignment *as,
+                        struct web_course_access *a);
+/* POST /api/v1/submissions' `assignment` (and the staff's `user` and
+ * `time`): checks them for sub (caller, problem and now filled), sets
+ * sub's assignment, user and time, and fills audit when staff acted for a
+ * student; -1 after a reply. */
+int web_course_submission_check(struct web_req *r, struct web_store *s, const cJSON *body,
+                                struct web_submission *sub, char *audit, size_t auditsize);
+/* What the caller may see of an assignment submission's result: *all
+ * (course staff: everything), else *feedback and *after_due_hidden (the
+ * student's due time has not passed and the feedback is after_due). 0, or
+ * ERR_NOTFOUND when the caller may not see it at all. */
+int web_course_submission_view(struct web_req *r, struct web_store *s, const struct web_submission *sub, int *all,
+                               enum web_feedback *feedback, int *hidden, struct err *err);
+/* The late rule's factor for a submission at t with the student's due time
+ * (docs/courses.md): 1 up to due, then by the rule. */
+double web_course_late_factor(enum web_late_rule rule, double value, int64_t due, int64_t t);
+void web_api_course_create(struct web_req *r, struct web_store *s);
+void web_api_course_list(struct web_req *r, struct web_store *s);
+void web_api_course_get(struct web_req *r, struct web_store *s);
+void web_api_course_patch(struct web_req *r, struct web_store *s);
+void web_api_course_join(struct web_req *r, struct web_store *s);
+void web_api_course_members(struct web_req *r, struct web_store *s);
+void web_api_course_member_add(struct web_req *r, struct web_store *s);
+void web_api_course_member_remove(struct web_req *r, struct web_store *s);
+void web_api_course_roster(struct web_req *r, struct web_store *s);
+void web_api_course_units(struct web_req *r, struct web_store *s);
+void web_api_course_unit_create(struct web_req *r, struct web_store *s);
+void web_api_lesson_create(struct web_req *r, struct web_store *s);
+void web_api_lesson_get(struct web_req *r, struct web_store *s);
+void web_api_lesson_patch(struct web_req *r, struct web_store *s);
+void web_api_lesson_delete(struct web_req *r, struct web_store *s);
+void web_api_assignment_create(struct web_req *r, struct web_store *s);
+void web_api_assignment_list(struct web_req *r, struct web_store *s);
+void web_api_assignment_get(struct web_req *r, struct web_store *s);
+void web_api_assignment_problem(struct web_req *r, struct web_store *s);
+void web_api_assignment_patch(struct web_req *r, struct web_store *s);
+void web_api_assignment_delete(struct web_req *r, struct web_store *s);
+void web_api_extension_put(struct web_req *r, struct web_store *s);
+void web_api_extension_list(struct web_req *r, struct web_store *s);
+void web_api_extension_remove(struct web_req *r, struct web_store *s);
+void web_api_assignment_grades(struct web_req *r, struct web_store *s);
+void web_api_course_gradebook(struct web_req *r, struct web_store *s);
+void web_api_course_gradebook_csv(struct web_req *r, struct web_store *s);
+/* api_admin.c's account rules, shared with the roster import: NULL when
+ * fine, else why not (static text). */
+const char *web_user_name_problem(const char *s);
+const char *web_user_display_name_problem(const char *s);
+const char *web_user_email_problem(const char *s);
+#define WEB_GENERATED_PASSWORD_LEN 16
+void web_password_generate(char out[WEB_GENERATED_PASSWORD_LEN + 1]);
+
+/* ---- similarity: an assignment's similarity report (api_similarity.c; similarity.h is the method) ---------- */
+void web_api_similarity_report(struct web_req *r, struct web_store *s);
+void web_api_similarity_pair(struct web_req *r, struct web_store *s);
 
 #endif

@@ -834,10 +834,21 @@ def case_ai_verify(ctx):
 
 
 SCORER = r"""
-import json, os, sys
+import json, os, socket, sys
 sol, pred = sys.argv[1], sys.argv[2]
 # The scorer's box holds the two files and nothing else of the package.
 assert sorted(os.listdir("/judge")) == ["predictions.csv", "solution.csv"], os.listdir("/judge")
+# Nothing of the judge's: not the package, not its work folders, not the
+# submission's box, no other process, no network.
+for hidden in (PKG, WORK, "/run/crucible", "/var/cache/crucible"):
+    assert not os.path.exists(hidden), hidden
+assert set(os.listdir("/box")) <= {"scorer.py", "__pycache__"}, os.listdir("/box")
+assert all(not p.isdigit() or int(p) < 10 for p in os.listdir("/proc")), os.listdir("/proc")
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=2)
+    assert False, "the scorer reached the network"
+except OSError:
+    pass
 truth = {}
 for line in open(sol).read().splitlines()[1:]:
     i, sp, u = line.split(",")
@@ -865,7 +876,8 @@ def case_ai_custom_scorer(ctx):
     with open(os.path.join(pkg, "problem.yaml")) as f:
         y = f.read().replace("metric: accuracy", "metric: custom").replace("    split_column: usage\n", "")
     ctx.write(os.path.join(pkg, "problem.yaml"), y)
-    ctx.write(os.path.join(pkg, "ai", "scorer", "scorer.py"), SCORER)
+    ctx.write(os.path.join(pkg, "ai", "scorer", "scorer.py"),
+              "PKG, WORK = %r, %r\n" % (os.path.realpath(pkg), os.path.realpath(ctx.work)) + SCORER)
     rows = iris_rows(ctx)
     res, _ = ctx.judge(pkg, [os.path.join(pkg, "submissions", "accepted", "perfect.csv")], expect_rc=0)
     check_shape(res)
@@ -883,6 +895,36 @@ def case_ai_custom_scorer(ctx):
                                                                   + rows[3:]) + "\n")
     res, p = ctx.judge(pkg, [garbage], expect_rc=1)
     check(res["verdict"] == "JE" and "ai" not in res, "garbage.csv: %s" % json.dumps(res))
+
+
+def case_ai_score_sandboxed(ctx):
+    """A built-in metric is scored in a sandboxed step of its own, never in
+    the judge's process: the step's run is counted in cpu_seconds_total
+    (a prediction file runs nothing else), and a solution only root may read
+    (the scorer box's uid may not) is a JE for prediction files and programs
+    alike, with a message for the jury that quotes no label. Scoring
+    in-process would give AC and no CPU time."""
+    pkg = ctx.copy_package(iris(ctx), "iris-boxed")
+    perfect = os.path.join(pkg, "submissions", "accepted", "perfect.csv")
+    code = os.path.join(pkg, "submissions", "accepted", "nearest_centroid.py")
+    res, _ = ctx.judge(pkg, [perfect], expect_rc=0)
+    check(ai_scores(res) == (1, 1), "perfect.csv scores %s" % (ai_scores(res),))
+    check(res["cpu_seconds_total"] > 0,
+          "a prediction file's judging used no CPU in the sandbox: scored in-process? %s" % json.dumps(res))
+    sol = os.path.join(pkg, "ai", "solution.csv")
+    os.chmod(sol, 0o600)
+    for sub in (perfect, code):
+        res, _ = ctx.judge(pkg, [sub], expect_rc=1)
+        check(res["verdict"] == "JE" and "ai" not in res and "built-in scorer failed" in res["message"],
+              "%s scored with a solution the box cannot read: %s" % (os.path.basename(sub), json.dumps(res)))
+        check("setosa" not in json.dumps(res), "the message quotes a label: " + res["message"])
+    os.chmod(sol, 0o644)
+    res, _ = ctx.judge(pkg, [code], expect_rc=0)
+    pub, priv = ai_scores(res)
+    check(0.9 <= pub <= 1 and 0.9 <= priv <= 1, "nearest_centroid scores %s, %s" % (pub, priv))
+    # The hidden subcommand outside a box: bad arguments, a usage line.
+    p = ctx.crucible_run(["judge", "ai-score"])
+    check(p.returncode == 2 and "usage" in p.stderr, "ai-score without arguments:\n" + show(p))
 
 
 CASES = {
@@ -912,6 +954,7 @@ CASES = {
     "ai_no_predictions": case_ai_no_predictions,
     "ai_verify": case_ai_verify,
     "ai_custom_scorer": case_ai_custom_scorer,
+    "ai_score_sandboxed": case_ai_score_sandboxed,
 }
 
 

@@ -185,8 +185,116 @@ def case_ai(ctx, a):
     srv.stop()
 
 
-CASES = {"contestant": case_contestant, "organizer": case_organizer, "i18n": case_i18n, "ai": case_ai}
-NEEDS_JUDGE = {"contestant", "ai"}
+# ---- cui: courses (e2e.ui.course) and talent (e2e.ui.talent) ------------------------------------------
+def case_course(ctx, a):
+    """A teacher builds a course in the browser; a student joins, learns and
+    submits (a real judge); the teacher reads the gradebook and similarity."""
+    srv, admin, pid, judge = platform(ctx)
+    try:
+        if admin.get("/api/v1/courses").status == 404:
+            raise Fail("the server has no course endpoints (GET /api/v1/courses is 404)")
+        srv.add_user("tess", "teacher", "tess-password-1")
+        subs = os.path.join(ctx.src, "problems", "examples", "hello-sum", "submissions")
+        run_browser(ctx, a, "course", {
+            "UI_URL": "http://127.0.0.1:%d" % srv.port, "UI_PROBLEM": pid,
+            "UI_SOURCE_OK": os.path.join(subs, "accepted", "sum.c")})
+    except Fail:
+        print("---- judge daemon log ----\n" + judge.log()[-3000:])
+        raise
+    finally:
+        judge.stop()
+    srv.stop()
+
+
+def judge_all(srv, token, verdict="AC"):
+    """Judges every queued submission with a fake result (no daemon)."""
+    judge = srv.client(token=token)
+    while True:
+        r = judge.post("/api/v1/judge/claim", base.claim_body())
+        if r.status == 204:
+            return
+        check(r.status == 200, "claim: %r" % r)
+        job = r.json()["job"]
+        r = judge.post("/api/v1/judge/jobs/%d/result" % job["id"], base.fake_result(verdict))
+        check(r.status in (200, 204), "result: %r" % r)
+
+
+def case_talent(ctx, a):
+    """carol and dave took part in a finished rated contest (carol solved the
+    problem); carol opts in, olga finds her and opens her profile."""
+    srv, users = base.setup_platform(ctx)
+    srv.add_user("olga", "organizer", "olga-password-1")
+    srv.add_user("carol", "contestant", "carol-password-1")
+    srv.add_user("dave", "contestant", "dave-password-1")
+    admin = srv.client()
+    admin.login("boss", "boss-password-1")
+    pid = base.upload_problem(ctx, srv, admin)
+    if admin.get("/api/v1/ratings").status == 404:
+        raise Fail("the server has no rating endpoints (GET /api/v1/ratings is 404)")
+    start = int(time.time()) - 7200
+    cid = contest_api(admin, pid, short_name="rated-cup", title="Rated Cup", start_time=start, duration=3600, rated=True)
+    check(cid is not None, "no contests")
+    for name, verdict in (("carol", "AC"), ("dave", "WA")):
+        r = admin.post("/api/v1/contests/%d/participants" % cid, {"user": name})
+        check(r.status in (200, 201, 204), "add %s: %r" % (name, r))
+        r = admin.post("/api/v1/submissions", {"problem": pid, "language": "c", "contest": cid, "user": name,
+                                               "time": start + 600, "files": [{"name": "sum.c", "content": base.sum_c(ctx)}]})
+        check(r.status == 201, "submit for %s: %r" % (name, r))
+        judge_all(srv, users["judge"][1], verdict)
+    run_browser(ctx, a, "talent", {"UI_URL": "http://127.0.0.1:%d" % srv.port, "UI_PROBLEM": pid})
+    srv.stop()
+
+
+# ---- uiq: e2e.ui.quality: requests per page, labels and focus, the keyboard, long names on a phone ----
+QUALITY_USER = "Wolfeschlegelsteinhausenbergerdorff.Maximilian-Alexander_Jr2"
+QUALITY_DISPLAY = "Bartholomew-Featherstonehaugh-Cholmondeley-Marjoribanks-IIII"
+QUALITY_TITLE = "InternationalCollegiateProgrammingChampionshipRegionalFinals"
+
+
+def case_quality(ctx, a):
+    """No judge: submissions stay queued, so a list that polls one request per
+    row shows. The long-named user registers through the API; the browser
+    logs in, registers for the contest and submits with the keyboard only."""
+    for s in (QUALITY_USER, QUALITY_DISPLAY, QUALITY_TITLE):
+        check(len(s) == 60 and " " not in s, "a 60-character name without spaces: %r" % s)
+    srv, admin, pid, judge = platform(ctx, judge=False)
+    cid = contest_api(admin, pid, short_name="quality", title=QUALITY_TITLE)
+    check(cid is not None, "no contests")
+    anon = srv.client()
+    r = anon.post("/api/v1/register", {"name": QUALITY_USER, "password": "long-password-1",
+                                       "display_name": QUALITY_DISPLAY})
+    check(r.status in (200, 201), "register the long-named user: %r" % r)
+    user = srv.client()
+    user.login(QUALITY_USER, "long-password-1")
+    source = base.sum_c(ctx)
+    subs = []
+    for _ in range(8):
+        r = base.submit(user, pid, source)
+        subs.append(r)
+    alice = srv.client()
+    alice.login("alice", "alice-password-1")
+    check(alice.post("/api/v1/contests/%d/register" % cid, {}).status in (200, 201), "alice registers")
+    for _ in range(4):
+        r = alice.post("/api/v1/submissions", {"problem": pid, "language": "c", "contest": cid,
+                                               "files": [{"name": "sum.c", "content": source}]})
+        check(r.status == 201, "alice's contest submission: %r" % r)
+    run_browser(ctx, a, "quality", {
+        "UI_URL": "http://127.0.0.1:%d" % srv.port, "UI_CONTEST": cid, "UI_PROBLEM": pid,
+        "UI_USER": QUALITY_USER, "UI_PASSWORD": "long-password-1", "UI_TITLE": QUALITY_TITLE,
+        "UI_SUBMISSION": subs[0]})
+    # What the keyboard did reached the server.
+    r = user.get("/api/v1/contests/%d" % cid)
+    check(r.status == 200 and r.json()["contest"]["my_role"] == "participant", "not registered: %r" % r)
+    r = user.get("/api/v1/submissions?contest=%d" % cid)
+    got = r.json()["submissions"]
+    check(len(got) == 1 and got[0]["language"] == "c" and got[0]["problem"] == pid,
+          "the keyboard's submission: %r" % got)
+    srv.stop()
+
+
+CASES = {"contestant": case_contestant, "organizer": case_organizer, "i18n": case_i18n, "ai": case_ai,
+         "course": case_course, "talent": case_talent, "quality": case_quality}
+NEEDS_JUDGE = {"contestant", "ai", "course"}
 
 
 def main():

@@ -132,6 +132,48 @@ def build(ctx):
                                                 "files": [{"name": "sum.c", "content": src}]})
     check(r.status == 201, "alice practises: %r" % r)
     fx.practice = r.json()["id"]
+    # similarity: olga's course (alice a student) with an assignment on the practice problem and
+    # alice's submission for it (judged below with the rest)
+    r = olga.post("/api/v1/courses", {"title": "Similarity course"})
+    check(r.status == 201, "course: %r" % r)
+    fx.sim_course = r.json()["id"]
+    r = olga.post("/api/v1/courses/%d/members" % fx.sim_course, {"user": "alice", "role": "student"})
+    check(r.status in (200, 201), "enrol alice: %r" % r)
+    r = olga.post("/api/v1/courses/%d/assignments" % fx.sim_course,
+                  {"title": "Similarity", "open_time": int(time.time()) - 60, "due_time": int(time.time()) + 7200,
+                   "problems": [{"problem": fx.q, "template": "int main(void) { return 0; }"}]})
+    check(r.status == 201, "assignment: %r" % r)
+    fx.sim_assignment = r.json()["id"]
+    r = c["alice"].post("/api/v1/submissions", {"problem": fx.q, "language": "c", "assignment": fx.sim_assignment,
+                                                "files": [{"name": "sum.c", "content": src}]})
+    check(r.status == 201, "alice submits for the assignment: %r" % r)
+    fx.sim_sub = r.json()["id"]
+    # courses: in olga's course a unit, a lesson, 16 roster students (cm00..cm15; cm00..cm07 are removed,
+    # one per caller), per-caller lessons and assignments to delete (the latter with an extension for
+    # alice to remove), and a course to join with a code
+    cs = fx.sim_course
+    r = olga.post("/api/v1/courses/%d/units" % cs, {"title": "Unit 1"})
+    check(r.status == 201, "unit: %r" % r)
+    fx.unit = r.json()["id"]
+    roster = "student_number,name,username\n" + "".join("cm%02d,Student %d,cm%02d\n" % (i, i, i) for i in range(16))
+    r = olga.post("/api/v1/courses/%d/roster" % cs, roster, ctype="text/csv")
+    check(r.status == 200, "roster: %r" % r)
+    fx.lessons, fx.assignments, fx.ext_assignments = {}, {}, {}
+    for who in CALLERS + ["keep"]:
+        r = olga.post("/api/v1/courses/%d/lessons" % cs, {"unit": fx.unit, "title": "L " + who, "markdown": "# Hi"})
+        check(r.status == 201, "lesson: %r" % r)
+        fx.lessons[who] = r.json()["id"]
+        for d in (fx.assignments, fx.ext_assignments):
+            r = olga.post("/api/v1/courses/%d/assignments" % cs,
+                          {"title": "A " + who, "open_time": int(time.time()) - 60,
+                           "due_time": int(time.time()) + 7200, "problems": [{"problem": fx.q}]})
+            check(r.status == 201, "assignment: %r" % r)
+            d[who] = r.json()["id"]
+        r = olga.request("PUT", "/api/v1/assignments/%d/extensions" % fx.ext_assignments[who],
+                         {"user": "alice", "due_time": int(time.time()) + 9000})
+        check(r.status == 200, "extension: %r" % r)
+    r = olga.post("/api/v1/courses", {"title": "Join me", "join_code": "authz-join"})
+    check(r.status == 201, "join course: %r" % r)
     judge = c["judge"]
     while True:
         r = judge.post("/api/v1/judge/claim", base.claim_body())
@@ -160,6 +202,8 @@ def build(ctx):
     fx.users = {}
     for u in boss.get("/api/v1/users?limit=100").json()["users"]:
         fx.users[u["name"]] = u["id"]
+    for u in boss.get("/api/v1/users?limit=100&after=%d" % max(fx.users.values())).json()["users"]:
+        fx.users[u["name"]] = u["id"]           # courses: the roster's students come late
     return fx
 
 
@@ -277,11 +321,78 @@ def matrix(ctx, fx):
                                                   {"alice", "bob"}),
         ("POST", "/api/v1/submissions/{id}/baseline"): ("/api/v1/submissions/%d/baseline" % sub, {"baseline": False},
                                                         JURY),
+        # ops: /metrics answers every loopback caller (as all of these are); from elsewhere only the
+        # metrics token or an admin (e2e.web.metrics checks that through X-Forwarded-For)
+        ("GET", "/metrics"): ("/metrics", None, EVERYONE),
         # the ICPC Contest API: the private contest is the jury's and its participants'
         ("GET", "/api"): ("/api", None, EVERYONE),
         ("GET", "/api/contests"): ("/api/contests", None, EVERYONE),
         ("GET", "/api/contests/{name}"): ("/api/contests/priv", None, CONTEST),
+        # similarity: the assignment's course staff (olga, its teacher) and admins; everyone else 404
+        ("GET", "/api/v1/assignments/{id}/similarity"): (
+            "/api/v1/assignments/%d/similarity?problem=%d" % (fx.sim_assignment, q), None, {"olga", "boss"}),
+        ("GET", "/api/v1/assignments/{id}/similarity/pair"): (
+            "/api/v1/assignments/%d/similarity/pair?a=%d&b=%d" % (fx.sim_assignment, fx.sim_sub, fx.sim_sub), None,
+            {"olga", "boss"}),
+        # talent: one's own profile; a profile nobody opted in to show: its user and admins;
+        # ratings for everyone (public profiles only); the talent pool for organizers and admins
+        ("GET", "/api/v1/me/profile"): ("/api/v1/me/profile", None, USERS),
+        ("PATCH", "/api/v1/me/profile"): ("/api/v1/me/profile", {"school": "Authz High"}, USERS),
+        ("GET", "/api/v1/me/profile/views"): ("/api/v1/me/profile/views", None, USERS),
+        ("GET", "/api/v1/users/{name}/profile"): ("/api/v1/users/alice/profile", None, {"alice", "boss"}),
+        ("GET", "/api/v1/ratings"): ("/api/v1/ratings", None, EVERYONE),
+        ("GET", "/api/v1/talent"): ("/api/v1/talent", None, STAFF),
+        ("GET", "/api/v1/talent.csv"): ("/api/v1/talent.csv", None, STAFF),
     }
+    # courses: olga's course (olga its teacher, alice a student); admins are staff of every course;
+    # anyone else gets 404 (a member without the right 403); creating one takes a teacher, organizer
+    # or admin; deletions each caller on its own target
+    cs, sa = fx.sim_course, fx.sim_assignment
+    members, teachers = {"alice", "olga", "boss"}, {"olga", "boss"}
+    user_ids = fx.users
+    m.update({
+        ("POST", "/api/v1/courses"): ("/api/v1/courses", {"title": "New course"}, STAFF),
+        ("GET", "/api/v1/courses"): ("/api/v1/courses", None, USERS),
+        ("POST", "/api/v1/courses/join"): ("/api/v1/courses/join", {"code": "authz-join"}, PEOPLE),
+        ("GET", "/api/v1/courses/{id}"): ("/api/v1/courses/%d" % cs, None, members),
+        ("PATCH", "/api/v1/courses/{id}"): ("/api/v1/courses/%d" % cs, {"title": "Similarity course"}, teachers),
+        ("GET", "/api/v1/courses/{id}/members"): ("/api/v1/courses/%d/members" % cs, None, teachers),
+        ("POST", "/api/v1/courses/{id}/members"): ("/api/v1/courses/%d/members" % cs,
+                                                   {"user": "cm15", "role": "student"}, teachers),
+        ("DELETE", "/api/v1/courses/{id}/members/{id2}"): (
+            lambda who: "/api/v1/courses/%d/members/%d" % (cs, user_ids["cm%02d" % CALLERS.index(who)]), None,
+            teachers),
+        ("POST", "/api/v1/courses/{id}/roster"): ("/api/v1/courses/%d/roster" % cs,
+                                                  lambda who: "student_number,name\nr-%s-%d,R\n" % (who, next(uniq)),
+                                                  teachers, "text/csv"),
+        ("GET", "/api/v1/courses/{id}/units"): ("/api/v1/courses/%d/units" % cs, None, members),
+        ("POST", "/api/v1/courses/{id}/units"): ("/api/v1/courses/%d/units" % cs, {"title": "U"}, teachers),
+        ("POST", "/api/v1/courses/{id}/lessons"): ("/api/v1/courses/%d/lessons" % cs,
+                                                   {"unit": fx.unit, "title": "L", "markdown": "x"}, teachers),
+        ("GET", "/api/v1/lessons/{id}"): ("/api/v1/lessons/%d" % fx.lessons["keep"], None, members),
+        ("PATCH", "/api/v1/lessons/{id}"): ("/api/v1/lessons/%d" % fx.lessons["keep"], {"title": "L"}, teachers),
+        ("DELETE", "/api/v1/lessons/{id}"): (lambda who: "/api/v1/lessons/%d" % fx.lessons[who], None, teachers),
+        ("POST", "/api/v1/courses/{id}/assignments"): (
+            "/api/v1/courses/%d/assignments" % cs,
+            {"title": "New", "open_time": 0, "due_time": 1, "problems": [{"problem": q}]}, teachers),
+        ("GET", "/api/v1/courses/{id}/assignments"): ("/api/v1/courses/%d/assignments" % cs, None, members),
+        ("GET", "/api/v1/assignments/{id}"): ("/api/v1/assignments/%d" % sa, None, members),
+        ("GET", "/api/v1/assignments/{id}/problems/{id2}"): ("/api/v1/assignments/%d/problems/%d" % (sa, q), None,
+                                                            members),
+        ("PATCH", "/api/v1/assignments/{id}"): ("/api/v1/assignments/%d" % sa, {"title": "Similarity"}, teachers),
+        ("DELETE", "/api/v1/assignments/{id}"): (lambda who: "/api/v1/assignments/%d" % fx.assignments[who], None,
+                                                 teachers),
+        ("PUT", "/api/v1/assignments/{id}/extensions"): ("/api/v1/assignments/%d/extensions" % sa,
+                                                         {"user": "alice", "due_time": int(time.time()) + 7200},
+                                                         teachers),
+        ("GET", "/api/v1/assignments/{id}/extensions"): ("/api/v1/assignments/%d/extensions" % sa, None, teachers),
+        ("DELETE", "/api/v1/assignments/{id}/extensions/{id2}"): (
+            lambda who: "/api/v1/assignments/%d/extensions/%d" % (fx.ext_assignments[who], user_ids["alice"]), None,
+            teachers),
+        ("GET", "/api/v1/assignments/{id}/grades"): ("/api/v1/assignments/%d/grades" % sa, None, members),
+        ("GET", "/api/v1/courses/{id}/gradebook"): ("/api/v1/courses/%d/gradebook" % cs, None, teachers),
+        ("GET", "/api/v1/courses/{id}/gradebook.csv"): ("/api/v1/courses/%d/gradebook.csv" % cs, None, teachers),
+    })
     ccs_public = ["state", "judgement-types", "languages", "problems", "groups", "organizations", "teams",
                   "submissions", "judgements", "runs", "clarifications", "awards", "scoreboard"]
     for what in ccs_public:

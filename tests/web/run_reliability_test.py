@@ -125,6 +125,22 @@ def daemon_log(srv, name):
         return ""
 
 
+def stop_daemons(srv, daemons):
+    """SIGTERM (after SIGCONT, for a stopped one) to each daemon, SIGKILL
+    after 60 s; their logs closed, their tmpfs mounts gone."""
+    for d in daemons:
+        if d.poll() is None:
+            d.send_signal(signal.SIGCONT)
+            d.send_signal(signal.SIGTERM)
+            try:
+                d.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                d.kill()
+                d.wait()
+        d.logf.close()
+    unmount_leftovers(srv.dir)
+
+
 def case_reliability(ctx):
     if os.geteuid() != 0:
         raise base.Skip("the judge's sandbox needs root")
@@ -189,16 +205,7 @@ def case_reliability(ctx):
         except base.Fail as e:
             raise base.Fail("%s\ndaemon B:\n%s" % (e, daemon_log(srv, "daemon-b")))
     finally:
-        for d in daemons:
-            if d.poll() is None:
-                d.send_signal(signal.SIGTERM)
-                try:
-                    d.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    d.kill()
-                    d.wait()
-            d.logf.close()
-        unmount_leftovers(srv.dir)
+        stop_daemons(srv, daemons)
 
     for sid, verdict in want.items():
         s = alice.get("/api/v1/submissions/%d" % sid).json()["submission"]

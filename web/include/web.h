@@ -38,6 +38,8 @@
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"
 #define WEB_JUDGES_MAX 256                  /* the `judges` setting */
 
+#define WEB_METRICS_TOKEN_MIN 16           /* ops: the metrics_token setting's length */
+#define WEB_METRICS_TOKEN_MAX 128
 enum web_cookie_secure { WEB_COOKIE_SECURE_AUTO, WEB_COOKIE_SECURE_YES, WEB_COOKIE_SECURE_NO };
 
 struct web_config {
@@ -61,6 +63,7 @@ struct web_config {
                                                CPU core, 0 none; only when started as root */
     char ui_dir[WEB_CONFIG_PATH_MAX];       /* the browser UI's files; "": web_static_ui_default() */
     int max_jobs_per_user;                  /* compute budgets: judgings one user may have at once; 0 no cap */
+    char metrics_token[WEB_METRICS_TOKEN_MAX + 1];  /* ops: a Bearer token that may read /metrics; "" none */
 };
 
 void web_config_init(struct web_config *c);
@@ -93,5 +96,7 @@ int web_data_init(const char *data_dir, struct err *err);
 int cmd_serve(int argc, char **argv);     /* crucible serve */
 int cmd_init(int argc, char **argv);      /* crucible init */
 int cmd_user(int argc, char **argv);      /* crucible user add|token */
+int cmd_backup(int argc, char **argv);    /* ops: crucible backup (backup.c) */
+int cmd_restore(int argc, char **argv);   /* ops: crucible restore (backup.c) */
 
 #endif

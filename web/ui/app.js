@@ -29,12 +29,31 @@ const routes = [
   [/^\/manage\/queue$/, 'manage', 'queue'],
   [/^\/admin\/users$/, 'manage', 'users'],
   [/^\/admin\/audit$/, 'manage', 'audit'],
+  // cui: courses, lessons, assignments, gradebook, similarity (courses.js); profiles, ratings, talent (talent.js)
+  [/^\/courses$/, 'courses', 'courses'],
+  [/^\/courses\/(\d+)$/, 'courses', 'course'],
+  [/^\/courses\/(\d+)\/gradebook$/, 'courses', 'gradebook'],
+  [/^\/courses\/(\d+)\/lessons\/new$/, 'courses', 'lessonNew'],
+  [/^\/courses\/(\d+)\/assignments\/new$/, 'courses', 'assignmentNew'],
+  [/^\/lessons\/(\d+)$/, 'courses', 'lesson'],
+  [/^\/lessons\/(\d+)\/edit$/, 'courses', 'lessonEdit'],
+  [/^\/assignments\/(\d+)$/, 'courses', 'assignment'],
+  [/^\/assignments\/(\d+)\/edit$/, 'courses', 'assignmentEdit'],
+  [/^\/assignments\/(\d+)\/problems\/(\d+)$/, 'courses', 'assignmentProblem'],
+  [/^\/assignments\/(\d+)\/similarity$/, 'courses', 'similarity'],
+  [/^\/assignments\/(\d+)\/similarity\/pair$/, 'courses', 'similarityPair'],
+  [/^\/me\/profile$/, 'talent', 'myProfile'],
+  [/^\/users\/[A-Za-z0-9._-]+$/, 'talent', 'profile'],
+  [/^\/ratings$/, 'talent', 'ratings'],
+  [/^\/talent$/, 'talent', 'talent'],
 ];
 
 const modules = {
   pages: () => import('./pages.js'),
   contest: () => import('./contest.js'),
   manage: () => import('./manage.js'),
+  courses: () => import('./courses.js'),   // cui
+  talent: () => import('./talent.js'),     // cui
 };
 
 let timers = [];
@@ -70,6 +89,9 @@ function header() {
   });
   const links = [navLink('/', 'nav.home'), navLink('/problems', 'nav.problems')];
   if (u) links.push(navLink('/submissions', 'nav.submissions'));
+  if (u) links.push(navLink('/courses', 'nav.courses'), navLink('/me/profile', 'nav.profile'));   // cui
+  links.push(navLink('/ratings', 'nav.ratings'));          // cui
+  if (isStaff()) links.push(navLink('/talent', 'nav.talent'));   // cui
   if (isStaff()) links.push(navLink('/manage/problems', 'nav.manage'), navLink('/manage/queue', 'nav.queue'));
   if (u && u.role === 'admin') links.push(navLink('/admin/users', 'nav.users'), navLink('/admin/audit', 'nav.audit'));
   const account = u
@@ -127,6 +149,11 @@ export async function render() {
       await pages[page](view, ...m.slice(1).map(Number));
       if (my !== rendering) return;
       clear(main).append(view);
+      // uiq: keyboard focus: a page's [autofocus] control, else (the old
+      // page, and the link that led here, are gone) the new page's main.
+      const af = view.querySelector('[autofocus]');
+      if (af) af.focus();
+      else if (my > 1 && (!document.activeElement || document.activeElement === document.body)) main.focus({ preventScroll: true });
     } catch (e) {
       if (my !== rendering) return;
       console.error(e);

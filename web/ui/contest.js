@@ -160,11 +160,12 @@ export async function problem(view, id, pid) {
 export async function submissions(view, id) {
   const [c, probs] = await Promise.all([loadContest(id), loadProblems(id)]);
   frame(view, c, 'submissions');
-  const r = await api('GET', '/api/v1/submissions?contest=' + id);
+  const list = async () => (await api('GET', '/api/v1/submissions?contest=' + id)).submissions;
+  const subs = await list();
   const names = {};
   for (const p of probs || []) names[p.problem] = p.label + '. ' + p.title;
   view.append(h('h2', {}, isJury(c) ? t('contest.all_submissions') : t('contest.my_submissions')),
-    submissionsTable(r.submissions, { problemName: (pid) => names[pid] || '#' + pid }));
+    submissionsTable(subs, { problemName: (pid) => names[pid] || '#' + pid, reload: list }));
 }
 
 // ---- the scoreboard -----------------------------------------------------------------------------

@@ -41,7 +41,7 @@ export async function home(view) {
 
 // ---- log in, register ---------------------------------------------------------------------------
 export async function login(view) {
-  const name = h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: '64' });
+  const name = h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: '64', autofocus: true });
   const pw = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const err = h('p', { class: 'error', role: 'alert', hidden: true });
   const form = h('form', { class: 'narrow', id: 'login-form' },
@@ -62,8 +62,7 @@ export async function login(view) {
       err.textContent = e.code === 'bad_credentials' ? t('login.bad') : errorText(e);
     }
   });
-  view.append(form);
-  name.focus();
+  view.append(form);       // app.js focuses the [autofocus] name once the page is shown
 }
 
 export async function register(view) {
@@ -242,13 +241,15 @@ export async function submitBox(p, contest) {
   const pick = h('select', { id: 'language', name: 'language' },
     langs.map((l) => h('option', { value: l.id, selected: l.id === saved }, l.name)));
   const area = h('textarea', { id: 'source', name: 'source', rows: '16', spellcheck: 'false', 'aria-label': t('submit.source') });
+  if (contest && contest.template) area.value = contest.template;   // cui: an assignment's template (courses.js)
   const file = h('input', { type: 'file', id: 'source-file', name: 'file' });
   const err = h('p', { class: 'error', role: 'alert', hidden: true, id: 'submit-error' });
   const result = h('div', { class: 'submit-result', id: 'submit-result', 'aria-live': 'polite' });
   const btn = h('button', { type: 'submit', id: 'submit-button' }, t('submit.submit'));
   const form = h('form', { class: 'submit', id: 'submit-form' }, h('h2', {}, t('submit.title')),
     h('div', { class: 'row' }, field('submit.language', pick), field('submit.file', file, 'submit.file_hint')),
-    h('div', { class: 'field' }, h('label', { for: 'source' }, t('submit.source')), area), err, btn, result);
+    h('div', { class: 'field' }, h('label', { for: 'source' }, t('submit.source')), area,
+      h('small', { class: 'hint', id: 'source-hint' }, t('submit.source_hint'))), err, btn, result);
   let cm = null;
   const setMode = async () => {
     const l = editorHint(langs.find((x) => x.id === pick.value));
@@ -257,7 +258,8 @@ export async function submitBox(p, contest) {
       if (!cm) {
         cm = CodeMirror.fromTextArea(area, { lineNumbers: true, matchBrackets: true, indentUnit: 4, viewportMargin: Infinity });
         cm.getInputField().setAttribute('aria-label', t('submit.source'));
-        // Tab moves focus out of the editor with Escape first, as a keyboard user expects.
+        cm.getInputField().setAttribute('aria-describedby', 'source-hint');
+        // Tab indents inside the editor; Escape leaves it for the Submit button (the hint says so).
         cm.setOption('extraKeys', { Esc: () => btn.focus() });
       }
       cm.setOption('mode', l ? l.mode : null);
@@ -283,13 +285,14 @@ export async function submitBox(p, contest) {
     const name = file.files[0] ? file.files[0].name : (l && l.file) || 'main.txt';
     const body = { problem: p.id, language: pick.value, files: [{ name, content }] };
     if (contest && contest.contest) body.contest = contest.contest.id;
+    if (contest && contest.assignment) body.assignment = contest.assignment.id;   // cui: an assignment's submission
     btn.disabled = true;
     try {
       const r = await api('POST', '/api/v1/submissions', body);
       clear(result).append(h('p', {}, t('submit.sent'), ' ', h('a', { href: '/submissions/' + r.id }, t('submit.view', { id: r.id }))));
       const line = h('p', { class: 'live', id: 'live-verdict' }, verdictBadge({ status: 'queued' }));
       result.append(line);
-      watch(r.id, (s) => { clear(line).append(verdictBadge(s)); if (s.status === 'judged') result.append(detailTable(s)); });
+      watch(r.id, (s) => { clear(line).append(verdictBadge(s)); if (s.status === 'judged') result.append(detailTable(s)); }, result);
     } catch (e) {
       err.hidden = false;
       err.textContent = errorText(e);
@@ -323,10 +326,12 @@ function editorHint(l) {
 
 // Polls a submission until it is judged; fn gets every new state (a new
 // status, or more tests done while judging: polled at least every second then).
-export function watch(id, fn) {
-  let last = null, delay = 500;
+// With el, polling stops once el has left the page.
+export function watch(id, fn, el) {
+  let last = null, delay = 500, away = 0;
   const tick = async () => {
     let judging = false;
+    if (el && !el.isConnected && ++away > 3) return;
     try {
       const s = (await api('GET', '/api/v1/submissions/' + id)).submission;
       const key = s.status + '/' + (s.progress ? s.progress.tests_done : '');
@@ -351,33 +356,52 @@ function liveBadge(s) {
 }
 
 // ---- submissions -------------------------------------------------------------------------------
+// opts: users (show a user column), problemName(id), reload() (the same list
+// asked again: while a row is not judged the table polls that one request,
+// backing off, never one request per row; without it the page refreshes).
 export function submissionsTable(subs, opts) {
   const o = opts || {};
   const body = h('tbody');
-  for (const s of subs) {
-    const row = h('tr', { dataset: { id: s.id } },
-      h('td', {}, h('a', { href: '/submissions/' + s.id }, '#' + s.id)),
-      h('td', {}, fmtTime(s.submitted_at)),
-      o.users ? h('td', {}, o.users[s.user] || s.user_name || String(s.user)) : null,
-      h('td', {}, o.problemName ? o.problemName(s.problem) : String(s.problem)),
-      h('td', {}, (LANGUAGES.find((l) => l.id === s.language) || { name: s.language }).name),
-      h('td', { class: 'verdict-cell' }, verdictBadge(s)),
-      h('td', {}, fmtSeconds(s.time_seconds)), h('td', {}, fmtBytes(s.memory_bytes)));
-    body.append(row);
-    if (s.status !== 'judged') {
-      watch(s.id, (n) => { clear(row.querySelector('.verdict-cell')).append(liveBadge(n)); });
-    }
-  }
+  const row = (s) => h('tr', { dataset: { id: s.id } },
+    h('td', {}, h('a', { href: '/submissions/' + s.id }, '#' + s.id)),
+    h('td', {}, fmtTime(s.submitted_at)),
+    o.users ? h('td', {}, o.users[s.user] || s.user_name || String(s.user)) : null,
+    h('td', {}, o.problemName ? o.problemName(s.problem) : String(s.problem)),
+    h('td', {}, (LANGUAGES.find((l) => l.id === s.language) || { name: s.language }).name),
+    h('td', { class: 'verdict-cell' }, verdictBadge(s)),
+    h('td', {}, fmtSeconds(s.time_seconds)), h('td', {}, fmtBytes(s.memory_bytes)));
+  for (const s of subs) body.append(row(s));
   if (!subs.length) body.append(h('tr', {}, h('td', { colspan: o.users ? '8' : '7', class: 'empty' }, t('submissions.none'))));
+  if (o.reload && subs.some((s) => s.status !== 'judged')) {
+    let delay = 1000, away = 0;
+    const tick = async () => {
+      if (!body.isConnected && ++away > 3) return;      // the page was left
+      try {
+        let open = 0;
+        for (const s of await o.reload()) {
+          const old = body.querySelector('tr[data-id="' + s.id + '"]');
+          if (old && old.querySelector('.verdict-cell [data-verdict]').dataset.verdict !== (s.status === 'judged' ? s.verdict || 'PENDING' : s.status)) {
+            old.replaceWith(row(s));
+          }
+          if (old && s.status !== 'judged') open++;
+        }
+        if (!open) return;
+      } catch (e) { /* try again */ }
+      delay = Math.min(delay * 1.5, 5000);
+      setTimeout(tick, delay);
+    };
+    setTimeout(tick, delay);
+  }
   return h('div', { class: 'scroll' }, h('table', { class: 'list submissions' },
     h('thead', {}, h('tr', {}, ['id', 'time', o.users ? 'user' : null, 'problem', 'language', 'verdict', 'run_time', 'memory']
       .filter(Boolean).map((k) => h('th', { scope: 'col' }, t('submissions.col_' + k))))), body));
 }
 
 export async function submissions(view) {
-  const r = await api('GET', '/api/v1/submissions?mine=1');
-  const titles = await problemTitles();
-  view.append(h('h1', {}, t('submissions.title')), submissionsTable(r.submissions, { problemName: (id) => titles[id] || '#' + id }));
+  const list = async () => (await api('GET', '/api/v1/submissions?mine=1')).submissions;
+  const [subs, titles] = await Promise.all([list(), problemTitles()]);
+  view.append(h('h1', {}, t('submissions.title')),
+    submissionsTable(subs, { problemName: (id) => titles[id] || '#' + id, reload: list }));
 }
 
 export async function problemTitles() {
@@ -421,7 +445,7 @@ export async function submission(view, id) {
   fill(s);
   detail.append(detailTable(s));
   view.append(h('h1', {}, t('submission.title', { id })), head, detail);
-  if (s.status !== 'judged') watch(id, (x) => { fill(x); clear(detail).append(detailTable(x)); });
+  if (s.status !== 'judged') watch(id, (x) => { fill(x); clear(detail).append(detailTable(x)); }, detail);
 }
 
 export { every };
