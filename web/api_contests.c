@@ -904,7 +904,7 @@ void web_api_contest_register(struct web_req *r, struct web_store *s)
     rc = web_contest_access_get(r, s, r->id, &c, &a, &err);
     /* c.id is set when the contest exists, even when the caller may not see it. */
     int code_right = (rc == 0 || rc == ERR_NOTFOUND) && c.id && c.registration == WEB_REG_CODE && code &&
-                     c.registration_code[0] && !strcmp(code, c.registration_code);
+                     c.registration_code[0] && web_secret_equal(code, c.registration_code);
     if (rc == ERR_NOTFOUND && !code_right) {
         if (code)
             web_guess_failed(r, s);             /* security */

@@ -1120,10 +1120,10 @@ out:
     return rc;
 }
 
-void web_api_lesson_get(struct web_req *r, struct web_store *s)
+/* Renders md into x's "html" and "problems" (the embedded ones found);
+ * -1 after a store error's reply. */
+static int lesson_render_json(struct web_req *r, struct web_store *s, const char *md, cJSON *x)
 {
-    struct web_lesson l;
-    struct web_course_access a;
     struct embed *emb = calloc(EMBED_MAX, sizeof(*emb));
     struct buf html;
     struct err err;
@@ -1131,37 +1131,68 @@ void web_api_lesson_get(struct web_req *r, struct web_store *s)
     if (!emb)
         abort();
     buf_init(&html, 0);
-    if (lesson_load(r, s, &l, &a) < 0)
-        goto out;
-    int rc = lesson_render(s, l.markdown ? l.markdown : "", &html, emb, &nemb, &err);
+    int rc = lesson_render(s, md, &html, emb, &nemb, &err);
     if (rc < 0) {
         web_reply_store_error(r, rc, &err);
-        web_lesson_release(&l);
-        goto out;
+    } else {
+        web_json_add_text(x, "html", html.buf, html.len);
+        cJSON *arr = cJSON_AddArrayToObject(x, "problems");
+        for (size_t i = 0; i < nemb; i++) {
+            if (!emb[i].problem_id)
+                continue;
+            cJSON *p = cJSON_CreateObject();
+            web_json_add_i64(p, "problem", emb[i].problem_id);
+            cJSON_AddStringToObject(p, "short_name", emb[i].short_name);
+            cJSON_AddStringToObject(p, "title", emb[i].title);
+            cJSON_AddItemToArray(arr, p);
+        }
     }
-    cJSON *o = cJSON_CreateObject(), *x = cJSON_AddObjectToObject(o, "lesson"), *arr;
+    buf_release(&html);
+    free(emb);
+    return rc < 0 ? -1 : 0;
+}
+
+void web_api_lesson_get(struct web_req *r, struct web_store *s)
+{
+    struct web_lesson l;
+    struct web_course_access a;
+    if (lesson_load(r, s, &l, &a) < 0)
+        return;
+    cJSON *o = cJSON_CreateObject(), *x = cJSON_AddObjectToObject(o, "lesson");
     web_json_add_i64(x, "id", l.id);
     web_json_add_i64(x, "course", l.course_id);
     web_json_add_i64(x, "unit", l.unit_id);
     cJSON_AddStringToObject(x, "title", l.title);
     web_json_add_i64(x, "position", l.position);
     cJSON_AddStringToObject(x, "markdown", l.markdown ? l.markdown : "");
-    web_json_add_text(x, "html", html.buf, html.len);
-    arr = cJSON_AddArrayToObject(x, "problems");
-    for (size_t i = 0; i < nemb; i++) {
-        if (!emb[i].problem_id)
-            continue;
-        cJSON *p = cJSON_CreateObject();
-        web_json_add_i64(p, "problem", emb[i].problem_id);
-        cJSON_AddStringToObject(p, "short_name", emb[i].short_name);
-        cJSON_AddStringToObject(p, "title", emb[i].title);
-        cJSON_AddItemToArray(arr, p);
-    }
+    if (lesson_render_json(r, s, l.markdown ? l.markdown : "", x) < 0)
+        cJSON_Delete(o);
+    else
+        web_reply_json(r, 200, o);
     web_lesson_release(&l);
-    web_reply_json(r, 200, o);
-out:
-    buf_release(&html);
-    free(emb);
+}
+
+/* POST /api/v1/courses/{id}/lessons/preview: {"markdown"} rendered as a
+ * lesson would be, stored nowhere; for the editor's preview (staff). */
+void web_api_lesson_preview(struct web_req *r, struct web_store *s)
+{
+    static const struct web_json_field fields[] = { { "markdown", WEB_JSON_STRING, 1 } };
+    struct web_course c;
+    struct web_course_access a;
+    struct web_lesson l = { 0 };
+    cJSON *body;
+    if (web_course_load(r, s, r->id, &c, &a) < 0 || need(r, a.staff, "teachers and TAs") < 0)
+        return;
+    if (!(body = web_json_body(r, fields, N(fields))))
+        return;
+    if (lesson_from_body(r, s, body, &l) == 0) {
+        cJSON *o = cJSON_CreateObject();
+        if (lesson_render_json(r, s, l.markdown, o) < 0)
+            cJSON_Delete(o);
+        else
+            web_reply_json(r, 200, o);
+    }
+    cJSON_Delete(body);
 }
 
 void web_api_lesson_patch(struct web_req *r, struct web_store *s)

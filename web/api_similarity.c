@@ -218,6 +218,9 @@ void web_api_similarity_report(struct web_req *r, struct web_store *s)
         web_json_add_i64(x, "matched_tokens", (int64_t)web_sim_matched_tokens(&docs[p->a], &docs[p->b]));
         cJSON_AddItemToArray(arr, x);
     }
+    /* How many pairs reached `min` in all: more than listed when cut. */
+    web_json_add_i64(o, "total_pairs", (int64_t)npairs);
+    cJSON_AddBoolToObject(o, "truncated", npairs > PAIRS_MAX);
     web_reply_json(r, 200, o);
 out:
     for (size_t i = 0; docs && i < el.n; i++)

@@ -391,7 +391,7 @@ void web_api_register(struct web_req *r, struct web_store *s)
         const char *given = web_json_str(body, "code", "");
         if (web_guess_check(r, s) < 0)     /* security: codes are rate-limited like logins */
             goto out;
-        if (strlen(given) != strlen(code) || sodium_memcmp(given, code, strlen(code)) != 0) {
+        if (!web_secret_equal(given, code)) {
             web_guess_failed(r, s);
             web_reply_error(r, 403, "registration_closed", "registration needs the right code");
             goto out;
@@ -460,6 +460,17 @@ static int login_limited(struct web_req *r, struct web_store *s, const char *acc
 }
 
 /* ---- security: guesses of secret codes (web_int.h) ---------------------------------------------- */
+
+/* 1 when the two strings are equal, in time that depends on neither's
+ * content nor length: both are hashed, then the hashes compared with
+ * sodium_memcmp. For registration codes, which are secrets. */
+int web_secret_equal(const char *given, const char *secret)
+{
+    unsigned char a[crypto_generichash_BYTES], b[crypto_generichash_BYTES];
+    crypto_generichash(a, sizeof(a), (const unsigned char *)given, strlen(given), NULL, 0);
+    crypto_generichash(b, sizeof(b), (const unsigned char *)secret, strlen(secret), NULL, 0);
+    return sodium_memcmp(a, b, sizeof(a)) == 0;
+}
 
 int web_guess_check(struct web_req *r, struct web_store *s)
 {

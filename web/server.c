@@ -190,6 +190,8 @@ static const struct web_route routes[] = {
       WEB_BODY_JSON_MAX, NULL, NULL, 0 },
     { "POST", "/api/v1/courses/{id}/lessons", web_api_lesson_create, WEB_AUTH_USER, WEB_BODY_JSON,
       WEB_BODY_LESSON_MAX, NULL, NULL, 0 },
+    { "POST", "/api/v1/courses/{id}/lessons/preview", web_api_lesson_preview, WEB_AUTH_USER, WEB_BODY_JSON,
+      WEB_BODY_LESSON_MAX, NULL, NULL, 0 },
     { "GET", "/api/v1/lessons/{id}", web_api_lesson_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "PATCH", "/api/v1/lessons/{id}", web_api_lesson_patch, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_LESSON_MAX, NULL,
       NULL, 0 },

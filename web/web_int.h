@@ -243,6 +243,8 @@ int web_server_secret_load(struct web_server *srv, struct web_store *s, struct e
  * address. web_guess_check replies 429 (or a store error) and returns -1
  * once the address has used up login_max_failures within login_window;
  * web_guess_failed records one wrong guess. */
+/* Compares a guess with a secret code in constant time (auth.c). */
+int web_secret_equal(const char *given, const char *secret);
 int web_guess_check(struct web_req *r, struct web_store *s);
 void web_guess_failed(struct web_req *r, struct web_store *s);
 
@@ -578,6 +580,7 @@ void web_api_course_units(struct web_req *r, struct web_store *s);
 void web_api_course_unit_create(struct web_req *r, struct web_store *s);
 void web_api_lesson_create(struct web_req *r, struct web_store *s);
 void web_api_lesson_get(struct web_req *r, struct web_store *s);
+void web_api_lesson_preview(struct web_req *r, struct web_store *s);
 void web_api_lesson_patch(struct web_req *r, struct web_store *s);
 void web_api_lesson_delete(struct web_req *r, struct web_store *s);
 void web_api_assignment_create(struct web_req *r, struct web_store *s);

@@ -539,6 +539,11 @@ async function course(browser) {
   await tess.waitForSelector('#lesson-form');
   await tess.fill('#lesson-title', 'Adding two numbers');
   await tess.fill('#lesson-markdown', LESSON_MD);
+  // Preview before saving: rendered (math, the embedded problem), not stored.
+  await tess.click('#lesson-preview-button');
+  await tess.waitForSelector('#lesson-preview .katex');
+  await tess.waitForSelector('#lesson-preview a.embedded-problem');
+  if (!/\/lessons\/new/.test(tess.url())) fail('previewing left the new-lesson page: ' + tess.url());
   await tess.click('#lesson-save');
   await tess.waitForURL(/\/lessons\/\d+\/edit$/);
   const lid = Number(tess.url().match(/lessons\/(\d+)/)[1]);

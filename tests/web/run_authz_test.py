@@ -369,6 +369,8 @@ def matrix(ctx, fx):
         ("POST", "/api/v1/courses/{id}/units"): ("/api/v1/courses/%d/units" % cs, {"title": "U"}, teachers),
         ("POST", "/api/v1/courses/{id}/lessons"): ("/api/v1/courses/%d/lessons" % cs,
                                                    {"unit": fx.unit, "title": "L", "markdown": "x"}, teachers),
+        ("POST", "/api/v1/courses/{id}/lessons/preview"): ("/api/v1/courses/%d/lessons/preview" % cs,
+                                                           {"markdown": "# x"}, teachers),
         ("GET", "/api/v1/lessons/{id}"): ("/api/v1/lessons/%d" % fx.lessons["keep"], None, members),
         ("PATCH", "/api/v1/lessons/{id}"): ("/api/v1/lessons/%d" % fx.lessons["keep"], {"title": "L"}, teachers),
         ("DELETE", "/api/v1/lessons/{id}"): (lambda who: "/api/v1/lessons/%d" % fx.lessons[who], None, teachers),

@@ -277,9 +277,23 @@ def case_course_access(ctx):
     r = tina.post("/api/v1/courses/%d/units" % cid, {"title": "Week 1"})
     unit = r.json()["id"]
     md = "# Sums\n\nAdd $a+b$.\n\n{{problem:fb-all}}\n\n<script>x</script>\n\n```\n{{problem:fb-all}}\n```\n"
+    # the editor's preview renders without storing anything
+    r = tina.post("/api/v1/courses/%d/lessons/preview" % cid, {"markdown": md})
+    check(r.status == 200, "preview: %r" % r)
+    pv = r.json()
+    check("embedded-problem" in pv["html"] and "<script>" not in pv["html"] and "\\(a+b\\)" in pv["html"]
+          and [x["short_name"] for x in pv["problems"]] == ["fb-all"], "preview: %r" % pv)
+    check(zed.post("/api/v1/courses/%d/lessons/preview" % cid, {"markdown": "x"}).status == 403, "a student previews")
+    check(c["otto"].post("/api/v1/courses/%d/lessons/preview" % cid, {"markdown": "x"}).status == 404,
+          "a non-member previews")
+    r = tina.post("/api/v1/courses/%d/lessons/preview" % cid, {"markdown": "x" * (257 << 10)})
+    check(r.status == 413, "a huge preview: %r" % r)
+    check(tina.post("/api/v1/courses/%d/lessons/preview" % cid, {"markdown": 5}).status == 400, "not text")
+    check(tina.get("/api/v1/courses/%d/units" % cid).json()["units"][0]["lessons"] == [], "a preview stored a lesson")
     r = tina.post("/api/v1/courses/%d/lessons" % cid, {"unit": unit, "title": "Adding", "markdown": md})
     check(r.status == 201, "lesson: %r" % r)
     lesson = r.json()["id"]
+    check(zed.get("/api/v1/lessons/%d" % lesson).json()["lesson"]["html"] == pv["html"], "preview = the lesson")
     x = zed.get("/api/v1/lessons/%d" % lesson).json()["lesson"]
     check('<a class="embedded-problem" href="/problems/%d">' % p1 in x["html"] and "<script>" not in x["html"]
           and x["problems"] == [{"problem": p1, "short_name": "fb-all", "title": x["problems"][0]["title"]}]

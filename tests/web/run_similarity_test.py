@@ -105,6 +105,7 @@ def case_similarity(ctx):
     rep = r.json()
     check(rep["problem"] == pid, "problem: %r" % rep)
     pairs = rep["pairs"]
+    check(rep["total_pairs"] == len(pairs) and rep["truncated"] is False, "total_pairs: %r" % rep)
     check(pairs, "no pairs: %r" % rep)
     top = pairs[0]
     check({top["a"]["name"], top["b"]["name"]} == {"alice", "mallory"}, "first pair: %r" % top)

@@ -176,7 +176,7 @@ async function membersBox(c) {
   try { members = (await api('GET', A + '/courses/' + c.id + '/members')).members || []; } catch (e) { sec.append(h('p', { class: 'error' }, errorText(e))); return sec; }
   const teacher = isTeacher(c);
   const body = h('tbody', {}, members.map((m) => h('tr', { dataset: { name: m.name } },
-    h('td', {}, m.student_number || ''), h('th', { scope: 'row' }, m.display_name || m.name, m.display_name && m.display_name !== m.name ? h('span', { class: 'hint' }, ' (' + m.name + ')') : null),
+    h('td', {}, m.student_number || ''), h('th', { scope: 'row' }, personName(m)),
     h('td', {}, m.class || ''), h('td', {}, t('course.role_' + m.role)),
     teacher ? h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': t('course.remove_member', { name: m.name }),
       onclick: async () => {
@@ -322,8 +322,17 @@ async function lessonEditor(view, courseId, l) {
   const preview = h('div', { class: 'lesson-preview', id: 'lesson-preview' }, h('p', { class: 'empty' }, t('course.preview_after_save')));
   const err = errLine('lesson-error');
   const save = h('button', { type: 'submit', id: 'lesson-save' }, t('course.save_preview'));
+  // Preview without saving: the server renders the Markdown as the lesson
+  // page will (embedded problems, no raw HTML), nothing is stored.
+  const previewBtn = h('button', { type: 'button', id: 'lesson-preview-button', class: 'secondary', onclick: async () => {
+    err.hidden = true;
+    try {
+      const got = await api('POST', A + '/courses/' + courseId + '/lessons/preview', { markdown: md.value });
+      clear(preview).append(h('h2', {}, t('course.preview')), lessonBody(got.html));
+    } catch (e) { err.show(e); }
+  } }, t('course.preview'));
   const form = h('form', { id: 'lesson-form' }, h('div', { class: 'row' }, field('course.unit', unit), field('course.lesson_title', title)),
-    field('course.markdown', md, 'course.markdown_hint'), field('course.embed', embed), err, h('p', { class: 'row' }, save,
+    field('course.markdown', md, 'course.markdown_hint'), field('course.embed', embed), err, h('p', { class: 'row' }, save, previewBtn,
       l ? h('button', { type: 'button', class: 'link', id: 'lesson-delete', onclick: async () => {
         if (!confirm(t('course.confirm_delete'))) return;
         try { await api('DELETE', A + '/lessons/' + l.id); navigate('/courses/' + courseId); } catch (e) { err.show(e); }
@@ -430,7 +439,7 @@ function gradesTable(a, grades) {
   const body = h('tbody', {}, grades.map((s) => {
     const by = {};
     for (const g of s.problems || []) by[g.problem] = g;
-    return h('tr', { dataset: { name: s.name } }, h('td', {}, s.student_number || ''), h('th', { scope: 'row' }, s.name), h('td', {}, s.class || ''),
+    return h('tr', { dataset: { name: s.name } }, h('td', {}, s.student_number || ''), h('th', { scope: 'row' }, personName(s)), h('td', {}, s.class || ''),
       probs.map((p) => {
         const g = by[p.problem];
         return h('td', { class: 'num' }, g && g.submission ? num(g.grade) : '—', g && typeof g.late_factor === 'number' && g.late_factor < 1 ? h('span', { class: 'hint' }, ' ×' + num(g.late_factor)) : null);
@@ -440,6 +449,12 @@ function gradesTable(a, grades) {
   return h('section', { id: 'assignment-grades' }, h('h2', {}, t('course.grades')), h('div', { class: 'scroll' }, h('table', { class: 'list grades' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('course.col_student_number')), h('th', { scope: 'col' }, t('course.col_name')),
       h('th', { scope: 'col' }, t('course.col_class')), probs.map((p) => h('th', { scope: 'col', class: 'num' }, p.title)), h('th', { scope: 'col', class: 'num' }, t('course.col_total')))), body)));
+}
+
+// A person in a table: the display name (a roster's "name"), the account
+// name after it when they differ.
+function personName(x) {
+  return [x.display_name || x.name, x.display_name && x.display_name !== x.name ? h('span', { class: 'hint' }, ' (' + x.name + ')') : null];
 }
 
 // A problem of an assignment: the statement and the usual editor, submitting
@@ -623,7 +638,7 @@ export async function gradebook(view, id) {
   document.title = t('course.gradebook') + ' — ' + c.title;
   const as = g.assignments || [];
   const body = h('tbody', {}, (g.students || []).map((s) => h('tr', { dataset: { name: s.name } },
-    h('td', {}, s.student_number || ''), h('th', { scope: 'row' }, s.name), h('td', {}, s.class || ''),
+    h('td', {}, s.student_number || ''), h('th', { scope: 'row' }, personName(s)), h('td', {}, s.class || ''),
     (s.grades || []).map((x) => h('td', { class: 'num' }, num(x))), h('td', { class: 'num total' }, num(s.total)))));
   if (!(g.students || []).length) body.append(h('tr', {}, h('td', { colspan: String(as.length + 4), class: 'empty' }, t('course.no_students'))));
   view.append(crumbs(c), h('h1', {}, t('course.gradebook_title', { title: c.title })),
