@@ -44,6 +44,14 @@ struct web_board {
     struct board_problem *problems;
     size_t nproblems;
     uint64_t rebuilds;              /* for tests and the log */
+    /* The JSON of the last shared view (every viewer but a team's own while
+     * frozen) and what it depends on: with a public board polled by
+     * hundreds, most requests copy it instead of making a view. */
+    struct buf shared;
+    int shared_valid, shared_frozen, shared_hidden, shared_problems;
+    int64_t shared_event;
+    uint64_t shared_rebuilds;
+    const char *shared_state;       /* static strings (web_contest_state) */
 };
 
 struct web_boards {
@@ -63,6 +71,8 @@ void web_boards_new(struct web_boards **out)
 
 static void board_clear(struct web_board *b)
 {
+    buf_release(&b->shared);
+    b->shared_valid = 0;
     web_scoreboard_free(b->sb);
     b->sb = NULL;
     free(b->problems);
@@ -103,6 +113,7 @@ static struct web_board *board_find(struct web_boards *bs, int64_t contest_id)
         if (!b)
             abort();
         b->contest_id = contest_id;
+        buf_init(&b->shared, 0);
         pthread_mutex_init(&b->mu, NULL);
         bs->v[bs->n++] = b;
     }
@@ -643,6 +654,19 @@ void web_api_scoreboard_get(struct web_req *r, struct web_store *s)
         web_board_key(web_board_team(bc, &who, r->user.id), team_key);
         vw.team_id = team_key;
     }
+    /* Before the start only the jury sees the problem set. */
+    int show_problems = (who.jury && !view) || r->now >= bc->start_time;
+    const char *state = web_contest_state(bc, r->now);
+    bool frozen, hidden;
+    web_scoreboard_view_flags(b->sb, &vw, &frozen, &hidden);
+    int shared = vw.role != WEB_SCOREBOARD_TEAM || !frozen;
+    if (shared && b->shared_valid && b->shared_event == b->last_event && b->shared_rebuilds == b->rebuilds &&
+        b->shared_frozen == frozen && b->shared_hidden == hidden && b->shared_problems == show_problems &&
+        !strcmp(b->shared_state, state)) {
+        buf_add(&out, b->shared.buf, b->shared.len);
+        web_reply_buf(r, 200, &out, "application/json");
+        goto out;
+    }
     rc = web_scoreboard_view_new(b->sb, &vw, &v, &err);
     if (rc == ERR_NOTFOUND && vw.role == WEB_SCOREBOARD_TEAM) {
         vw.role = WEB_SCOREBOARD_PUBLIC;       /* a team the board does not know: the public's view */
@@ -653,8 +677,17 @@ void web_api_scoreboard_get(struct web_req *r, struct web_store *s)
         web_reply_store_error(r, rc, &err);
         goto out;
     }
-    /* Before the start only the jury sees the problem set. */
-    render_board(b, v, (who.jury && !view) || r->now >= bc->start_time, web_contest_state(bc, r->now), &out);
+    render_board(b, v, show_problems, state, &out);
+    if (shared) {
+        buf_reset(&b->shared);
+        b->shared_valid = buf_add(&b->shared, out.buf, out.len) == 0;
+        b->shared_event = b->last_event;
+        b->shared_rebuilds = b->rebuilds;
+        b->shared_frozen = frozen;
+        b->shared_hidden = hidden;
+        b->shared_problems = show_problems;
+        b->shared_state = state;
+    }
     web_reply_buf(r, 200, &out, "application/json");
 out:
     web_scoreboard_view_free(v);

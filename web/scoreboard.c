@@ -927,6 +927,16 @@ static void fill_cell(const struct web_scoreboard *sb, const struct agg *a, bool
     }
 }
 
+void web_scoreboard_view_flags(const struct web_scoreboard *sb, const struct web_scoreboard_viewer *viewer,
+                               bool *frozen, bool *hidden)
+{
+    int64_t now = viewer->now_ms;
+    bool released = now >= sb->thaw_ms;
+    bool jury = viewer->role == WEB_SCOREBOARD_JURY;
+    *frozen = !jury && !released && has_freeze(sb) && now >= sb->freeze_ms;
+    *hidden = !jury && !released && sb->rules == WEB_SCOREBOARD_OI && now < sb->duration_ms;
+}
+
 int web_scoreboard_view_new(struct web_scoreboard *sb, const struct web_scoreboard_viewer *viewer,
                             struct web_scoreboard_view **out, struct err *err)
 {
@@ -947,15 +957,11 @@ int web_scoreboard_view_new(struct web_scoreboard *sb, const struct web_scoreboa
         goto out;
     }
 
-    int64_t now = viewer->now_ms;
-    bool released = now >= sb->thaw_ms;
-    bool jury = viewer->role == WEB_SCOREBOARD_JURY;
     v = xcalloc(1, sizeof(*v));
     v->rules = sb->rules;
     v->viewer = *viewer;
     v->viewer.team_id = own >= 0 ? sb->teams[own].id : NULL;
-    v->frozen = !jury && !released && has_freeze(sb) && now >= sb->freeze_ms;
-    v->hidden = !jury && !released && sb->rules == WEB_SCOREBOARD_OI && now < sb->duration_ms;
+    web_scoreboard_view_flags(sb, viewer, &v->frozen, &v->hidden);
     v->n_problems = sb->n_problems;
     v->n_rows = sb->n_visible;
 

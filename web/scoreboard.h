@@ -246,6 +246,13 @@ struct web_scoreboard_view {
 int web_scoreboard_view_new(struct web_scoreboard *sb, const struct web_scoreboard_viewer *viewer,
                             struct web_scoreboard_view **out, struct err *err);
 void web_scoreboard_view_free(struct web_scoreboard_view *v);  /* NULL is fine */
+/* What web_scoreboard_view_new would decide for this viewer without making
+ * the view: whether the board is frozen and whether OI results are hidden.
+ * Views with the same flags, of the same board state, are identical except
+ * for a team viewer's own row while frozen; the server caches the JSON of
+ * such shared views. */
+void web_scoreboard_view_flags(const struct web_scoreboard *sb, const struct web_scoreboard_viewer *viewer,
+                               bool *frozen, bool *hidden);
 
 /*
  * Appends the view as an ICPC Contest API (2023-06) scoreboard object:

@@ -224,6 +224,15 @@ def case_icpc_contest(ctx):
     srv.start()
     p3 = board(public, cid)
     check(p3["rows"] == p2["rows"], "the board after a restart differs")
+    # The public's JSON is shared between viewers (cached): a new judged
+    # submission must show in the next request of every viewer.
+    check(board(srv.client(), cid) == p3 and board(alice, cid)["rows"] == p3["rows"], "shared view differs")
+    sid = on_behalf(admin, cid, pb, "dave", at(100))
+    check(cell(rows_by_name(board(public, cid))["Delta"], "B")["pending"] == 2, "a queued submission not shown")
+    judge_all(judge, {sid: "AC"}, leave=pending)
+    r4 = rows_by_name(board(public, cid))
+    check(r4["Delta"]["solved"] == 2 and cell(r4["Delta"], "B")["solved"] is True, "after a new AC: %r" % r4["Delta"])
+    check(rows_by_name(board(alice, cid))["Delta"] == r4["Delta"], "a team sees an old shared board")
     srv.stop()
 
 
