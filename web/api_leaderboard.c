@@ -621,6 +621,37 @@ out:
     cJSON_Delete(body);
 }
 
+/* GET /api/v1/contests/{id}/final: the caller's (team's) chosen final
+ * submissions as stored, so a browser shows the choice wherever it is made. */
+void web_api_final_get(struct web_req *r, struct web_store *s)
+{
+    struct web_contest c;
+    struct web_contest_access a;
+    struct web_ai_entry_list entries = { 0 };
+    struct err err;
+    int rc;
+    if (web_contest_load(r, s, r->id, &c, &a) < 0)
+        return;
+    if (!a.participant) {
+        web_reply_error(r, 403, "not_registered", "only the contest's participants have final submissions");
+        return;
+    }
+    if ((rc = web_store_ai_entries(s, c.id, &entries, &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(o, "submissions");
+    for (size_t j = 0; j < entries.n; j++) {
+        const struct web_ai_entry *e = &entries.v[j];
+        int mine = a.team_id > 0 ? e->team_id == a.team_id : e->team_id == 0 && e->user_id == r->user.id;
+        if (mine && e->final)
+            cJSON_AddItemToArray(list, cJSON_CreateNumber((double)e->submission_id));
+    }
+    web_json_add_i64(o, "k", contest_k(&c));
+    web_ai_entry_list_release(&entries);
+    web_reply_json(r, 200, o);
+}
+
 /* ---- POST /api/v1/submissions/{id}/baseline ----------------------------------------------------------------------- */
 
 void web_api_submission_baseline(struct web_req *r, struct web_store *s)

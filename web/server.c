@@ -150,6 +150,7 @@ static const struct web_route routes[] = {
     /* ---- AI leaderboards (api_leaderboard.c) ---- */
     { "GET", "/api/v1/contests/{id}/leaderboard", web_api_leaderboard_get, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
       "board,problem,format", 0 },
+    { "GET", "/api/v1/contests/{id}/final", web_api_final_get, WEB_AUTH_USER, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "POST", "/api/v1/contests/{id}/final", web_api_final_set, WEB_AUTH_USER, WEB_BODY_JSON, WEB_BODY_JSON_MAX, NULL,
       NULL, 0 },
     { "POST", "/api/v1/submissions/{id}/baseline", web_api_submission_baseline, WEB_AUTH_USER, WEB_BODY_JSON,

@@ -481,6 +481,7 @@ int web_config_parse(struct web_config *c, char *text, size_t len, const char *w
 
 /* ---- api_leaderboard.c: AI leaderboards ------------------------------------------------------------------ */
 void web_api_leaderboard_get(struct web_req *r, struct web_store *s);
+void web_api_final_get(struct web_req *r, struct web_store *s);
 void web_api_final_set(struct web_req *r, struct web_store *s);
 void web_api_submission_baseline(struct web_req *r, struct web_store *s);
 /* A score rounded to `precision` decimals, as every non-jury answer shows it. */

@@ -436,6 +436,11 @@ async function ai(browser) {
   await page.locator('#finals-form input[type=checkbox]').first().check();
   await page.click('#finals-save');
   await page.waitForSelector('#finals-status:has-text("#")');
+  // The choice comes back from the server, not from this browser's storage.
+  await page.evaluate(() => localStorage.clear());
+  await go(page, '/contests/' + cid + '/leaderboard');
+  await page.waitForSelector('#finals-form input[type=checkbox]');
+  if (!(await page.locator('#finals-form input[type=checkbox]').first().isChecked())) fail('the chosen final is not shown after a reload');
   if (/\bnull\b|undefined/.test(await page.textContent('main'))) fail('the leaderboard page shows null or undefined');
   await shot(page, 'ai-leaderboard');
   const olga = await newPage(browser);

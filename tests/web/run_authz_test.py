@@ -317,6 +317,7 @@ def matrix(ctx, fx):
         # AI leaderboards: the board for who sees the contest; finals chosen by participants;
         # baselines marked by the jury
         ("GET", "/api/v1/contests/{id}/leaderboard"): ("/api/v1/contests/%d/leaderboard" % cid, None, CONTEST),
+        ("GET", "/api/v1/contests/{id}/final"): ("/api/v1/contests/%d/final" % cid, None, {"alice", "bob"}),
         ("POST", "/api/v1/contests/{id}/final"): ("/api/v1/contests/%d/final" % cid, {"submissions": []},
                                                   {"alice", "bob"}),
         ("POST", "/api/v1/submissions/{id}/baseline"): ("/api/v1/submissions/%d/baseline" % sub, {"baseline": False},

@@ -154,8 +154,13 @@ def case_leaderboard(ctx):
             what="a repeated id")
     refused(olga.post("/api/v1/contests/%d/final" % cid, {"submissions": [base_sub]}), 403, "not_registered",
             what="the jury choosing")
+    r = c["alice"].get("/api/v1/contests/%d/final" % cid)
+    check(r.status == 200 and r.json()["submissions"] == [] and r.json()["k"] == 2, "no finals yet: %r" % r)
     r = c["alice"].post("/api/v1/contests/%d/final" % cid, {"submissions": [s1]})
     check(r.status == 200 and r.json()["submissions"] == [s1], "alice chooses s1: %r" % r)
+    r = c["alice"].get("/api/v1/contests/%d/final" % cid)
+    check(r.status == 200 and r.json()["submissions"] == [s1], "alice's finals as stored: %r" % r)
+    refused(olga.get("/api/v1/contests/%d/final" % cid), 403, "not_registered", what="the jury's finals")
     r = board(olga, cid, "private")
     check(summary(r) == [("Gamma", 1, 0.7, False), ("olga", None, 0.65, True), ("Beta", 2, 0.6, False),
                          ("Alpha", 3, 0.5, False), ("Delta", 4, 0.1, False)], "private board, chosen finals: %r"

@@ -131,12 +131,14 @@ async function finalsBox(c, aiProbs) {
   const k = c.final_submissions || 2;
   const sec = h('section', { class: 'finals', id: 'finals' }, h('h2', {}, t('ai.finals_title')),
     h('p', { class: 'hint' }, t('ai.finals_hint', { k })));
-  let subs = [];
-  try { subs = (await api('GET', '/api/v1/submissions?contest=' + c.id)).submissions || []; } catch (e) { subs = []; }
+  // The submissions and the choice as stored on the server (the same
+  // wherever the team chose it).
+  const [subs, stored] = await Promise.all([
+    api('GET', '/api/v1/submissions?contest=' + c.id).then((r) => r.submissions || []).catch(() => []),
+    api('GET', '/api/v1/contests/' + c.id + '/final').then((r) => r.submissions || []).catch(() => [])]);
   const ids = new Set(aiProbs.map((p) => p.problem));
   const scored = subs.filter((s) => ids.has(s.problem) && s.status === 'judged' && s.verdict === 'AC' && typeof s.score === 'number');
-  const key = 'crucible.finals.' + c.id + '.' + session.user.id;
-  const chosen = new Set(JSON.parse(localStorage.getItem(key) || '[]'));
+  const chosen = new Set(stored);
   const label = {};
   for (const p of aiProbs) label[p.problem] = p.label;
   if (!scored.length) { sec.append(h('p', { class: 'empty' }, t('ai.finals_none'))); return sec; }
@@ -153,7 +155,6 @@ async function finalsBox(c, aiProbs) {
     if (Object.values(per).some((n) => n > k)) { msg.textContent = t('ai.finals_too_many', { k }); return; }
     try {
       const r = await api('POST', '/api/v1/contests/' + c.id + '/final', { submissions: pick.map((b) => Number(b.value)) });
-      localStorage.setItem(key, JSON.stringify(r.submissions || []));
       msg.textContent = (r.submissions || []).length ? t('ai.finals_saved', { ids: r.submissions.map((x) => '#' + x).join(', ') }) : t('ai.finals_default');
       toast(t('ai.finals_saved_toast'));
     } catch (e) { msg.textContent = errorText(e); }
