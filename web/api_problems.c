@@ -392,7 +392,7 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
     struct web_problem row = { 0 };
     struct err err = { 0 };
     char xdir[PATH_MAX], xreal[PATH_MAX] = "";
-    int rc;
+    int rc, in_tx = 0;
 
     if (r->received == 0) {
         web_reply_error(r, 400, "empty_body", "the body must be a problem package (.zip)");
@@ -474,6 +474,13 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
         web_reply_store_error(r, ERR_SYSTEM, &err);
         goto out;
     }
+    /* The problem's row and the rows that go with it (GPUs, AI settings and
+     * files) in one transaction: a failure half way stores none of them. */
+    if ((rc = web_store_tx_begin(s, &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    in_tx = 1;
     rc = web_store_problem_create(s, &row, &err);
     if (rc == WEB_STORE_CONFLICT) {
         web_reply_error(r, 409, "conflict", "a problem named '%s' exists", row.short_name);
@@ -506,6 +513,11 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
             goto out;
         }
     }
+    if ((rc = web_store_tx_commit(s, &err)) < 0) {
+        web_reply_store_error(r, rc, &err);
+        goto out;
+    }
+    in_tx = 0;
     {
         char target[64], detail[256];
         str_fmt(target, sizeof(target), "problem %lld", (long long)row.id);
@@ -524,6 +536,8 @@ void web_api_problem_upload(struct web_req *r, struct web_store *s)
         web_reply_header(r, "Location", loc);
     }
 out:
+    if (in_tx)
+        web_store_tx_rollback(s, NULL);
     prb_problem_free(p);
 }
 
