@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BOARD_EVENTS_PAGE 1000      /* events read per query while catching up */
 #define BOARD_CATCHUP_MAX 20000     /* more changes than this: rebuilding is cheaper */
@@ -52,10 +53,12 @@ struct web_board {
     int64_t shared_event;
     uint64_t shared_rebuilds;
     const char *shared_state;       /* static strings (web_contest_state) */
+    int64_t last_used;              /* CLOCK_MONOTONIC seconds of the last acquire */
 };
 
 struct web_boards {
     pthread_mutex_t mu;
+    int64_t last_evict;             /* CLOCK_MONOTONIC seconds */
     struct web_board **v;
     size_t n, alloc;
 };
@@ -95,10 +98,56 @@ void web_boards_free(struct web_boards *bs)
     free(bs);
 }
 
+static int64_t mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+/* Frees the boards (their scoreboards and shared JSON; the small struct
+ * stays) not acquired for idle seconds at time now, skipping any in use.
+ * Called with bs->mu held. */
+static size_t evict_locked(struct web_boards *bs, int64_t now, int64_t idle)
+{
+    size_t freed = 0;
+    for (size_t i = 0; i < bs->n; i++) {
+        struct web_board *b = bs->v[i];
+        if (pthread_mutex_trylock(&b->mu) != 0)
+            continue;                       /* in use: not idle */
+        if (b->sb && now - b->last_used >= idle) {
+            board_clear(b);
+            freed++;
+        }
+        pthread_mutex_unlock(&b->mu);
+    }
+    return freed;
+}
+
+size_t web_boards_evict_idle(struct web_boards *bs, int64_t now, int64_t idle)
+{
+    pthread_mutex_lock(&bs->mu);
+    size_t n = evict_locked(bs, now, idle);
+    pthread_mutex_unlock(&bs->mu);
+    return n;
+}
+
+int64_t web_boards_clock(void)
+{
+    return mono_seconds();
+}
+
 static struct web_board *board_find(struct web_boards *bs, int64_t contest_id)
 {
     struct web_board *b = NULL;
     pthread_mutex_lock(&bs->mu);
+    /* At most once a minute: boards of contests nobody looked at for a
+     * while give their memory back (a later request rebuilds them). */
+    int64_t now = mono_seconds();
+    if (now - bs->last_evict >= 60) {
+        bs->last_evict = now;
+        evict_locked(bs, now, WEB_BOARD_IDLE_SECONDS);
+    }
     for (size_t i = 0; i < bs->n && !b; i++)
         if (bs->v[i]->contest_id == contest_id)
             b = bs->v[i];
@@ -479,6 +528,7 @@ int web_board_acquire(struct web_server *srv, struct web_store *s, int64_t conte
 {
     struct web_board *b = board_find(srv->boards, contest_id);
     pthread_mutex_lock(&b->mu);
+    b->last_used = mono_seconds();
     int rc = board_refresh(b, s, err);
     if (rc < 0) {
         pthread_mutex_unlock(&b->mu);

@@ -358,6 +358,13 @@ void web_board_release(struct web_board *b);
 struct web_scoreboard *web_board_scoreboard(struct web_board *b);
 const struct web_contest *web_board_contest(const struct web_board *b);   /* as the board was built */
 uint64_t web_board_rebuilds(const struct web_board *b);
+/* Boards not acquired for this long are freed (checked at most once a
+ * minute, on an acquire); a later request rebuilds them from storage. */
+#define WEB_BOARD_IDLE_SECONDS 900
+/* Frees the boards idle for idle seconds at now (web_boards_clock()'s
+ * seconds); returns how many. For tests; acquiring does it by itself. */
+size_t web_boards_evict_idle(struct web_boards *bs, int64_t now, int64_t idle);
+int64_t web_boards_clock(void);
 /* A board's team and problem ids are the decimal ids: of the team, or in an
  * individual contest of the participant's user. */
 void web_board_key(int64_t id, char out[24]);

@@ -288,6 +288,25 @@ static int test_cache(void)
         /* Incremental most of the time: far fewer rebuilds than steps. */
         fprintf(stderr, "%zu steps, %zu rebuilds\n", ops, rebuilds_seen);
         CHECK(rebuilds_seen < ops / 3);
+        /* An idle board is freed and rebuilt, the same, on the next request;
+         * a board used recently is kept. */
+        {
+            struct web_board *bd = NULL;
+            buf_reset(&a);
+            render_all(&kept, &w, &a);
+            int64_t now = web_boards_clock();
+            CHECK(web_boards_evict_idle(kept.boards, now, WEB_BOARD_IDLE_SECONDS) == 0);
+            must(web_board_acquire(&kept, w.s, w.contest, &bd, &err), &err, "board");
+            uint64_t before = web_board_rebuilds(bd);
+            web_board_release(bd);
+            CHECK(web_boards_evict_idle(kept.boards, now + WEB_BOARD_IDLE_SECONDS, WEB_BOARD_IDLE_SECONDS) == 1);
+            buf_reset(&b);
+            render_all(&kept, &w, &b);
+            CHECK(a.len == b.len && !memcmp(a.buf, b.buf, a.len));
+            must(web_board_acquire(&kept, w.s, w.contest, &bd, &err), &err, "board");
+            CHECK(web_board_rebuilds(bd) == before + 1);
+            web_board_release(bd);
+        }
         web_boards_free(kept.boards);
         buf_release(&a);
         buf_release(&b);
