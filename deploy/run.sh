@@ -145,6 +145,7 @@ def call(method, path, body=None):
         return e.code, json.loads(e.read() or b"{}")
 
 after = 0
+have_contest = None
 while True:
     status, body = call("GET", "/api/v1/contests?limit=100" + ("&after=%d" % after if after else ""))
     if status != 200:
@@ -152,17 +153,61 @@ while True:
     page = body.get("contests", [])
     for c in page:
         if c.get("short_name") == "demo":
-            print("  the demo contest exists (contest %d): left as it is" % c["id"])
-            sys.exit(0)
+            have_contest = c["id"]
     if len(page) < 100:
         break
     after = page[-1]["id"]
+have_course = None
+if token:
+    status, body = call("GET", "/api/v1/courses")
+    have_course = next((c["id"] for c in body.get("courses", []) if c.get("title") == "Demo course"), None)
+if have_contest and (have_course or not token):
+    print("  the demo contest exists (contest %d): left as it is" % have_contest)
+    if have_course:
+        print("  the demo course exists (course %d): left as it is" % have_course)
+    sys.exit(0)
 if not token:
     sys.exit(3)
 # The problems in the archive (the examples just imported), in id order.
 status, body = call("GET", "/api/v1/problems?limit=26")
 problems = sorted(body.get("problems", []), key=lambda p: p["id"])
 now = int(time.time())
+
+def demo_course():
+    """A course with a lesson and an assignment on hello-sum: students join
+    with the code DEMO-COURSE."""
+    hello = next((p for p in problems if p["short_name"] == "hello-sum"), None)
+    if have_course or not hello:
+        return
+    status, body = call("POST", "/api/v1/courses", {
+        "title": "Demo course", "description": "A first lab: reading input and adding numbers.",
+        "join_code": "DEMO-COURSE"})
+    if status != 201:
+        sys.exit("run.sh: cannot create the demo course: %d %s" % (status, body))
+    course = body["id"]
+    status, body = call("POST", "/api/v1/courses/%d/units" % course, {"title": "Week 1: input and output"})
+    unit = body["id"]
+    lesson = ("# Reading two numbers\n\nA program reads $a$ and $b$ and prints $a + b$. With "
+              "$|a|, |b| \\le 10^9$ the sum needs 64 bits:\n\n```c\nlong long a, b;\n"
+              "scanf(\"%lld %lld\", &a, &b);\nprintf(\"%lld\\n\", a + b);\n```\n\n"
+              "{{problem:hello-sum}}\n")
+    status, body = call("POST", "/api/v1/courses/%d/lessons" % course,
+                        {"unit": unit, "title": "Reading two numbers", "markdown": lesson})
+    if status != 201:
+        sys.exit("run.sh: cannot create the demo lesson: %d %s" % (status, body))
+    status, body = call("POST", "/api/v1/courses/%d/assignments" % course, {
+        "title": "Lab 1: sums", "unit": unit, "open_time": now - 60, "due_time": now + 7 * 86400,
+        "late_until": now + 9 * 86400, "late_rule": {"kind": "percent_per_day", "value": 10},
+        "problems": [{"problem": hello["id"], "points": 100}]})
+    if status != 201:
+        sys.exit("run.sh: cannot create the demo assignment: %d %s" % (status, body))
+    print("  course %d \"Demo course\": a lesson and \"Lab 1: sums\" (due in 7 days); join code DEMO-COURSE"
+          % course)
+
+demo_course()
+if have_contest:
+    print("  the demo contest exists (contest %d): left as it is" % have_contest)
+    sys.exit(0)
 status, body = call("POST", "/api/v1/contests", {
     "short_name": "demo", "title": "Demo contest", "start_time": now - 60, "duration": 5 * 3600,
     "freeze": 0, "public": True, "registration": "open", "rules": "icpc"})
@@ -196,6 +241,7 @@ fi
 step "ready"
 echo "Crucible is serving on http://$listen (the API: docs/api.md), judging with its embedded judges."
 echo "The demo contest: http://$listen/api/v1/contests (register, then submit with \"contest\")."
+echo "The demo course: join it with the code DEMO-COURSE at http://$listen/courses."
 if [ -n "$admin_password" ]; then
     echo "admin account: admin"
     echo "admin password: $admin_password   (shown this once; it is not stored anywhere)"

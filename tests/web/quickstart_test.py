@@ -180,6 +180,33 @@ def main():
         if sub.get("contest") != cid:
             raise Fail("the contest submission is not in the demo contest: %s" % sub)
 
+        # The demo course: join with the printed code, read the lesson, do the lab.
+        if "join code DEMO-COURSE" not in out:
+            raise Fail("run.sh did not print the demo course:\n" + out[-2000:])
+        status, body = c.call("POST", "/api/v1/courses/join", {"code": "DEMO-COURSE"})
+        if status != 200:
+            raise Fail("join the demo course: %d %s" % (status, body))
+        course = body["course"]
+        status, body = c.call("GET", "/api/v1/courses/%d/units" % course)
+        unit = body["units"][0] if status == 200 and body.get("units") else {}
+        if not unit.get("lessons") or not unit.get("assignments"):
+            raise Fail("the demo course's units: %d %s" % (status, body))
+        status, body = c.call("GET", "/api/v1/lessons/%d" % unit["lessons"][0]["id"])
+        if status != 200 or "embedded-problem" not in body["lesson"]["html"]:
+            raise Fail("the demo lesson: %d %s" % (status, body))
+        lab = unit["assignments"][0]["id"]
+        with open(os.path.join(subs, "accepted", "sum.c")) as f:
+            src = f.read()
+        status, body = c.call("POST", "/api/v1/submissions", {"problem": hello, "language": "c", "assignment": lab,
+                                                              "files": [{"name": "sum.c", "content": src}]})
+        if status != 201:
+            raise Fail("submit to the demo lab: %d %s" % (status, body))
+        if judged(c, body["id"])["verdict"] != "AC":
+            raise Fail("the demo lab's submission was not accepted")
+        status, body = c.call("GET", "/api/v1/assignments/%d/grades" % lab)
+        if status != 200 or [x["total"] for x in body.get("students", [])] != [100]:
+            raise Fail("the demo lab's grade: %d %s" % (status, body))
+
         # The judging was done below the server: its supervisor's daemon.
         with open(os.path.join(work, "run", "serve.pid")) as f:
             serve = int(f.read())
@@ -203,6 +230,9 @@ def main():
         again_demo = demo_contests(c)
         if [d["id"] for d in again_demo] != [cid]:
             raise Fail("the second run changed the demo contest: %s, was %d" % (again_demo, cid))
+        status, body = c.call("GET", "/api/v1/courses")
+        if [x["id"] for x in body.get("courses", [])] != [course]:
+            raise Fail("the second run changed the demo course: %s" % body)
         run_sh(args.source_dir, env, "stop")
         deadline = time.time() + 10
         while judge_daemons(port) and time.time() < deadline:
