@@ -43,7 +43,13 @@
     X(archive_entry_perm) X(archive_entry_size) X(archive_entry_size_is_set) \
     X(archive_entry_symlink) X(archive_error_string) X(archive_read_data) \
     X(archive_read_free) X(archive_read_new) X(archive_read_next_header) \
-    X(archive_read_open_filename) X(archive_read_support_format_zip)
+    X(archive_read_open_filename) X(archive_read_support_format_zip) \
+    /* ccs files: the writer (prb_archive_zip) */ \
+    X(archive_entry_free) X(archive_entry_new) X(archive_entry_set_filetype) \
+    X(archive_entry_set_mtime) X(archive_entry_set_pathname) X(archive_entry_set_perm) \
+    X(archive_entry_set_size) X(archive_write_close) X(archive_write_data) X(archive_write_free) \
+    X(archive_write_header) X(archive_write_new) X(archive_write_open) \
+    X(archive_write_set_bytes_per_block) X(archive_write_set_format_zip)
 
 #define LA_FIELD(name) __typeof__(name) *name;
 static struct { LA_SYMBOLS(LA_FIELD) } la;   /* written once, under la_once */
@@ -76,6 +82,22 @@ static void la_load(void)
 #define archive_read_next_header la.archive_read_next_header
 #define archive_read_open_filename la.archive_read_open_filename
 #define archive_read_support_format_zip la.archive_read_support_format_zip
+/* ccs files: the writer */
+#define archive_entry_free la.archive_entry_free
+#define archive_entry_new la.archive_entry_new
+#define archive_entry_set_filetype la.archive_entry_set_filetype
+#define archive_entry_set_mtime la.archive_entry_set_mtime
+#define archive_entry_set_pathname la.archive_entry_set_pathname
+#define archive_entry_set_perm la.archive_entry_set_perm
+#define archive_entry_set_size la.archive_entry_set_size
+#define archive_write_close la.archive_write_close
+#define archive_write_data la.archive_write_data
+#define archive_write_free la.archive_write_free
+#define archive_write_header la.archive_write_header
+#define archive_write_new la.archive_write_new
+#define archive_write_open la.archive_write_open
+#define archive_write_set_bytes_per_block la.archive_write_set_bytes_per_block
+#define archive_write_set_format_zip la.archive_write_set_format_zip
 
 void prb_load_limits_init(struct prb_load_limits *lim)
 {
@@ -445,5 +467,78 @@ out:
         archive_read_free(x.a);
     if (x.rootfd >= 0)
         close(x.rootfd);
+    return rc;
+}
+
+/* ---- ccs files: writing a zip into memory --------------------------------------------------------- */
+
+struct zstate {
+    struct buf *out;
+    int rc;                         /* ERR_LIMIT once out's cap is passed */
+};
+
+static la_ssize_t zip_write_cb(struct archive *a, void *cls, const void *data, size_t len)
+{
+    struct zstate *z = cls;
+    (void)a;
+    if (buf_add(z->out, data, len) < 0) {
+        z->rc = ERR_LIMIT;
+        return -1;
+    }
+    return (la_ssize_t)len;
+}
+
+/* One failed libarchive call: the error, unless the buffer's cap was the cause. */
+static int zip_fail(struct archive *a, const struct zstate *z, struct err *err)
+{
+    if (z->rc)
+        return err_set(err, ERR_LIMIT, "zip archive larger than %zu bytes", z->out->cap_limit);
+    return err_set(err, ERR_SYSTEM, "cannot write a zip archive: %s",
+                   archive_error_string(a) ? archive_error_string(a) : "unknown error");
+}
+
+int prb_archive_zip(const struct prb_zip_file *files, size_t n, int64_t mtime, struct buf *out, struct err *err)
+{
+    struct zstate z = { out, 0 };
+    struct archive *a = NULL;
+    struct archive_entry *e = NULL;
+    size_t start = out->len;
+    int rc = 0;
+
+    pthread_once(&la_once, la_load);
+    if (la_err.code)
+        return err_set(err, la_err.code, "%s", la_err.msg);
+    a = archive_write_new();
+    if (!a)
+        abort();
+    /* unblocked: no padding after the central directory */
+    if (archive_write_set_format_zip(a) != ARCHIVE_OK || archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
+        archive_write_open(a, &z, NULL, zip_write_cb, NULL) != ARCHIVE_OK) {
+        rc = zip_fail(a, &z, err);
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        e = archive_entry_new();
+        if (!e)
+            abort();
+        archive_entry_set_pathname(e, files[i].name);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, (la_int64_t)files[i].len);
+        archive_entry_set_mtime(e, (time_t)mtime, 0);
+        if (archive_write_header(a, e) != ARCHIVE_OK ||
+            (files[i].len && archive_write_data(a, files[i].data, files[i].len) != (la_ssize_t)files[i].len))
+            rc = zip_fail(a, &z, err);
+        archive_entry_free(e);
+        e = NULL;
+    }
+    if (rc == 0 && archive_write_close(a) != ARCHIVE_OK)
+        rc = zip_fail(a, &z, err);
+out:
+    archive_write_free(a);
+    if (rc < 0 && out->alloc) {     /* nothing half-written stays */
+        out->len = start;
+        out->buf[start] = '\0';
+    }
     return rc;
 }

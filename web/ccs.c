@@ -26,6 +26,8 @@
  */
 #include "web_int.h"
 
+#include "problems.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,8 +412,17 @@ static cJSON *obj_submission(const struct ccs *x, const struct web_submission *s
     } else {
         cJSON_AddNullToObject(o, "entry_point");
     }
-    /* Sources are not served here: no one's files leave through this API. */
-    cJSON_AddItemToObject(o, "files", cJSON_CreateArray());
+    /* ccs files: the sources, zipped, for the jury only (submission_files) */
+    cJSON *files = cJSON_AddArrayToObject(o, "files");
+    if (x->jury && !sub->samples_only) {
+        char href[WEB_NAME_MAX + 64];
+        cJSON *f = cJSON_CreateObject();
+        str_fmt(href, sizeof(href), "contests/%s/submissions/%lld/files", x->c.short_name, (long long)sub->id);
+        cJSON_AddStringToObject(f, "href", href);
+        cJSON_AddStringToObject(f, "filename", "files.zip");
+        cJSON_AddStringToObject(f, "mime", "application/zip");
+        cJSON_AddItemToArray(files, f);
+    }
     return o;
 }
 
@@ -1240,6 +1251,48 @@ static void api_contests(struct web_req *r, struct web_store *s)
     reply_api(r, arr);
 }
 
+/* ---- ccs files: a submission's sources --------------------------------------------------------------------- */
+
+/* GET .../submissions/{id}/files: a zip of the submission's sources at its
+ * root, named as submitted. The jury's alone: for anyone else, and for a
+ * submission that is not one of this contest's counted ones (a run on
+ * samples is its owner's), it does not exist. */
+static void submission_files(struct web_req *r, struct ccs *x)
+{
+    struct web_submission sub;
+    struct buf src, zip;
+    struct err err;
+    int64_t id = 0;
+    int rc = ERR_NOTFOUND;
+    if (x->jury && parse_i64(r->name2, 1, INT64_MAX, &id) == 0)
+        rc = web_store_submission_by_id(x->s, id, &sub, &err);
+    if (rc == 0 && (sub.contest_id != x->c.id || sub.samples_only))
+        rc = ERR_NOTFOUND;
+    if (rc == ERR_NOTFOUND || rc == ERR_INVALID) {
+        web_reply_error(r, 404, "not_found", "no submission '%s'", r->name2);
+        return;
+    }
+    if (rc < 0) {
+        web_reply_store_error(r, rc, &err);
+        return;
+    }
+    buf_init(&src, WEB_SOURCE_MAX);
+    buf_init(&zip, 2 * WEB_SOURCE_MAX + 65536);     /* a stored entry and its headers fit */
+    rc = web_blob_get(x->s, sub.source_hash, &src, &err);
+    if (rc == 0) {
+        struct prb_zip_file f = { sub.filename, src.buf, src.len };
+        rc = prb_archive_zip(&f, 1, sub.submitted_at, &zip, &err);
+    }
+    if (rc < 0) {
+        log_warn("ccs", "files of submission %lld: %s", (long long)sub.id, err.msg);
+        web_reply_store_error(r, rc, &err);
+    } else {
+        web_reply_buf(r, 200, &zip, "application/zip");
+    }
+    buf_release(&src);
+    buf_release(&zip);
+}
+
 void web_api_ccs(struct web_req *r, struct web_store *s)
 {
     struct ccs x;
@@ -1256,6 +1309,10 @@ void web_api_ccs(struct web_req *r, struct web_store *s)
     }
     if (contest_of(r, s, r->name, &x) < 0)
         return;
+    if (strstr(r->route->pattern, "/submissions/{name2}/files")) {   /* ccs files */
+        submission_files(r, &x);
+        return;
+    }
     split_path(r->path, endpoint, sizeof(endpoint), object, sizeof(object));
     if (!endpoint[0]) {
         reply_api(r, obj_contest(&x.c));

@@ -118,6 +118,9 @@ static const struct web_route routes[] = {
     { "GET", "/api/contests/{name}/runs/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "GET", "/api/contests/{name}/clarifications/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
     { "GET", "/api/contests/{name}/awards/{name2}", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL, NULL, 0 },
+    /* ---- ccs files: a submission's sources as a zip, the jury's alone (ccs.c) ---- */
+    { "GET", "/api/contests/{name}/submissions/{name2}/files", web_api_ccs, WEB_AUTH_OPTIONAL, WEB_BODY_NONE, 0, NULL,
+      NULL, 0 },
 
     /* ---- clarifications, rejudging, administration (api_jury.c, api_admin.c) ---- */
     { "GET", "/api/v1/contests/{id}/clarifications", web_api_clarification_list, WEB_AUTH_USER, WEB_BODY_NONE, 0,

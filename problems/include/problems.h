@@ -64,6 +64,19 @@ void prb_load_limits_init(struct prb_load_limits *lim);
 int prb_archive_extract(const char *zip_path, const char *dest_dir,
                         const struct prb_load_limits *lim, struct err *err);
 
+/* ccs files: one file of a zip made by prb_archive_zip; name and data are
+ * borrowed. */
+struct prb_zip_file {
+    const char *name;           /* the entry's name, at the archive's root */
+    const void *data;
+    size_t len;
+};
+/* Appends to out a zip archive of the n files (regular, mode 0644, modified
+ * at mtime, Unix seconds). ERR_LIMIT past out's cap; on failure out is left
+ * as it was. */
+int prb_archive_zip(const struct prb_zip_file *files, size_t n, int64_t mtime, struct buf *out,
+                    struct err *err);
+
 struct prb_strv {               /* a list of strings, each owned; v[n] is NULL
                                    when n > 0, so v can serve as an argv */
     char **v;

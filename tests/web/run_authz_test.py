@@ -428,6 +428,9 @@ def matrix(ctx, fx):
     for what, (ident, allowed) in items.items():
         m[("GET", "/api/contests/{name}/%s/{name2}" % what)] = ("/api/contests/priv/%s/%s" % (what, ident), None,
                                                                allowed)
+    # ccs files: alice's sources as a zip, the contest's jury alone (olga, boss); 404 for everyone else
+    m[("GET", "/api/contests/{name}/submissions/{name2}/files")] = (
+        "/api/contests/priv/submissions/%d/files" % sub, None, JURY)
     return m
 
 

@@ -12,14 +12,17 @@ unfreeze. ioi_oi: IOI's best per subtask across submissions (from the
 judge's groups), OI's last submission, hidden until the end. contest_api:
 every Contest API endpoint for the public, a team and the jury, checked
 against the spec's JSON schemas; the event feed with since_token, and a
-streaming read that sees a new judgement arrive.
+streaming read that sees a new judgement arrive; a submission's files (a
+zip of its sources) for the jury alone.
 """
 import argparse
 import http.client
+import io
 import json
 import os
 import sys
 import time
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_web_test as base  # noqa: E402
@@ -51,9 +54,9 @@ def make_contest(admin, **kw):
     return r.json()["id"]
 
 
-def on_behalf(admin, cid, pid, user, t, lang="c"):
+def on_behalf(admin, cid, pid, user, t, lang="c", name="sum.c", content="int main(){}"):
     r = admin.post("/api/v1/submissions", {"contest": cid, "problem": pid, "language": lang, "user": user,
-                                           "time": t, "files": [{"name": "sum.c", "content": "int main(){}"}]})
+                                           "time": t, "files": [{"name": name, "content": content}]})
     check(r.status == 201, "submission for %s: %r" % (user, r))
     return r.json()["id"]
 
@@ -376,7 +379,8 @@ def case_contest_api(ctx):
         r = admin.post("/api/v1/contests/%d/teams" % cid, {"name": team, "members": [member]})
         check(r.status == 201, "team: %r" % r)
         tids[team] = str(r.json()["id"])
-    s_before = on_behalf(admin, cid, pid, "alice", start + 600)     # before the freeze
+    s_before = on_behalf(admin, cid, pid, "alice", start + 600,     # before the freeze
+                         name="alpha_sum.c", content=ALPHA_SOURCE)
     s_frozen = on_behalf(admin, cid, pid, "bob", start + 95 * 60)   # in the freeze
     judge_all(judge, {s_before: "WA", s_frozen: "AC"})
     r = admin.post("/api/v1/contests/%d/clarifications" % cid, {"text": "Announcement: all good",
@@ -411,7 +415,7 @@ def case_contest_api(ctx):
         check(sb["state"] == state, "scoreboard state differs: %r vs %r" % (sb["state"], state))
         subs = api_get(c, base_path + "/submissions")
         check(sorted(s["id"] for s in subs) == sorted([str(s_before), str(s_frozen)]) and
-              all(s["files"] == [] for s in subs), "%s submissions: %r" % (who, subs))
+              all(s["files"] == files_ref(who, s["id"]) for s in subs), "%s submissions: %r" % (who, subs))
         judgements = api_get(c, base_path + "/judgements")
         seen = {j["submission_id"]: j["judgement_type_id"] for j in judgements}
         check(seen.get(str(s_before)) == "WA", "%s: the judgement before the freeze: %r" % (who, judgements))
@@ -471,6 +475,9 @@ def case_contest_api(ctx):
                           for e in events)
         check(frozen_seen == (who == "jury"), "%s feed and the freeze: %r" % (who, frozen_seen))
         check(("accounts" in types) == (who == "jury"), "%s feed accounts" % who)
+        for e in events:                # ccs files: sources in the jury's feed alone
+            if e["type"] == "submissions":
+                check(e["data"]["files"] == files_ref(who, e["id"]), "%s feed files: %r" % (who, e))
     events = feed_lines(admin, "?stream=false")
     token = events[-1]["token"]
     check(all(e["token"] == token for e in events), "snapshot tokens differ")
@@ -512,7 +519,63 @@ def case_contest_api(ctx):
     check(judged and got[-1]["type"] == "judgements" and got[-1]["data"]["judgement_type_id"] == "AC",
           "streamed events: %r" % got[-5:])
     conn.close()
+    contest_api_files(ctx, srv, admin, alice, public, cid, pid, s_before, v)
     srv.stop()
+
+
+# ---- ccs files: a submission's sources, for the jury only -------------------------------------------
+
+ALPHA_SOURCE = "/* Alpha's own sum */\n#include <stdio.h>\nint main(void){long a,b;scanf(\"%ld %ld\",&a,&b);" \
+               "printf(\"%ld\\n\",a+b);return 0;}\n"
+
+
+def files_ref(who, sid):
+    """A submission's files as viewer `who` sees them in contest wf1."""
+    if who != "jury":
+        return []
+    return [{"href": "contests/wf1/submissions/%s/files" % sid, "filename": "files.zip", "mime": "application/zip"}]
+
+
+def contest_api_files(ctx, srv, admin, alice, public, cid, pid, s_before, v):
+    base_path = "/api/contests/wf1"
+    url = "%s/submissions/%d/files" % (base_path, s_before)
+    # the jury's view links to the archive, which holds exactly the file as submitted
+    sub = api_get(admin, "%s/submissions/%d" % (base_path, s_before))
+    validate(v, sub, "submission.json", "jury submission")
+    check(sub["files"] == files_ref("jury", str(s_before)), "jury files: %r" % sub)
+    r = admin.get("/api/" + sub["files"][0]["href"])
+    check(r.status == 200 and r.headers.get("content-type", "").startswith("application/zip"), "files: %r" % r)
+    with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+        check(z.namelist() == ["alpha_sum.c"], "zip entries: %r" % z.namelist())
+        check(z.read("alpha_sum.c") == ALPHA_SOURCE.encode(), "zip content: %r" % z.read("alpha_sum.c"))
+        check(z.testzip() is None, "zip CRC")
+    # a contestant of the contest (its own team's submission), the public: no link, no archive
+    check(api_get(alice, "%s/submissions/%d" % (base_path, s_before))["files"] == [], "alice sees files")
+    check(api_get(public, "%s/submissions/%d" % (base_path, s_before))["files"] == [], "the public sees files")
+    for who, c in (("team", alice), ("public", public)):
+        r = c.get(url)
+        check(r.status == 404 and r.error_code() == "not_found", "%s downloads sources: %r" % (who, r))
+    # another contest's jury: the contest is public, but olga is not its jury
+    srv.add_user("olga", "organizer", "olga-password-1")
+    olga = login(srv, "olga", "olga-password-1")
+    make_contest(olga, short_name="other1", start_time=int(time.time()) - 60, duration=3600, public=True)
+    check(api_get(olga, "%s/submissions/%d" % (base_path, s_before))["files"] == [], "olga sees files")
+    check(olga.get(url).status == 404, "another contest's jury downloads sources")
+    check(olga.get("/api/contests/other1/submissions/%d/files" % s_before).status == 404,
+          "sources through another contest")
+    # the admin, jury everywhere: only through the submission's own contest, only counted submissions
+    check(admin.get("/api/contests/other1/submissions/%d/files" % s_before).status == 404,
+          "the admin gets sources through another contest")
+    for bad in ("999999", "0", "abc", "-1"):
+        r = admin.get("%s/submissions/%s/files" % (base_path, bad))
+        check(r.status == 404, "files of submission %s: %r" % (bad, r))
+    r = alice.post("/api/v1/submissions", {"contest": cid, "problem": pid, "language": "c", "samples_only": True,
+                                           "files": [{"name": "try.c", "content": "int main(){}"}]})
+    check(r.status == 201, "samples-only run: %r" % r)
+    check(admin.get("%s/submissions/%d/files" % (base_path, r.json()["id"])).status == 404,
+          "a run on samples has files")
+    check(alice.get("%s/submissions/%d/files" % (base_path, r.json()["id"])).status == 404,
+          "the owner downloads a run on samples")
 
 
 CASES = {"icpc_contest": case_icpc_contest, "ioi_oi": case_ioi_oi, "contest_api": case_contest_api}
