@@ -307,6 +307,15 @@ void web_api_similarity_pair(struct web_req *r, struct web_store *s)
         web_json_add_i64(x, "b_end", rg.v[i].b_end);
         cJSON_AddItemToArray(arr, x);
     }
+    {
+        /* Staff reading two students' sources: recorded, like other
+         * organizer actions, so students' work is not read unseen. */
+        char target[48], detail[96];
+        str_fmt(target, sizeof(target), "assignment %lld", (long long)as.id);
+        str_fmt(detail, sizeof(detail), "{\"a\": %lld, \"b\": %lld}", (long long)e[0].submission_id,
+                (long long)e[1].submission_id);
+        web_audit(r, s, "similarity.view", target, detail);
+    }
     web_reply_json(r, 200, o);
 out:
     web_sim_regions_release(&rg);

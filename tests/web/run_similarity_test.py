@@ -14,6 +14,7 @@ matched line ranges. Only the course's staff (teacher, TA) and admins see
 any of it: a student, another course's teacher and a stranger get 404.
 """
 
+import json
 import os
 import sys
 import time
@@ -152,6 +153,11 @@ def case_similarity(ctx):
     # the template's part of the file (its first 40 lines) is no match
     check(all(g["a_end"] > 40 for g in pv["regions"]), "template lines matched: %r" % pv["regions"])
 
+    # reading two students' sources is in the audit log
+    entries = c["boss"].get("/api/v1/audit?limit=100").json()["entries"]
+    views = [(e["actor"], e["target"], json.loads(e["detail"])) for e in entries if e["action"] == "similarity.view"]
+    check(views == [("tina", "assignment %d" % aid, {"a": subs["alice"], "b": subs["mallory"]})],
+          "audit of the pair view: %r" % views)
     # staff: the TA and an admin see it too
     for who in ("tom", "boss"):
         check(c[who].get(path).status == 200, "%s: report" % who)
