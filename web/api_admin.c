@@ -258,28 +258,8 @@ struct import_row {
 struct import {
     struct import_row *rows;
     size_t n;
-    cJSON *bad;                             /* [{"line", "reason"}] */
-    size_t nbad;
-    struct buf summary;                     /* the first bad rows, for the message */
+    struct web_bad_rows br;                 /* the rows refused, for the reply */
 };
-
-static void bad_row(struct import *im, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void bad_row(struct import *im, size_t line, const char *fmt, ...)
-{
-    char reason[ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    web_text_repair(reason, 0);             /* it may quote the file */
-    cJSON *o = cJSON_CreateObject();
-    web_json_add_i64(o, "line", (int64_t)line);
-    cJSON_AddStringToObject(o, "reason", reason);
-    cJSON_AddItemToArray(im->bad, o);
-    if (im->nbad++ < 5)
-        buf_addf(&im->summary, "%sline %zu: %s", im->summary.len ? "; " : "", line, reason);
-}
 
 /* Maps the header row to columns; -1 after a reply. */
 static int import_header(struct web_req *r, const struct web_csv_row *h, int map[CSV_FIELDS_MAX])
@@ -320,17 +300,17 @@ static int import_header(struct web_req *r, const struct web_csv_row *h, int map
     return 0;
 }
 
-/* Checks one row against the rules and the database; problems go to im->bad. */
+/* Checks one row against the rules and the database; problems go to im->br.bad. */
 static int import_check(struct web_store *s, struct import *im, struct import_row *row, size_t index,
                         struct err *err)
 {
     const char *why;
     const char *name = row->col[COL_NAME];
     if ((why = name_problem(name)))
-        bad_row(im, row->line, "%s", why);
+        web_bad_row(&im->br, row->line, "%s", why);
     for (size_t k = 0; k < index && !why; k++)
         if (!strcasecmp(im->rows[k].col[COL_NAME], name)) {
-            bad_row(im, row->line, "the name '%s' is also on line %zu", name, im->rows[k].line);
+            web_bad_row(&im->br, row->line, "the name '%s' is also on line %zu", name, im->rows[k].line);
             break;
         }
     if (!why) {
@@ -338,41 +318,41 @@ static int import_check(struct web_store *s, struct import *im, struct import_ro
         int rc = web_store_user_by_name(s, name, &u, err);
         if (rc == 0) {
             sodium_memzero(u.password_hash, sizeof(u.password_hash));
-            bad_row(im, row->line, "the name '%s' is taken", name);
+            web_bad_row(&im->br, row->line, "the name '%s' is taken", name);
         } else if (rc != ERR_NOTFOUND) {
             return rc;
         }
     }
     if (row->col[COL_DISPLAY][0] && (why = display_name_problem(row->col[COL_DISPLAY])))
-        bad_row(im, row->line, "%s", why);
+        web_bad_row(&im->br, row->line, "%s", why);
     if ((why = email_problem(row->col[COL_EMAIL])))
-        bad_row(im, row->line, "%s", why);
+        web_bad_row(&im->br, row->line, "%s", why);
     row->role = WEB_ROLE_CONTESTANT;
     if (row->col[COL_ROLE][0] && (web_role_parse(row->col[COL_ROLE], &row->role) < 0 ||
                                   row->role == WEB_ROLE_JUDGE)) {
-        bad_row(im, row->line, "role must be admin, organizer, teacher or contestant (judge accounts need a "
+        web_bad_row(&im->br, row->line, "role must be admin, organizer, teacher or contestant (judge accounts need a "
                 "token: crucible user add)");
     }
     if (row->col[COL_PASSWORD][0] && web_password_check(row->col[COL_PASSWORD], NULL) < 0)
-        bad_row(im, row->line, "the password must be %d to %d bytes", WEB_PASSWORD_MIN, WEB_PASSWORD_MAX);
+        web_bad_row(&im->br, row->line, "the password must be %d to %d bytes", WEB_PASSWORD_MIN, WEB_PASSWORD_MAX);
     const char *contest = row->col[COL_CONTEST], *team = row->col[COL_TEAM];
     if (contest[0]) {
         struct web_contest c;
         int rc = web_store_contest_by_name(s, contest, &c, err);
         if (rc == ERR_NOTFOUND || rc == ERR_INVALID || rc == ERR_LIMIT) {
-            bad_row(im, row->line, "no contest '%.64s'", contest);
+            web_bad_row(&im->br, row->line, "no contest '%.64s'", contest);
         } else if (rc < 0) {
             return rc;
         } else {
             row->contest_id = c.id;
             if (team[0] && !c.team_mode)
-                bad_row(im, row->line, "contest '%s' is not a team contest", c.short_name);
+                web_bad_row(&im->br, row->line, "contest '%s' is not a team contest", c.short_name);
         }
     }
     if (team[0] && !contest[0])
-        bad_row(im, row->line, "a team needs a contest");
+        web_bad_row(&im->br, row->line, "a team needs a contest");
     if (team[0] && (strlen(team) > WEB_TITLE_MAX || !utf8_valid(team, strlen(team), UTF8_NO_CONTROLS)))
-        bad_row(im, row->line, "the team name must be text of at most %d bytes", WEB_TITLE_MAX);
+        web_bad_row(&im->br, row->line, "the team name must be text of at most %d bytes", WEB_TITLE_MAX);
     return 0;
 }
 
@@ -488,6 +468,22 @@ static int import_store(struct web_req *r, struct web_store *s, struct import *i
  * into csv: at most WEB_CSV_ROWS_MAX rows after the header and max_fields
  * columns, UTF-8; replies 413 or 400 and returns -1 otherwise. Shared by the
  * user import and the course roster (api_courses.c). */
+void web_bad_row(struct web_bad_rows *b, size_t line, const char *fmt, ...)
+{
+    char reason[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    web_text_repair(reason, 0);             /* it may quote the file */
+    cJSON *o = cJSON_CreateObject();
+    web_json_add_i64(o, "line", (int64_t)line);
+    cJSON_AddStringToObject(o, "reason", reason);
+    cJSON_AddItemToArray(b->bad, o);
+    if (b->nbad++ < 5)
+        buf_addf(&b->summary, "%sline %zu: %s", b->summary.len ? "; " : "", line, reason);
+}
+
 int web_csv_upload(struct web_req *r, struct buf *data, size_t max_fields, struct web_csv *csv)
 {
     struct err err;
@@ -526,7 +522,7 @@ void web_api_user_import(struct web_req *r, struct web_store *s)
     int map[CSV_FIELDS_MAX];
     int rc;
     buf_init(&data, (size_t)WEB_BODY_CSV_MAX);
-    buf_init(&im.summary, 1024);
+    buf_init(&im.br.summary, 1024);
     if (admin_only(r) < 0)
         goto out;
     if (web_csv_upload(r, &data, CSV_FIELDS_MAX, &csv) < 0)
@@ -538,7 +534,7 @@ void web_api_user_import(struct web_req *r, struct web_store *s)
     if (import_header(r, &csv.rows[0], map) < 0)
         goto out;
     im.rows = calloc(csv.n, sizeof(*im.rows));
-    im.bad = cJSON_CreateArray();
+    im.br.bad = cJSON_CreateArray();
     if (!im.rows)
         abort();
     for (size_t i = 1; i < csv.n; i++) {
@@ -550,7 +546,7 @@ void web_api_user_import(struct web_req *r, struct web_store *s)
         for (int k = 0; k < NCOLS; k++)
             row->col[k] = "";
         if (cr->n != csv.rows[0].n) {
-            bad_row(&im, cr->line, "%zu fields where the header has %zu", cr->n, csv.rows[0].n);
+            web_bad_row(&im.br, cr->line, "%zu fields where the header has %zu", cr->n, csv.rows[0].n);
             continue;
         }
         for (size_t k = 0; k < cr->n; k++)
@@ -561,15 +557,15 @@ void web_api_user_import(struct web_req *r, struct web_store *s)
         }
         im.n++;
     }
-    if (im.nbad) {
+    if (im.br.nbad) {
         cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
         char msg[ERR_MSG_MAX];
-        str_fmt(msg, sizeof(msg), "%zu bad row%s, nothing imported: %s%s", im.nbad, im.nbad == 1 ? "" : "s",
-                im.summary.buf, im.nbad > 5 ? "; ..." : "");
+        str_fmt(msg, sizeof(msg), "%zu bad row%s, nothing imported: %s%s", im.br.nbad, im.br.nbad == 1 ? "" : "s",
+                im.br.summary.buf, im.br.nbad > 5 ? "; ..." : "");
         cJSON_AddStringToObject(e, "code", "invalid_csv");
         web_json_add_text(e, "message", msg, strlen(msg));
-        cJSON_AddItemToObject(e, "rows", im.bad);
-        im.bad = NULL;
+        cJSON_AddItemToObject(e, "rows", im.br.bad);
+        im.br.bad = NULL;
         web_reply_json(r, 400, o);
         goto out;
     }
@@ -624,8 +620,8 @@ out:
         sodium_memzero(im.rows, csv.n * sizeof(*im.rows));
         free(im.rows);
     }
-    cJSON_Delete(im.bad);
-    buf_release(&im.summary);
+    cJSON_Delete(im.br.bad);
+    buf_release(&im.br.summary);
     web_csv_release(&csv);
     sodium_memzero(data.buf, data.len);
     buf_release(&data);

@@ -12,7 +12,6 @@
 #include "csv.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -573,28 +572,8 @@ struct roster_row {
 struct roster {
     struct roster_row *rows;
     size_t n;
-    cJSON *bad;
-    size_t nbad;
-    struct buf summary;
+    struct web_bad_rows br;                 /* the rows refused, for the reply */
 };
-
-static void roster_bad(struct roster *ro, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void roster_bad(struct roster *ro, size_t line, const char *fmt, ...)
-{
-    char reason[ERR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    web_text_repair(reason, 0);
-    cJSON *o = cJSON_CreateObject();
-    web_json_add_i64(o, "line", (int64_t)line);
-    cJSON_AddStringToObject(o, "reason", reason);
-    cJSON_AddItemToArray(ro->bad, o);
-    if (ro->nbad++ < 5)
-        buf_addf(&ro->summary, "%sline %zu: %s", ro->summary.len ? "; " : "", line, reason);
-}
 
 static int roster_header(struct web_req *r, const struct web_csv_row *h, int map[ROSTER_FIELDS_MAX])
 {
@@ -624,26 +603,26 @@ static int roster_check(struct web_store *s, struct roster *ro, struct roster_ro
     const char *why, *num = row->col[RC_NUMBER];
     size_t nl = strlen(num);
     if (nl == 0 || nl > WEB_STUDENT_NUMBER_MAX || !utf8_valid(num, nl, UTF8_NO_CONTROLS))
-        roster_bad(ro, row->line, "student_number must be text of 1 to %d bytes", WEB_STUDENT_NUMBER_MAX);
+        web_bad_row(&ro->br, row->line, "student_number must be text of 1 to %d bytes", WEB_STUDENT_NUMBER_MAX);
     if ((why = web_user_display_name_problem(row->col[RC_NAME])))
-        roster_bad(ro, row->line, "name: %s", why);
+        web_bad_row(&ro->br, row->line, "name: %s", why);
     if (strlen(row->col[RC_CLASS]) > WEB_TITLE_MAX || !utf8_valid(row->col[RC_CLASS], strlen(row->col[RC_CLASS]),
                                                                   UTF8_NO_CONTROLS))
-        roster_bad(ro, row->line, "class must be text of at most %d bytes", WEB_TITLE_MAX);
+        web_bad_row(&ro->br, row->line, "class must be text of at most %d bytes", WEB_TITLE_MAX);
     if ((why = web_user_email_problem(row->col[RC_EMAIL])))
-        roster_bad(ro, row->line, "%s", why);
+        web_bad_row(&ro->br, row->line, "%s", why);
     const char *user = row->col[RC_USERNAME][0] ? row->col[RC_USERNAME] : num;
     if ((why = web_user_name_problem(user))) {
-        roster_bad(ro, row->line, "username '%.64s': %s%s", user, why,
+        web_bad_row(&ro->br, row->line, "username '%.64s': %s%s", user, why,
                    row->col[RC_USERNAME][0] ? "" : " (derived from the student number; give a username column)");
         return 0;
     }
     str_fmt(row->username, sizeof(row->username), "%s", user);
     for (size_t k = 0; k < ro->n; k++) {
         if (!strcasecmp(ro->rows[k].username, row->username))
-            roster_bad(ro, row->line, "username '%s' is also on line %zu", row->username, ro->rows[k].line);
+            web_bad_row(&ro->br, row->line, "username '%s' is also on line %zu", row->username, ro->rows[k].line);
         if (!strcmp(ro->rows[k].col[RC_NUMBER], num))
-            roster_bad(ro, row->line, "student number '%.64s' is also on line %zu", num, ro->rows[k].line);
+            web_bad_row(&ro->br, row->line, "student number '%.64s' is also on line %zu", num, ro->rows[k].line);
     }
     struct web_user u;
     int rc = web_store_user_by_name(s, row->username, &u, err);
@@ -651,7 +630,7 @@ static int roster_check(struct web_store *s, struct roster *ro, struct roster_ro
         sodium_memzero(u.password_hash, sizeof(u.password_hash));
         row->user_id = u.id;
         if (u.role == WEB_ROLE_JUDGE || u.disabled)
-            roster_bad(ro, row->line, "account '%s' cannot be enrolled", u.name);
+            web_bad_row(&ro->br, row->line, "account '%s' cannot be enrolled", u.name);
     } else if (rc != ERR_NOTFOUND) {
         return rc;
     }
@@ -715,7 +694,7 @@ void web_api_course_roster(struct web_req *r, struct web_store *s)
     int map[ROSTER_FIELDS_MAX];
     int rc;
     buf_init(&data, (size_t)WEB_BODY_CSV_MAX);
-    buf_init(&ro.summary, 1024);
+    buf_init(&ro.br.summary, 1024);
     if (web_course_load(r, s, r->id, &c, &a) < 0 || need(r, a.teacher, "teachers") < 0)
         goto out;
     if (web_csv_upload(r, &data, ROSTER_FIELDS_MAX, &csv) < 0)
@@ -727,7 +706,7 @@ void web_api_course_roster(struct web_req *r, struct web_store *s)
     if (roster_header(r, &csv.rows[0], map) < 0)
         goto out;
     ro.rows = calloc(csv.n, sizeof(*ro.rows));
-    ro.bad = cJSON_CreateArray();
+    ro.br.bad = cJSON_CreateArray();
     if (!ro.rows)
         abort();
     for (size_t i = 1; i < csv.n; i++) {
@@ -739,7 +718,7 @@ void web_api_course_roster(struct web_req *r, struct web_store *s)
         for (int k = 0; k < RC_NCOLS; k++)
             row->col[k] = "";
         if (cr->n != csv.rows[0].n) {
-            roster_bad(&ro, cr->line, "%zu fields where the header has %zu", cr->n, csv.rows[0].n);
+            web_bad_row(&ro.br, cr->line, "%zu fields where the header has %zu", cr->n, csv.rows[0].n);
             continue;
         }
         for (size_t k = 0; k < cr->n; k++)
@@ -750,15 +729,15 @@ void web_api_course_roster(struct web_req *r, struct web_store *s)
         }
         ro.n++;
     }
-    if (ro.nbad || ro.n == 0) {
+    if (ro.br.nbad || ro.n == 0) {
         cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
         char msg[ERR_MSG_MAX];
-        str_fmt(msg, sizeof(msg), "%zu bad row%s, nothing enrolled: %s%s", ro.nbad, ro.nbad == 1 ? "" : "s",
-                ro.n ? ro.summary.buf : "no students in the file", ro.nbad > 5 ? "; ..." : "");
+        str_fmt(msg, sizeof(msg), "%zu bad row%s, nothing enrolled: %s%s", ro.br.nbad, ro.br.nbad == 1 ? "" : "s",
+                ro.n ? ro.br.summary.buf : "no students in the file", ro.br.nbad > 5 ? "; ..." : "");
         cJSON_AddStringToObject(e, "code", "invalid_csv");
         web_json_add_text(e, "message", msg, strlen(msg));
-        cJSON_AddItemToObject(e, "rows", ro.bad);
-        ro.bad = NULL;
+        cJSON_AddItemToObject(e, "rows", ro.br.bad);
+        ro.br.bad = NULL;
         web_reply_json(r, 400, o);
         goto out;
     }
@@ -807,8 +786,8 @@ out:
         sodium_memzero(ro.rows, csv.n * sizeof(*ro.rows));
         free(ro.rows);
     }
-    cJSON_Delete(ro.bad);
-    buf_release(&ro.summary);
+    cJSON_Delete(ro.br.bad);
+    buf_release(&ro.br.summary);
     web_csv_release(&csv);
     buf_release(&data);
 }

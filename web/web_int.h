@@ -404,6 +404,14 @@ void web_api_user_patch(struct web_req *r, struct web_store *s);
 struct web_csv;
 /* The uploaded CSV file read and parsed (api_admin.c); -1 after a 413/400. */
 int web_csv_upload(struct web_req *r, struct buf *data, size_t max_fields, struct web_csv *csv);
+/* The rows a CSV import refused: bad is [{"line", "reason"}] (the reply's
+ * "rows"), summary the first five, for its message. */
+struct web_bad_rows {
+    cJSON *bad;
+    size_t nbad;
+    struct buf summary;
+};
+void web_bad_row(struct web_bad_rows *b, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void web_api_user_import(struct web_req *r, struct web_store *s);
 void web_api_audit_list(struct web_req *r, struct web_store *s);
 void web_api_judge_list(struct web_req *r, struct web_store *s);
