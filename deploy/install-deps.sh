@@ -14,6 +14,9 @@ packages=(
     # libraries the C code links
     libseccomp-dev libcap-dev libcjson-dev libmicrohttpd-dev libsqlite3-dev
     libsodium-dev libcurl4-openssl-dev libarchive-dev libyaml-dev libmd4c-dev libmd4c-html0-dev
+    # pg: the PostgreSQL engine links libpq; its tests (ctest -L pg) run a
+    # throwaway cluster of their own with the server's binaries (tests/pg)
+    libpq-dev postgresql
     # the judge's languages (judge/languages.yaml); the example packages have a
     # solution in each, so problem verify needs them all (CUDA only where nvcc is)
     python3 default-jdk-headless fp-compiler rustc nodejs
@@ -45,6 +48,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
     # starts its own with a configuration of its own, so the service stays off.
     if printf '%s\n' "${missing[@]}" | grep -qx nginx-light; then
         { systemctl disable --now nginx || service nginx stop; } >/dev/null 2>&1 || true
+    fi
+    # pg: Debian starts its `main` cluster on port 5432 when postgresql is
+    # installed; the tests need none of it, so it stays off until a deployment
+    # enables it (docs/deploy.md, "Several web processes with PostgreSQL").
+    if printf '%s\n' "${missing[@]}" | grep -qx postgresql; then
+        { systemctl disable --now postgresql || service postgresql stop; } >/dev/null 2>&1 || true
     fi
 fi
 

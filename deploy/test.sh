@@ -51,9 +51,11 @@ run_suite normal build OFF "$@" || failed=1
 # The sanitizer build runs every test but the browser ones: those exercise
 # the UI's JavaScript in chromium, and the server code they reach is run
 # under the sanitizers by the e2e.web tests; they would add about four
-# minutes. Extra ctest arguments replace this choice.
+# minutes. Nor does it run the e2e.web cases again on PostgreSQL (pg.e2e.*):
+# the PostgreSQL driver runs under the sanitizers in pg.unit.web.storage_*
+# and e2e.pg.multi_process. Extra ctest arguments replace this choice.
 if [ "$#" -eq 0 ]; then
-    run_suite sanitizer build-asan ON -E '^e2e\.ui\.' || failed=1
+    run_suite sanitizer build-asan ON -E '^(e2e\.ui\.|pg\.e2e\.)' || failed=1
 else
     run_suite sanitizer build-asan ON "$@" || failed=1
 fi

@@ -30,6 +30,8 @@ struct key {
 static const struct key keys[] = {
     { "listen", STR(listen, "ADDR:PORT to listen on (\"[::1]:8080\" for IPv6; port 0: any free port)") },
     { "data", STR(data_dir, "the data folder: database, blobs/, tmp/") },
+    { "database", STR(database, "empty: SQLite in the data folder; a PostgreSQL connection string "
+                                "(postgresql://... or host=... dbname=...): several servers share it") },
     { "user", STR(user, "started as root: the account to run as (default crucible, else nobody)") },
     { "languages", STR(languages, "the judge language table (default: the judge's)") },
     { "threads", INT(threads, 0, 256, "request threads; 0: one per CPU") },
@@ -269,6 +271,20 @@ int web_config_check(const struct web_config *c, struct err *err)
     return 0;
 }
 
+/* A database connection string may hold a password: key=value's
+ * password=, or a URI's user:password@. */
+static int has_password(const char *s)
+{
+    const char *scheme = strstr(s, "://");
+    if (strstr(s, "password"))
+        return 1;
+    if (!scheme)
+        return 0;
+    const char *at = strchr(scheme + 3, '@');
+    const char *colon = strchr(scheme + 3, ':');
+    return at && colon && colon < at;
+}
+
 int web_config_format(const struct web_config *c, struct buf *out)
 {
     for (size_t i = 0; i < NKEYS; i++) {
@@ -276,9 +292,11 @@ int web_config_format(const struct web_config *c, struct buf *out)
         const char *field = (const char *)c + k->offset;
         int rc = 0;
         switch (k->kind) {
-        case K_STRING:      /* ops: the metrics token is a secret */
+        case K_STRING:      /* ops: the metrics token is a secret, and so is a database password */
             rc = buf_addf(out, "%s = %s\n", k->name,
-                          field[0] && !strcmp(k->name, "metrics_token") ? "(set)" : field);
+                          field[0] && !strcmp(k->name, "metrics_token")                   ? "(set)"
+                          : !strcmp(k->name, "database") && has_password(field) ? "(set; it holds a password)"
+                                                                                  : field);
             break;
         case K_INT: rc = buf_addf(out, "%s = %d\n", k->name, *(const int *)(const void *)field); break;
         case K_BOOL: rc = buf_addf(out, "%s = %s\n", k->name, *(const int *)(const void *)field ? "yes" : "no"); break;

@@ -223,6 +223,7 @@ static pid_t daemon_start(struct daemon_args *a)
     if (dup2(TOKEN_FD, 3) < 0)     /* also closes the pipe's end at 3 */
         _exit(127);
     close(TOKEN_FD);
+    unsetenv("CRUCIBLE_DATABASE");      /* a judge talks HTTP, never to the database */
     execv("/proc/self/exe", a->argv);
     fprintf(stderr, "crucible serve: cannot start the judge daemon: %s\n", strerror(errno));
     _exit(127);

@@ -976,16 +976,21 @@ static void *timer_main(void *arg)
 {
     struct web_server *srv = arg;
     int period = srv->cfg->lease_seconds / 3;
-    int64_t last_purge = 0;
+    int64_t last_purge = 0, last_expire = 0, last_event = -1;
     if (period < 1)
         period = 1;
     if (period > 10)
         period = 10;
+    /* PostgreSQL: other servers write to the same database, and this one
+     * learns of their events by looking every second (event feeds and
+     * scoreboards read the event log; this only wakes the feeds). */
+    int shared = strcmp(web_store_engine(srv->stores[0]), "postgresql") == 0;
+    int tick = shared ? 1 : period;
     pthread_mutex_lock(&srv->mu);
     while (!srv->stopping) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += period;
+        until.tv_sec += tick;
         while (!srv->stopping && pthread_cond_timedwait(&srv->cv, &srv->mu, &until) != ETIMEDOUT)
             ;
         if (srv->stopping)
@@ -994,6 +999,19 @@ static void *timer_main(void *arg)
         struct web_store *s = web_pool_acquire(srv);
         struct err err;
         int64_t n = 0, now = (int64_t)time(NULL);
+        if (shared) {
+            int64_t ev = 0;
+            if (web_store_event_last(s, 0, &ev, &err) == 0 && ev != last_event) {
+                last_event = ev;
+                web_feeds_notify(srv);
+            }
+            if (now - last_expire < period) {
+                web_pool_release(srv, s);
+                pthread_mutex_lock(&srv->mu);
+                continue;
+            }
+        }
+        last_expire = now;
         if (web_store_job_expire(s, now, &n, &err) < 0)
             log_warn("web", "lease expiry: %s", err.msg);
         else if (n)
@@ -1186,6 +1204,12 @@ int web_serve(const struct web_config *cfg, struct err *err)
     }
     if ((rc = web_config_check(cfg, err)) < 0 || (rc = listen_open(&srv, err)) < 0)
         goto out;
+    /* PostgreSQL: web_store_open() and the commands it shares with take the
+     * database from the environment (the embedded judges drop it). */
+    if (cfg->database[0] && setenv("CRUCIBLE_DATABASE", cfg->database, 1) < 0) {
+        rc = err_sys(err, "cannot set CRUCIBLE_DATABASE");
+        goto out;
+    }
     if ((rc = data_writable(cfg->data_dir, err)) < 0 || (rc = web_data_init(cfg->data_dir, err)) < 0)
         goto out;
     int threads = threads_of(cfg);

@@ -301,6 +301,11 @@ static int mkdir_p1(const char *path, struct err *err)
 
 int web_store_open(const char *data_dir, struct web_store **out, struct err *err)
 {
+    return web_store_open_db(data_dir, getenv("CRUCIBLE_DATABASE"), out, err);
+}
+
+int web_store_open_db(const char *data_dir, const char *database, struct web_store **out, struct err *err)
+{
     char blobs[PATH_MAX];
     *out = NULL;
     if (!data_dir || !*data_dir)
@@ -311,7 +316,7 @@ int web_store_open(const char *data_dir, struct web_store **out, struct err *err
         return err_set(err, ERR_LIMIT, "data folder path '%s' is too long", data_dir);
     TRY(mkdir_p1(data_dir, err));
     TRY(mkdir_p1(blobs, err));
-    return web_store_sqlite_open(data_dir, out, err);
+    return web_store_sql_open(data_dir, database, out, err);
 }
 
 void web_store_close(struct web_store *s)
@@ -327,7 +332,7 @@ const char *web_store_data_dir(const struct web_store *s)
 
 const char *web_store_engine(const struct web_store *s)
 {
-    return s->ops->name;
+    return s->engine;
 }
 
 int web_store_schema_version(struct web_store *s, int64_t *out, struct err *err)
@@ -1200,13 +1205,37 @@ int web_store_rejudging_entries(struct web_store *s, int64_t rejudging_id, struc
  * flipped a bit is noticed rather than sent to a judge.
  */
 
-int web_blob_path(struct web_store *s, const char *hex, char *out, size_t size, struct err *err)
+static int local_path(struct web_store *s, const char *hex, char *out, size_t size, struct err *err)
 {
     if (!web_hash_valid(hex))
         return err_set(err, ERR_INVALID, "'%.*s' is not a blob hash", WEB_HASH_HEX, hex ? hex : "");
     if (str_fmt(out, size, "%s/blobs/%.2s/%s", s->data_dir, hex, hex + 2) < 0)
         return err_set(err, ERR_LIMIT, "blob path is too long");
     return 0;
+}
+
+static int local_put(struct web_store *s, const char *hex, const void *data, size_t len, struct err *err);
+
+/* PostgreSQL: a blob another server stored is fetched from the database
+ * into this server's folder the first time it is wanted. */
+static int blob_fetch(struct web_store *s, const char *hex, const char *path, struct err *err)
+{
+    struct stat st;
+    if (strcmp(s->engine, "postgresql") != 0 || lstat(path, &st) == 0)
+        return 0;
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    int rc = s->ops->blob_load(s, hex, &b, err);
+    if (rc == 0)
+        rc = local_put(s, hex, b.buf, b.len, err);
+    buf_release(&b);
+    return rc == ERR_NOTFOUND ? 0 : rc;     /* then the caller finds no file */
+}
+
+int web_blob_path(struct web_store *s, const char *hex, char *out, size_t size, struct err *err)
+{
+    TRY(local_path(s, hex, out, size, err));
+    return blob_fetch(s, hex, out, err);
 }
 
 static int fsync_dir(const char *dir, struct err *err)
@@ -1264,7 +1293,7 @@ static int temp_commit(struct web_store *s, int fd, const char *tmp, const char 
     if (rc < 0)
         goto out;
     if (str_fmt(dir, sizeof(dir), "%s/blobs/%.2s", s->data_dir, hex) < 0 ||
-        web_blob_path(s, hex, final, sizeof(final), err) < 0) {
+        local_path(s, hex, final, sizeof(final), err) < 0) {
         rc = err_set(err, ERR_LIMIT, "blob path is too long");
         goto out;
     }
@@ -1290,13 +1319,20 @@ static void hash_final_hex(crypto_generichash_state *h, char hex[WEB_HASH_HEX + 
 
 int web_blob_put(struct web_store *s, const void *data, size_t len, char hex[WEB_HASH_HEX + 1], struct err *err)
 {
-    char final[PATH_MAX], tmp[PATH_MAX];
     crypto_generichash_state h;
-    struct stat st;
     crypto_generichash_init(&h, NULL, 0, 32);
     crypto_generichash_update(&h, data, len);
     hash_final_hex(&h, hex);
-    TRY(web_blob_path(s, hex, final, sizeof(final), err));
+    TRY(s->ops->blob_save(s, hex, data, len, err));
+    return local_put(s, hex, data, len, err);
+}
+
+/* Writes a blob whose hash is hex into data_dir/blobs. */
+static int local_put(struct web_store *s, const char *hex, const void *data, size_t len, struct err *err)
+{
+    char final[PATH_MAX], tmp[PATH_MAX];
+    struct stat st;
+    TRY(local_path(s, hex, final, sizeof(final), err));
     /* Already stored: a blob with the same name has the same content, unless
      * the disk damaged it, which a size mismatch often shows; rewrite then. */
     if (stat(final, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == (uint64_t)len)
@@ -1346,7 +1382,25 @@ int web_blob_put_fd(struct web_store *s, int in, uint64_t max_bytes, char hex[WE
         }
     }
     hash_final_hex(&h, hex);
-    return temp_commit(s, fd, tmp, hex, err);
+    TRY(temp_commit(s, fd, tmp, hex, err));
+    if (strcmp(s->engine, "postgresql") != 0)
+        return 0;
+    /* PostgreSQL: the database keeps it too, for the other servers */
+    char path[PATH_MAX];
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    rc = local_path(s, hex, path, sizeof(path), err);
+    int in2 = rc < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    if (rc == 0 && in2 < 0)
+        rc = err_sys(err, "cannot open '%s'", path);
+    if (rc == 0)
+        rc = buf_read_fd(&b, in2, err);
+    if (in2 >= 0)
+        close(in2);
+    if (rc == 0)
+        rc = s->ops->blob_save(s, hex, b.buf, b.len, err);
+    buf_release(&b);
+    return rc;
 fail:
     close(fd);
     unlink(tmp);
@@ -1360,7 +1414,7 @@ int web_blob_get(struct web_store *s, const char *hex, struct buf *out, struct e
     crypto_generichash_state h;
     struct stat st;
     int rc;
-    TRY(web_blob_path(s, hex, path, sizeof(path), err));
+    TRY(web_blob_path(s, hex, path, sizeof(path), err));       /* fetched from PostgreSQL if need be */
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)

@@ -1,9 +1,11 @@
 /*
  * storage.h: everything crucible serve keeps, behind one interface. All SQL
- * lives in the engine that implements struct web_store_ops (storage_sqlite.c
- * today; a PostgreSQL engine can fill the same table later), so routes,
- * authentication and scoreboards never see a query. Submission sources and
- * problem packages live beside the database in a content-addressed blob store.
+ * lives in the engine that implements struct web_store_ops (storage_sql.c,
+ * run by SQLite, the embedded default, or by PostgreSQL, for several servers
+ * sharing one database: sqldb.h), so routes, authentication and scoreboards
+ * never see a query. Submission sources and problem packages live beside the
+ * database in a content-addressed blob store (and, on PostgreSQL, in the
+ * database too).
  *
  * Conventions for every function here:
  * - Returns 0 or a negative code (common.h's ERR_*, or WEB_STORE_* below)
@@ -1086,6 +1088,11 @@ struct web_store_ops {
                               struct web_similarity_entry_list *out, struct err *err);
     int (*similarity_submission)(struct web_store *s, int64_t assignment_id, int64_t submission_id,
                                  struct web_similarity_entry *out, struct err *err);
+    /* PostgreSQL: blobs kept in the database as well, for servers sharing it
+     * (storage.c's blob functions call these; on SQLite save does nothing
+     * and load finds nothing) */
+    int (*blob_save)(struct web_store *s, const char *hex, const void *data, size_t len, struct err *err);
+    int (*blob_load)(struct web_store *s, const char *hex, struct buf *out, struct err *err);
 };
 
 /* ---- opening ---------------------------------------------------------------------- */
@@ -1096,9 +1103,15 @@ struct web_store_ops {
  * recorded in schema_version. A database whose schema is newer than this
  * build knows is ERR_UNSUPPORTED. *out is the caller's: web_store_close(). */
 int web_store_open(const char *data_dir, struct web_store **out, struct err *err);
+/* The same with the database named: NULL or "" is SQLite in data_dir; a
+ * libpq connection string ("postgresql://..." or "host=... dbname=...")
+ * is PostgreSQL, with data_dir a local cache of the blobs, which the
+ * database also keeps, so several servers can share one database.
+ * web_store_open() takes it from the environment variable CRUCIBLE_DATABASE. */
+int web_store_open_db(const char *data_dir, const char *database, struct web_store **out, struct err *err);
 void web_store_close(struct web_store *s);                  /* NULL-safe */
 const char *web_store_data_dir(const struct web_store *s);  /* borrowed */
-const char *web_store_engine(const struct web_store *s);    /* "sqlite"; borrowed */
+const char *web_store_engine(const struct web_store *s);    /* "sqlite", "postgresql"; borrowed */
 int web_store_schema_version(struct web_store *s, int64_t *out, struct err *err);
 /* The engine's own consistency check (PRAGMA integrity_check, foreign keys). */
 int web_store_check(struct web_store *s, struct err *err);

@@ -11,11 +11,13 @@
 struct web_store {
     const struct web_store_ops *ops;
     char *data_dir;                 /* owned; freed by the engine's close */
+    const char *engine;             /* "sqlite", "postgresql" */
 };
 
-/* Opens data_dir/crucible.db; data_dir exists. On success *out's data_dir
- * is a copy of data_dir. */
-int web_store_sqlite_open(const char *data_dir, struct web_store **out, struct err *err);
+/* Opens the SQL engine (storage_sql.c): data_dir/crucible.db with SQLite,
+ * or PostgreSQL when database is a libpq connection string (sqldb_is_pg);
+ * data_dir exists. On success *out's data_dir is a copy of data_dir. */
+int web_store_sql_open(const char *data_dir, const char *database, struct web_store **out, struct err *err);
 
 /* Room for one more row in a list being filled: grows *v (abort on OOM) and
  * returns the new, zeroed row. */

@@ -1,14 +1,22 @@
 /*
- * storage_sqlite.c: the SQLite engine behind storage.h. It holds every SQL
+ * storage_sql.c: the SQL engine behind storage.h. It holds every SQL
  * statement Crucible runs: the schema migrations, and one cached prepared
  * statement per query, with bound parameters only. storage.c has checked
- * every argument before a function here runs.
+ * every argument before a function here runs. The statements are written
+ * in SQLite's dialect and run on SQLite or, rewritten by sqldb_pg.c where
+ * the two differ, on PostgreSQL (sqldb.h): one schema, one set of queries.
+ * On PostgreSQL write transactions take one lock, as SQLite's BEGIN
+ * IMMEDIATE does, so the event log's ids commit in order (scoreboards and
+ * feeds read it by id) and a claim's read-then-write cannot race.
  */
 #include "storage_int.h"
 
+#include "sqldb.h"
+
+#include <sqlite3.h>   /* the backup API */
+
 #include <errno.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,6 +436,14 @@ static const struct migration migrations[] = {
      * grew quadratic. Found by tests/bench/queue_drain.py's setup. */
     { 12, "the queue: queued submissions by user, for the fair-share claim",
       "CREATE INDEX submissions_queued_user ON submissions(user_id, id) WHERE status = 'queued';\n" },
+    /* PostgreSQL: several servers share one database and no folder, so the
+     * blobs live in the database too (SQLite leaves this table empty: its
+     * one server keeps them in data_dir/blobs). */
+    { 13, "blobs kept in the database, for web servers sharing it (PostgreSQL)",
+      "CREATE TABLE blobs (\n"
+      "    hash TEXT PRIMARY KEY,\n"
+      "    data BLOB NOT NULL\n"
+      ");\n" },
 };
 
 #define NMIGRATIONS ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
@@ -520,42 +536,46 @@ static const struct migration migrations[] = {
     X(RELEASE, "RELEASE store_inner") \
     X(ROLLBACK_TO, "ROLLBACK TO store_inner") \
     X(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_version") \
+    X(SCHEMA_RECORD, "INSERT INTO schema_version (version, applied_at, description) " \
+                     "VALUES (?1, CAST(strftime('%s', 'now') AS INTEGER), ?2)") \
     X(SETTING_GET, "SELECT value FROM settings WHERE key = ?1") \
     X(SETTING_SET, "INSERT INTO settings (key, value) VALUES (?1, ?2) " \
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value") \
     X(USER_INSERT, "INSERT INTO users (name, display_name, email, password_hash, role, disabled, created_at) " \
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id") \
     X(USER_BY_ID, "SELECT " USER_COLS " FROM users WHERE id = ?1") \
     X(USER_BY_NAME, "SELECT " USER_COLS " FROM users WHERE name = ?1") \
     X(USER_UPDATE, "UPDATE users SET display_name = ?2, email = ?3, password_hash = ?4, role = ?5, " \
                    "disabled = ?6 WHERE id = ?1") \
     X(USER_LIST, "SELECT " USER_COLS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2") \
     X(SESSION_INSERT, "INSERT INTO sessions (user_id, token_hash, created_at, expires_at, address) " \
-                      "VALUES (?1, ?2, ?3, ?4, ?5)") \
+                      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id") \
     X(SESSION_LOOKUP, "SELECT " SESSION_COLS " FROM sessions s JOIN users u ON u.id = s.user_id " \
                       "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0") \
     X(SESSION_DELETE, "DELETE FROM sessions WHERE token_hash = ?1") \
     X(SESSION_DELETE_USER, "DELETE FROM sessions WHERE user_id = ?1") \
     X(SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1") \
     X(TOKEN_INSERT, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) " \
-                    "VALUES (?1, ?2, ?3, ?4, ?5)") \
+                    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id") \
     X(TOKEN_LOOKUP, "SELECT " TOKEN_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id " \
                     "WHERE t.token_hash = ?1 AND (t.expires_at = 0 OR t.expires_at > ?2) AND u.disabled = 0") \
     X(TOKEN_LIST, "SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.user_id = ?1 ORDER BY t.id") \
     X(TOKEN_REVOKE, "DELETE FROM api_tokens WHERE id = ?2 AND (?1 = 0 OR user_id = ?1)") \
     X(LOGIN_ADD, "INSERT INTO login_failures (scope, key, window_start, count) VALUES (?1, ?2, ?3, 1) " \
                  "ON CONFLICT (scope, key) DO UPDATE SET " \
-                 "count = CASE WHEN window_start <= ?3 - ?4 THEN 1 ELSE count + 1 END, " \
-                 "window_start = CASE WHEN window_start <= ?3 - ?4 THEN ?3 ELSE window_start END " \
+                 "count = CASE WHEN login_failures.window_start <= ?3 - ?4 THEN 1 " \
+                 "ELSE login_failures.count + 1 END, " \
+                 "window_start = CASE WHEN login_failures.window_start <= ?3 - ?4 THEN ?3 " \
+                 "ELSE login_failures.window_start END " \
                  "RETURNING count") \
     X(LOGIN_COUNT, "SELECT CASE WHEN window_start <= ?3 - ?4 THEN 0 ELSE count END FROM login_failures " \
                    "WHERE scope = ?1 AND key = ?2") \
     X(LOGIN_CLEAR, "DELETE FROM login_failures WHERE scope = ?1 AND key = ?2") \
     X(AUDIT_INSERT, "INSERT INTO audit_log (at, actor_user_id, address, action, target, detail) " \
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id") \
     X(AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit_log WHERE (?1 = 0 OR id < ?1) ORDER BY id DESC LIMIT ?2") \
     X(HOST_INSERT, "INSERT INTO judge_hosts (name, token_hash, enabled, created_at, capabilities) " \
-                   "VALUES (?1, ?2, ?3, ?4, ?5)") \
+                   "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id") \
     X(HOST_BY_ID, "SELECT " HOST_COLS " FROM judge_hosts WHERE id = ?1") \
     X(HOST_BY_TOKEN, "SELECT " HOST_COLS " FROM judge_hosts WHERE token_hash = ?1 AND enabled = 1") \
     X(HOST_BY_NAME, "SELECT " HOST_COLS " FROM judge_hosts WHERE name = ?1") \
@@ -568,7 +588,7 @@ static const struct migration migrations[] = {
                  "WHERE id = ?1 AND current_judging_id = ?2") \
     X(PROBLEM_INSERT, "INSERT INTO problems (short_name, title, package_hash, time_limit, memory_limit, type, " \
                       "published, created_by, created_at, time_limit_inferred, statement_hash, samples_hash, " \
-                      "difficulty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") \
+                      "difficulty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id") \
     X(PROBLEM_BY_ID, "SELECT " PROBLEM_COLS " FROM problems WHERE id = ?1") \
     X(PROBLEM_BY_NAME, "SELECT " PROBLEM_COLS " FROM problems WHERE short_name = ?1") \
     X(PROBLEM_UPDATE, "UPDATE problems SET title = ?2, package_hash = ?3, time_limit = ?4, memory_limit = ?5, " \
@@ -581,7 +601,7 @@ static const struct migration migrations[] = {
                       "languages, max_submissions, submission_interval, created_by, created_at, " \
                       "final_submissions, daily_submissions, private_published, rated) " \
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " \
-                      "?18, ?19, ?20, ?21)") \
+                      "?18, ?19, ?20, ?21) RETURNING id") \
     X(CONTEST_BY_ID, "SELECT " CONTEST_COLS " FROM contests WHERE id = ?1") \
     X(CONTEST_BY_NAME, "SELECT " CONTEST_COLS " FROM contests WHERE short_name = ?1") \
     X(CONTEST_UPDATE, "UPDATE contests SET title = ?2, start_time = ?3, duration = ?4, freeze = ?5, " \
@@ -595,7 +615,7 @@ static const struct migration migrations[] = {
               "color = excluded.color, points = excluded.points, ordinal = excluded.ordinal") \
     X(CP_REMOVE, "DELETE FROM contest_problems WHERE contest_id = ?1 AND problem_id = ?2") \
     X(CP_LIST, "SELECT " CP_COLS " FROM contest_problems WHERE contest_id = ?1 ORDER BY ordinal, label") \
-    X(TEAM_INSERT, "INSERT INTO teams (contest_id, name, created_at) VALUES (?1, ?2, ?3)") \
+    X(TEAM_INSERT, "INSERT INTO teams (contest_id, name, created_at) VALUES (?1, ?2, ?3) RETURNING id") \
     X(TEAM_BY_ID, "SELECT " TEAM_COLS " FROM teams WHERE id = ?1") \
     X(TEAM_LIST, "SELECT " TEAM_COLS " FROM teams WHERE contest_id = ?1 ORDER BY id") \
     X(PART_PUT, "INSERT INTO contest_participants (" PART_COLS ") VALUES (?1, ?2, ?3, ?4, ?5) " \
@@ -606,14 +626,14 @@ static const struct migration migrations[] = {
     X(PART_LIST, "SELECT " PART_COLS " FROM contest_participants WHERE contest_id = ?1 " \
                  "AND (?2 = 0 OR team_id = ?2) ORDER BY user_id") \
     X(CLAR_INSERT, "INSERT INTO clarifications (contest_id, problem_id, kind, from_user_id, to_user_id, " \
-                   "team_id, reply_to, created_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+                   "team_id, reply_to, created_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id") \
     X(CLAR_BY_ID, "SELECT " CLAR_COLS " FROM clarifications WHERE id = ?1") \
     X(CLAR_FOR, "SELECT " CLAR_COLS " FROM clarifications WHERE contest_id = ?1 AND (?2 = 0 " \
                 "OR kind = 'announcement' OR (kind = 'answer' AND to_user_id IS NULL) " \
                 "OR from_user_id = ?2 OR to_user_id = ?2 OR (?3 > 0 AND team_id = ?3)) ORDER BY id") \
     X(SUB_INSERT, "INSERT INTO submissions (user_id, team_id, contest_id, problem_id, language, filename, " \
                   "source_hash, source_size, submitted_at, status, ignored, assignment_id, samples_only) " \
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12)") \
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?11, ?12) RETURNING id") \
     X(SUB_BY_ID, "SELECT " SUB_COLS " FROM submissions WHERE id = ?1") \
     X(SUB_LIST, "SELECT " SUB_COLS " FROM submissions WHERE " SUB_FILTER " ORDER BY id DESC LIMIT ?7") \
     X(SUB_COUNT, "SELECT count(*) FROM submissions WHERE " SUB_FILTER) \
@@ -653,7 +673,7 @@ static const struct migration migrations[] = {
                   "JOIN submissions s ON s.id = h.first JOIN problems p ON p.id = s.problem_id " \
                   "ORDER BY h.running, h.first LIMIT 1") \
     X(JUDGING_START, "INSERT INTO judgings (submission_id, judge_host_id, started_at, lease_expires, valid) " \
-                     "VALUES (?1, ?2, ?3, ?4, 1)") \
+                     "VALUES (?1, ?2, ?3, ?4, 1) RETURNING id") \
     X(SUB_STATUS, "UPDATE submissions SET status = ?2 WHERE id = ?1") \
     X(LEASE_RENEW, "UPDATE judgings SET lease_expires = ?4 WHERE id = ?1 AND judge_host_id = ?2 " \
                    "AND valid = 1 AND finished_at IS NULL AND lease_expires > ?3") \
@@ -675,7 +695,7 @@ static const struct migration migrations[] = {
                    REJ_MATCH " ORDER BY s.id LIMIT ?6") \
     X(REJ_COUNT, "SELECT count(*) " REJ_MATCH) \
     X(REJ_INSERT, "INSERT INTO rejudgings (created_by, created_at, submission_id, problem_id, contest_id, " \
-                  "jury_user_id, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+                  "jury_user_id, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id") \
     X(REJ_FILL, "INSERT INTO rejudging_submissions (rejudging_id, submission_id, judging_before, verdict_before) " \
                 "SELECT ?6, s.id, j.id, " REJ_BEFORE " " REJ_MATCH) \
     X(REJ_SUBS, "SELECT submission_id FROM rejudging_submissions WHERE rejudging_id = ?1 ORDER BY submission_id") \
@@ -760,7 +780,7 @@ static const struct migration migrations[] = {
                   "AND s.samples_only = 0 AND j.public_score IS NOT NULL ORDER BY s.submitted_at, s.id") \
     X(AI_FINAL_CLEAR, "DELETE FROM ai_finals WHERE contest_id = ?1 AND team_id = ?2 AND (?2 > 0 OR user_id = ?3)") \
     X(AI_FINAL_ADD, "INSERT INTO ai_finals (submission_id, contest_id, team_id, user_id) VALUES (?1, ?2, ?3, ?4)") \
-    X(AI_BASELINE_ADD, "INSERT OR IGNORE INTO ai_baselines (submission_id) VALUES (?1)") \
+    X(AI_BASELINE_ADD, "INSERT INTO ai_baselines (submission_id) VALUES (?1) ON CONFLICT DO NOTHING") \
     X(AI_BASELINE_DEL, "DELETE FROM ai_baselines WHERE submission_id = ?1") \
     /* failed: finished without a score and not AC; a pending one counts */ \
     X(AI_DAILY_COUNT, "SELECT count(*) FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
@@ -786,7 +806,7 @@ static const struct migration migrations[] = {
                    "updated_at = excluded.updated_at") \
     X(PROFILE_VIEW_ADD, "INSERT INTO profile_views (user_id, viewer_id, at, kind) SELECT ?1, ?2, ?3, ?4 " \
                         "WHERE ?5 <= 0 OR NOT EXISTS (SELECT 1 FROM profile_views WHERE user_id = ?1 " \
-                        "AND viewer_id IS ?2 AND kind = ?4 AND at >= ?5)") \
+                        "AND viewer_id IS NOT DISTINCT FROM ?2 AND kind = ?4 AND at >= ?5)") \
     X(PROFILE_VIEWS, "SELECT coalesce(v.viewer_id, 0), coalesce(u.name, ''), v.at, v.kind FROM profile_views v " \
                      "LEFT JOIN users u ON u.id = v.viewer_id WHERE v.user_id = ?1 ORDER BY v.at DESC, v.id DESC " \
                      "LIMIT ?2") \
@@ -801,7 +821,7 @@ static const struct migration migrations[] = {
     X(RATING_CHANGES, "SELECT contest_id, user_id, ordinal, rank, old_rating, new_rating FROM rating_changes " \
                       "WHERE ?1 = 0 OR user_id = ?1 ORDER BY ordinal, user_id") \
     X(USER_PROBLEMS, "SELECT " PROBLEM_COLS ", x.solved FROM problems JOIN (SELECT s.problem_id AS pid, " \
-                     "max(coalesce(j.verdict = 'AC', 0)) AS solved FROM submissions s LEFT JOIN judgings j " \
+                     "max(CASE WHEN j.verdict = 'AC' THEN 1 ELSE 0 END) AS solved FROM submissions s LEFT JOIN judgings j " \
                      "ON j.submission_id = s.id AND j.valid = 1 AND j.finished_at IS NOT NULL " \
                      "WHERE s.user_id = ?1 AND s.ignored = 0 AND s.samples_only = 0 " \
                      "GROUP BY s.problem_id) x ON x.pid = problems.id " \
@@ -828,7 +848,7 @@ static const struct migration migrations[] = {
                       "FROM submissions s JOIN users u ON u.id = s.user_id WHERE s.id = ?2 AND s.assignment_id = ?1") \
     /* courses */ \
     X(COURSE_INSERT, "INSERT INTO courses (title, description, join_code, created_by, created_at) " \
-                     "VALUES (?1, ?2, ?3, ?4, ?5)") \
+                     "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id") \
     X(COURSE_BY_ID, "SELECT " COURSE_COLS " FROM courses WHERE id = ?1") \
     X(COURSE_BY_CODE, "SELECT " COURSE_COLS " FROM courses WHERE join_code = ?1") \
     X(COURSE_UPDATE, "UPDATE courses SET title = ?2, description = ?3, join_code = ?4 WHERE id = ?1") \
@@ -841,10 +861,10 @@ static const struct migration migrations[] = {
     X(MEMBER_REMOVE, "DELETE FROM course_members WHERE course_id = ?1 AND user_id = ?2") \
     X(MEMBERS, "SELECT " MEMBER_COLS " WHERE m.course_id = ?1 ORDER BY CASE m.role WHEN 'teacher' THEN 0 " \
                "WHEN 'ta' THEN 1 ELSE 2 END, m.student_number, u.name") \
-    X(UNIT_INSERT, "INSERT INTO course_units (course_id, title, position) VALUES (?1, ?2, ?3)") \
+    X(UNIT_INSERT, "INSERT INTO course_units (course_id, title, position) VALUES (?1, ?2, ?3) RETURNING id") \
     X(UNITS, "SELECT id, course_id, title, position FROM course_units WHERE course_id = ?1 ORDER BY position, id") \
     X(LESSON_INSERT, "INSERT INTO lessons (course_id, unit_id, title, markdown, position, created_at) " \
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") \
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id") \
     X(LESSON_BY_ID, "SELECT id, course_id, unit_id, title, markdown, position, created_at FROM lessons " \
                     "WHERE id = ?1") \
     X(LESSON_UPDATE, "UPDATE lessons SET unit_id = ?2, title = ?3, markdown = ?4, position = ?5 WHERE id = ?1") \
@@ -852,7 +872,7 @@ static const struct migration migrations[] = {
     X(LESSONS, "SELECT id, course_id, unit_id, title, NULL, position, created_at FROM lessons " \
                "WHERE course_id = ?1 ORDER BY position, id") \
     X(ASSIGN_INSERT, "INSERT INTO assignments (course_id, unit_id, title, open_time, due_time, late_until, " \
-                     "late_rule, late_value, counting, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
+                     "late_rule, late_value, counting, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id") \
     X(ASSIGN_BY_ID, "SELECT " ASSIGN_COLS " FROM assignments WHERE id = ?1") \
     X(ASSIGN_UPDATE, "UPDATE assignments SET unit_id = ?2, title = ?3, open_time = ?4, due_time = ?5, " \
                      "late_until = ?6, late_rule = ?7, late_value = ?8, counting = ?9 WHERE id = ?1") \
@@ -872,6 +892,9 @@ static const struct migration migrations[] = {
     X(EXT_GET, "SELECT " EXT_COLS " WHERE e.assignment_id = ?1 AND e.user_id = ?2") \
     X(EXT_REMOVE, "DELETE FROM assignment_extensions WHERE assignment_id = ?1 AND user_id = ?2") \
     X(EXTS, "SELECT " EXT_COLS " WHERE e.assignment_id = ?1 ORDER BY u.name") \
+    /* blobs shared through the database (PostgreSQL) */ \
+    X(BLOB_SAVE, "INSERT INTO blobs (hash, data) VALUES (?1, ?2) ON CONFLICT DO NOTHING") \
+    X(BLOB_LOAD, "SELECT data FROM blobs WHERE hash = ?1") \
     X(ASSIGN_RESULTS, "SELECT " RESULT_COLS " FROM submissions s LEFT JOIN judgings j ON j.submission_id = s.id " \
                       "AND j.valid = 1 AND j.finished_at IS NOT NULL WHERE s.assignment_id = ?1 " \
                       "AND (?2 = 0 OR s.user_id = ?2) ORDER BY s.submitted_at, s.id")
@@ -891,8 +914,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 struct sq {
     struct web_store base;          /* first: storage.c sees a struct web_store */
-    sqlite3 *db;
-    sqlite3_stmt *stmts[ST_COUNT];  /* owned; prepared on first use */
+    struct sqldb *db;
+    struct sqldb_stmt *stmts[ST_COUNT];  /* owned; prepared on first use */
     int user_tx;                    /* inside web_store_tx_begin */
 };
 
@@ -905,63 +928,53 @@ static struct sq *SQ(struct web_store *s)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-/* Maps an SQLite result code to ours; call before the statement is reset. */
+/* The last failed step's error (rc is SQLDB_ERROR), mapped to ours. */
 static int sql_error(struct sq *s, int rc, const char *what, struct err *err)
 {
-    switch (rc) {
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-        return err_set(err, WEB_STORE_CONFLICT, "%s: already exists", what);
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-        return err_set(err, ERR_INVALID, "%s: refers to a missing row", what);
-    default:
-        break;
-    }
-    /* ops: a full disk or a data folder that cannot be written */
-    int sys = sqlite3_system_errno(s->db);
-    if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
-        return err_set(err, WEB_STORE_FULL, "%s: the disk is full", what);
-    if ((rc & 0xff) == SQLITE_READONLY ||
-        (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) && (sys == EROFS || sys == EACCES)))
-        return err_set(err, WEB_STORE_READONLY, "%s: the data folder is read-only", what);
-    switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-        return err_set(err, ERR_INVALID, "%s: %s", what, sqlite3_errmsg(s->db));
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return err_set(err, WEB_STORE_BUSY, "%s: the database is busy", what);
-    default:
-        return err_set(err, ERR_SYSTEM, "%s: %s", what, sqlite3_errmsg(s->db));
-    }
+    if (rc != SQLDB_ERROR)
+        return err_set(err, ERR_SYSTEM, "%s: unexpected result %d", what, rc);
+    return s->db->ops->error(s->db, what, err);
 }
 
-static int prep(struct sq *s, enum stmt_id id, sqlite3_stmt **out, struct err *err)
+static int prep(struct sq *s, enum stmt_id id, struct sqldb_stmt **out, struct err *err)
 {
     *out = NULL;
-    if (!s->stmts[id]) {
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmts[id], NULL);
-        if (rc != SQLITE_OK) {
-            s->stmts[id] = NULL;
-            return sql_error(s, rc, "cannot prepare a query", err);
-        }
-    }
+    if (!s->stmts[id])
+        TRY(s->db->ops->prepare(s->db, stmt_sql[id], &s->stmts[id], err));
     *out = s->stmts[id];
     return 0;
 }
 
-static void finish(sqlite3_stmt *st)
+static int step(struct sqldb_stmt *st)
 {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    return st->db->ops->step(st);
+}
+
+static void finish(struct sqldb_stmt *st)
+{
+    st->db->ops->reset(st);
 }
 
 /* Runs st to completion, ignoring rows, then resets it. */
-static int step_done(struct sq *s, sqlite3_stmt *st, const char *what, struct err *err)
+static int step_done(struct sq *s, struct sqldb_stmt *st, const char *what, struct err *err)
 {
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = step(st)) == SQLDB_ROW)
         ;
-    int out = rc == SQLITE_DONE ? 0 : sql_error(s, rc, what, err);
+    int out = rc == SQLDB_DONE ? 0 : sql_error(s, rc, what, err);
+    finish(st);
+    return out;
+}
+
+/* Runs an INSERT ... RETURNING id and reads the new row's id into *id. */
+static int insert_id(struct sq *s, struct sqldb_stmt *st, int64_t *id, const char *what, struct err *err)
+{
+    int rc = step(st);
+    if (rc == SQLDB_ROW) {
+        *id = st->db->ops->col_i64(st, 0);
+        return step_done(s, st, what, err);
+    }
+    int out = rc == SQLDB_DONE ? err_set(err, ERR_SYSTEM, "%s: no row was inserted", what) : sql_error(s, rc, what, err);
     finish(st);
     return out;
 }
@@ -969,52 +982,76 @@ static int step_done(struct sq *s, sqlite3_stmt *st, const char *what, struct er
 /* Runs a statement that has no parameters. */
 static int run(struct sq *s, enum stmt_id id, const char *what, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, id, &st, err));
     return step_done(s, st, what, err);
 }
 
 static int changes(struct sq *s)
 {
-    return sqlite3_changes(s->db);
+    return (int)s->db->ops->changes(s->db);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+static void bind_text(struct sqldb_stmt *st, int i, const char *v)
 {
-    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    st->db->ops->bind_text(st, i, v);
 }
 
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+static void bind_null(struct sqldb_stmt *st, int i)
+{
+    st->db->ops->bind_null(st, i);
+}
+
+static void bind_opt_text(struct sqldb_stmt *st, int i, const char *v)
 {
     if (v && *v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+        bind_text(st, i, v);
     else
-        sqlite3_bind_null(st, i);
+        bind_null(st, i);
 }
 
-static void bind_i64(sqlite3_stmt *st, int i, int64_t v)
+static void bind_i64(struct sqldb_stmt *st, int i, int64_t v)
 {
-    sqlite3_bind_int64(st, i, v);
+    st->db->ops->bind_i64(st, i, v);
+}
+
+static void bind_f64(struct sqldb_stmt *st, int i, double v)
+{
+    st->db->ops->bind_f64(st, i, v);
 }
 
 /* 0 is "none": NULL in the database. */
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+static void bind_id(struct sqldb_stmt *st, int i, int64_t v)
 {
     if (v)
-        sqlite3_bind_int64(st, i, v);
+        bind_i64(st, i, v);
     else
-        sqlite3_bind_null(st, i);
+        bind_null(st, i);
 }
 
-static int64_t col_i64(sqlite3_stmt *st, int i)
+static int64_t col_i64(struct sqldb_stmt *st, int i)
 {
-    return sqlite3_column_int64(st, i);
+    return st->db->ops->col_i64(st, i);
 }
 
-static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t size)
+static double col_f64(struct sqldb_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    return st->db->ops->col_f64(st, i);
+}
+
+/* A text column; NULL for NULL. */
+static const char *col_text(struct sqldb_stmt *st, int i)
+{
+    size_t n;
+    return st->db->ops->col_bytes(st, i, &n);
+}
+
+static void col_copy(struct sqldb_stmt *st, int i, char *dst, size_t size)
+{
+    size_t n = 0;
+    const char *t = st->db->ops->col_bytes(st, i, &n);
+    if (!t)
+        n = 0;
     if (n >= size)
         n = size - 1;
     if (n)
@@ -1025,12 +1062,12 @@ static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t size)
 #define COL_COPY(st, i, arr) col_copy(st, i, arr, sizeof(arr))
 
 /* A heap copy of a text column; NULL for NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
+static char *col_dup(struct sqldb_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = 0;
+    const char *t = st->db->ops->col_bytes(st, i, &n);
     if (!t)
         return NULL;
-    size_t n = (size_t)sqlite3_column_bytes(st, i);
     char *p = malloc(n + 1);
     if (!p)
         abort();
@@ -1040,10 +1077,10 @@ static char *col_dup(sqlite3_stmt *st, int i)
 }
 
 /* An enumeration stored by name. The schema's CHECKs keep names valid. */
-static int col_enum(sqlite3_stmt *st, int i, int (*parse)(const char *, void *))
+static int col_enum(struct sqldb_stmt *st, int i, int (*parse)(const char *, void *))
 {
     int v = 0;
-    parse((const char *)sqlite3_column_text(st, i), &v);
+    parse(col_text(st, i), &v);
     return v;
 }
 
@@ -1064,18 +1101,18 @@ ENUM_PARSER(rules, web_rules)
 ENUM_PARSER(clar_kind, web_clar_kind)
 ENUM_PARSER(sub_status, web_sub_status)
 
-typedef void (*row_reader)(sqlite3_stmt *st, void *row);
+typedef void (*row_reader)(struct sqldb_stmt *st, void *row);
 
 /* Reads the one row st yields into row; ERR_NOTFOUND without one. */
-static int fetch_one(struct sq *s, sqlite3_stmt *st, row_reader rd, void *row, const char *notfound,
+static int fetch_one(struct sq *s, struct sqldb_stmt *st, row_reader rd, void *row, const char *notfound,
                      struct err *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = step(st);
     int out;
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLDB_ROW) {
         rd(st, row);
         out = 0;
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQLDB_DONE) {
         out = err_set(err, ERR_NOTFOUND, "%s", notfound);
     } else {
         out = sql_error(s, rc, "cannot read", err);
@@ -1085,19 +1122,19 @@ static int fetch_one(struct sq *s, sqlite3_stmt *st, row_reader rd, void *row, c
 }
 
 /* Appends every row st yields to a list (v_ptr points at its v). */
-static int fetch_all(struct sq *s, sqlite3_stmt *st, row_reader rd, void *v_ptr, size_t *n, size_t elem,
+static int fetch_all(struct sq *s, struct sqldb_stmt *st, row_reader rd, void *v_ptr, size_t *n, size_t elem,
                      struct err *err)
 {
     size_t alloc = 0;
     int rc, out = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = step(st)) == SQLDB_ROW) {
         if (*n >= WEB_RESULTS_MAX) {
             out = err_set(err, ERR_LIMIT, "more than %d rows", WEB_RESULTS_MAX);
             break;
         }
         rd(st, web_list_push(v_ptr, n, &alloc, elem));
     }
-    if (out == 0 && rc != SQLITE_DONE)
+    if (out == 0 && rc != SQLDB_DONE)
         out = sql_error(s, rc, "cannot read", err);
     finish(st);
     return out;
@@ -1129,7 +1166,7 @@ static void wtx_rollback(struct sq *s)
     if (s->user_tx) {
         run(s, ST_ROLLBACK_TO, "rollback", NULL);
         run(s, ST_RELEASE, "rollback", NULL);
-    } else if (!sqlite3_get_autocommit(s->db)) {
+    } else if (s->db->ops->in_tx(s->db)) {
         run(s, ST_ROLLBACK, "rollback", NULL);
     }
 }
@@ -1148,60 +1185,31 @@ static int wtx_end(struct sq *s, int rc, struct err *err)
 /* scoreboards: runs an event statement whose one parameter is an id. */
 static int event_run(struct sq *s, enum stmt_id id, int64_t a, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, id, &st, err));
-    sqlite3_bind_int64(st, 1, a);
+    bind_i64(st, 1, a);
     return step_done(s, st, "cannot log an event", err);
 }
 
 static int event_add(struct sq *s, int64_t contest_id, const char *kind, int64_t ref_id, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_EVENT_ADD, &st, err));
-    sqlite3_bind_int64(st, 1, contest_id);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, ref_id);
+    bind_i64(st, 1, contest_id);
+    bind_text(st, 2, kind);
+    bind_i64(st, 3, ref_id);
     return step_done(s, st, "cannot log an event", err);
 }
 
-/* Runs a script of statements without parameters (migrations, pragmas). */
+/* Runs a script of statements without parameters (migrations). */
 static int exec_script(struct sq *s, const char *sql, const char *what, struct err *err)
 {
-    const char *p = sql;
-    while (*p) {
-        sqlite3_stmt *st = NULL;
-        const char *tail = NULL;
-        int rc = sqlite3_prepare_v2(s->db, p, -1, &st, &tail);
-        if (rc != SQLITE_OK)
-            return sql_error(s, rc, what, err);
-        if (!st)                    /* whitespace or a comment */
-            break;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            ;
-        int out = rc == SQLITE_DONE ? 0 : sql_error(s, rc, what, err);
-        sqlite3_finalize(st);
-        if (out < 0)
-            return out;
-        p = tail;
-    }
-    return 0;
+    return s->db->ops->exec(s->db, sql, what, err);
 }
 
-/* One text value from a parameterless query (PRAGMA journal_mode). */
-static int query_text(struct sq *s, const char *sql, char *out, size_t size, struct err *err)
+static int is_pg(const struct sq *s)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return sql_error(s, rc, sql, err);
-    rc = sqlite3_step(st);
-    int res = 0;
-    if (rc == SQLITE_ROW)
-        col_copy(st, 0, out, size);
-    else
-        res = rc == SQLITE_DONE ? err_set(err, ERR_SYSTEM, "'%s' returned nothing", sql) : sql_error(s, rc, sql, err);
-    sqlite3_finalize(st);
-    return res;
+    return strcmp(s->db->ops->engine, "postgresql") == 0;
 }
 
 /* ---- lifecycle ------------------------------------------------------------------------ */
@@ -1212,8 +1220,10 @@ static void sq_close(struct web_store *base)
     if (s->user_tx)
         run(s, ST_ROLLBACK, "rollback", NULL);
     for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(s->stmts[i]);
-    sqlite3_close(s->db);
+        if (s->stmts[i])
+            s->db->ops->finalize(s->stmts[i]);
+    if (s->db)
+        s->db->ops->close(s->db);
     free(s->base.data_dir);
     free(s);
 }
@@ -1221,16 +1231,55 @@ static void sq_close(struct web_store *base)
 static int sq_schema_version(struct web_store *base, int64_t *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SCHEMA_VERSION, &st, err));
-    int rc = sqlite3_step(st);
+    int rc = step(st);
     int res = 0;
-    if (rc == SQLITE_ROW)
+    if (rc == SQLDB_ROW)
         *out = col_i64(st, 0);
     else
         res = sql_error(s, rc, "cannot read the schema version", err);
     finish(st);
     return res;
+}
+
+/* PostgreSQL checks a REFERENCES when its table is created, SQLite only
+ * when rows are written: migration 1's judge_hosts refers to judgings,
+ * created after it, so on PostgreSQL that key is added at the end. Applied
+ * to the migration's text before it runs; SQLite runs the text as written. */
+static const struct {
+    int64_t version;
+    const char *from, *to, *append;
+} pg_fixups[] = {
+    { 1, "current_judging_id INTEGER REFERENCES judgings(id)", "current_judging_id INTEGER",
+      "ALTER TABLE judge_hosts ADD FOREIGN KEY (current_judging_id) REFERENCES judgings(id);\n" },
+};
+
+static int run_migration_sql(struct sq *s, const struct migration *m, const char *what, struct err *err)
+{
+    if (!is_pg(s))
+        return exec_script(s, m->sql, what, err);
+    struct buf b;
+    buf_init(&b, SIZE_MAX);
+    buf_add(&b, m->sql, strlen(m->sql));
+    for (size_t i = 0; i < sizeof(pg_fixups) / sizeof(pg_fixups[0]); i++) {
+        if (pg_fixups[i].version != m->version)
+            continue;
+        char *at = strstr(b.buf, pg_fixups[i].from);
+        if (!at)
+            continue;
+        struct buf n;
+        buf_init(&n, SIZE_MAX);
+        buf_add(&n, b.buf, (size_t)(at - b.buf));
+        buf_add(&n, pg_fixups[i].to, strlen(pg_fixups[i].to));
+        buf_add(&n, at + strlen(pg_fixups[i].from), strlen(at + strlen(pg_fixups[i].from)));
+        buf_add(&n, pg_fixups[i].append, strlen(pg_fixups[i].append));
+        buf_release(&b);
+        b = n;
+    }
+    int rc = exec_script(s, b.buf, what, err);
+    buf_release(&b);
+    return rc;
 }
 
 /* Applies one migration and records it, atomically; a no-op if another
@@ -1239,7 +1288,7 @@ static int apply_migration(struct sq *s, const struct migration *m, struct err *
 {
     char what[128];
     int64_t current;
-    sqlite3_stmt *st = NULL;
+    struct sqldb_stmt *st = NULL;
     int rc;
     snprintf(what, sizeof(what), "schema migration %lld (%s)", (long long)m->version, m->description);
     TRY(wtx_begin(s, err));
@@ -1247,128 +1296,108 @@ static int apply_migration(struct sq *s, const struct migration *m, struct err *
         goto out;
     if (current >= m->version)
         goto out;
-    if ((rc = exec_script(s, m->sql, what, err)) < 0)
+    if ((rc = run_migration_sql(s, m, what, err)) < 0)
         goto out;
-    rc = sqlite3_prepare_v2(s->db, "INSERT INTO schema_version (version, applied_at, description) "
-                                   "VALUES (?1, CAST(strftime('%s', 'now') AS INTEGER), ?2)", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        rc = sql_error(s, rc, what, err);
+    if ((rc = prep(s, ST_SCHEMA_RECORD, &st, err)) < 0)
         goto out;
-    }
     bind_i64(st, 1, m->version);
     bind_text(st, 2, m->description);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_DONE ? 0 : sql_error(s, rc, what, err);
-    if (rc == 0)
+    if ((rc = step_done(s, st, what, err)) == 0)
         rc = wtx_commit(s, err);
 out:
-    sqlite3_finalize(st);
-    if (rc < 0 || !sqlite3_get_autocommit(s->db))
+    if (rc < 0 || s->db->ops->in_tx(s->db))
         wtx_rollback(s);
     return rc;
 }
 
-static int migrate(struct sq *s, const char *path, struct err *err)
+static int migrate(struct sq *s, const char *label, struct err *err)
 {
     int64_t current;
-    TRY(exec_script(s, "CREATE TABLE IF NOT EXISTS schema_version (\n"
-                       "    version INTEGER PRIMARY KEY,\n"
-                       "    applied_at INTEGER NOT NULL,\n"
-                       "    description TEXT NOT NULL\n"
-                       ")", "cannot create schema_version", err));
+    /* In the write transaction, so two servers starting at once on a new
+     * database do not both create it. */
+    TRY(wtx_begin(s, err));
+    int rc = exec_script(s, "CREATE TABLE IF NOT EXISTS schema_version (\n"
+                            "    version INTEGER PRIMARY KEY,\n"
+                            "    applied_at INTEGER NOT NULL,\n"
+                            "    description TEXT NOT NULL\n"
+                            ")", "cannot create schema_version", err);
+    TRY(wtx_end(s, rc, err));
     TRY(sq_schema_version(&s->base, &current, err));
     /* By version, not position: a number reserved for a part that needed no
      * migration leaves a gap, which is harmless. */
     int64_t newest = migrations[NMIGRATIONS - 1].version;
     if (current > newest)
         return err_set(err, ERR_UNSUPPORTED, "'%s' has schema version %lld, newer than this crucible's %lld",
-                       path, (long long)current, (long long)newest);
+                       label, (long long)current, (long long)newest);
     for (int64_t i = 0; i < NMIGRATIONS; i++)
         if (migrations[i].version > current)
             TRY(apply_migration(s, &migrations[i], err));
     return 0;
 }
 
-static const struct web_store_ops sqlite_ops;
+static const struct web_store_ops sql_ops;
 
-int web_store_sqlite_open(const char *data_dir, struct web_store **out, struct err *err)
+int web_store_sql_open(const char *data_dir, const char *database, struct web_store **out, struct err *err)
 {
-    char path[PATH_MAX], mode[16];
-    struct sq *s = NULL;
+    char path[PATH_MAX];
+    const char *label = path;
+    struct sqldb *db = NULL;
     int rc;
     *out = NULL;
-    if (str_fmt(path, sizeof(path), "%s/crucible.db", data_dir) < 0)
-        return err_set(err, ERR_LIMIT, "data folder path '%s' is too long", data_dir);
-    /* Whether this open creates the file: then it is made unreadable to
-     * others below. (Not by an open() and close() of our own: closing any
-     * descriptor of the file drops every POSIX lock this process holds on
-     * it, the read locks of the other stores open here included, and then
-     * another process's SQLite believes it is the last user and deletes the
-     * -wal and -shm files under our feet.) */
-    struct stat st;
-    int existed = lstat(path, &st) == 0;
-    if (existed && !S_ISREG(st.st_mode))
-        return err_set(err, ERR_INVALID, "'%s' is not a regular file", path);
-    s = calloc(1, sizeof(*s));
+    if (sqldb_is_pg(database)) {
+        label = "the PostgreSQL database";
+        TRY(sqldb_pg_open(database, &db, err));
+    } else {
+        if (str_fmt(path, sizeof(path), "%s/crucible.db", data_dir) < 0)
+            return err_set(err, ERR_LIMIT, "data folder path '%s' is too long", data_dir);
+        TRY(sqldb_sqlite_open(path, &db, err));
+    }
+    struct sq *s = calloc(1, sizeof(*s));
     if (!s)
         abort();
-    s->base.ops = &sqlite_ops;
+    s->base.ops = &sql_ops;
+    s->base.engine = db->ops->engine;
+    s->db = db;
     s->base.data_dir = strdup(data_dir);
     if (!s->base.data_dir)
         abort();
-    rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
-        rc = err_set(err, ERR_SYSTEM, "cannot open '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        goto fail;
+    if ((rc = migrate(s, label, err)) < 0) {
+        sq_close(&s->base);
+        return rc;
     }
-    /* The database holds password hashes. A new file is still empty here,
-     * and SQLite gives its -wal and -shm files the database's mode. */
-    if (!existed && chmod(path, 0640) < 0) {
-        rc = err_sys(err, "cannot chmod '%s'", path);
-        goto fail;
-    }
-    sqlite3_extended_result_codes(s->db, 1);
-    /* Writers queue behind each other for up to this long before BUSY. */
-    sqlite3_busy_timeout(s->db, 10000);
-    /* synchronous=FULL: a commit is on disk when it returns, even across a
-     * power cut; submissions arrive a few a second, so the fsync is cheap. */
-    if ((rc = exec_script(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", path, err)) < 0)
-        goto fail;
-    if ((rc = query_text(s, "PRAGMA journal_mode = WAL", mode, sizeof(mode), err)) < 0)
-        goto fail;
-    if (strcmp(mode, "wal") != 0) {
-        rc = err_set(err, ERR_UNSUPPORTED, "'%s' cannot use WAL mode (it stays in '%s')", path, mode);
-        goto fail;
-    }
-    if ((rc = migrate(s, path, err)) < 0)
-        goto fail;
     *out = &s->base;
     return 0;
-fail:
-    sq_close(&s->base);
-    return rc;
+}
+
+/* One text value from a parameterless query (SQLite's PRAGMAs). */
+static int query_text(struct sq *s, const char *sql, char *out, size_t size, struct err *err)
+{
+    struct sqldb_stmt *st = NULL;
+    TRY(s->db->ops->prepare(s->db, sql, &st, err));
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
+        col_copy(st, 0, out, size);
+    else if (rc == SQLDB_DONE)
+        out[0] = '\0';
+    else
+        res = sql_error(s, rc, sql, err);
+    s->db->ops->finalize(st);
+    return res;
 }
 
 static int sq_check(struct web_store *base, struct err *err)
 {
     struct sq *s = SQ(base);
     char first[256];
+    if (is_pg(s))           /* PostgreSQL checks its own pages and keys as it writes */
+        return query_text(s, "SELECT 'ok'", first, sizeof(first), err);
     TRY(query_text(s, "PRAGMA integrity_check", first, sizeof(first), err));
     if (strcmp(first, "ok") != 0)
         return err_set(err, WEB_STORE_CORRUPT, "integrity check: %s", first);
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return sql_error(s, rc, "foreign key check", err);
-    rc = sqlite3_step(st);
-    int res = 0;
-    if (rc == SQLITE_ROW)
-        res = err_set(err, WEB_STORE_CORRUPT, "foreign key check: a row of '%s' refers to a missing row",
-                      (const char *)sqlite3_column_text(st, 0));
-    else if (rc != SQLITE_DONE)
-        res = sql_error(s, rc, "foreign key check", err);
-    sqlite3_finalize(st);
-    return res;
+    TRY(query_text(s, "PRAGMA foreign_key_check", first, sizeof(first), err));
+    if (first[0])
+        return err_set(err, WEB_STORE_CORRUPT, "foreign key check: a row of '%s' refers to a missing row", first);
+    return 0;
 }
 
 static int sq_tx_begin(struct web_store *base, struct err *err)
@@ -1378,6 +1407,7 @@ static int sq_tx_begin(struct web_store *base, struct err *err)
         return err_set(err, ERR_INVALID, "a transaction is already open");
     TRY(run(s, ST_BEGIN, "cannot start a transaction", err));
     s->user_tx = 1;
+    s->db->statement_atomic = 1;
     return 0;
 }
 
@@ -1387,7 +1417,8 @@ static int sq_tx_commit(struct web_store *base, struct err *err)
     if (!s->user_tx)
         return err_set(err, ERR_INVALID, "no transaction is open");
     s->user_tx = 0;
-    if (sqlite3_get_autocommit(s->db))
+    s->db->statement_atomic = 0;
+    if (!s->db->ops->in_tx(s->db))
         return err_set(err, ERR_SYSTEM, "the transaction was rolled back after an error");
     int rc = run(s, ST_COMMIT, "cannot commit", err);
     if (rc < 0)
@@ -1401,6 +1432,7 @@ static int sq_tx_rollback(struct web_store *base, struct err *err)
     if (!s->user_tx)
         return err_set(err, ERR_INVALID, "no transaction is open");
     s->user_tx = 0;
+    s->db->statement_atomic = 0;
     wtx_rollback(s);
     return 0;
 }
@@ -1410,13 +1442,13 @@ static int sq_tx_rollback(struct web_store *base, struct err *err)
 static int sq_setting_get(struct web_store *base, const char *key, char **value, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SETTING_GET, &st, err));
     bind_text(st, 1, key);
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW)
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
         *value = col_dup(st, 0);
-    else if (rc == SQLITE_DONE)
+    else if (rc == SQLDB_DONE)
         res = err_set(err, ERR_NOTFOUND, "no setting '%s'", key);
     else
         res = sql_error(s, rc, "cannot read a setting", err);
@@ -1427,7 +1459,7 @@ static int sq_setting_get(struct web_store *base, const char *key, char **value,
 static int sq_setting_set(struct web_store *base, const char *key, const char *value, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SETTING_SET, &st, err));
     bind_text(st, 1, key);
     bind_text(st, 2, value);
@@ -1436,7 +1468,7 @@ static int sq_setting_set(struct web_store *base, const char *key, const char *v
 
 /* ---- users --------------------------------------------------------------------------------- */
 
-static void read_user(sqlite3_stmt *st, void *row)
+static void read_user(struct sqldb_stmt *st, void *row)
 {
     struct web_user *u = row;
     u->id = col_i64(st, 0);
@@ -1452,7 +1484,7 @@ static void read_user(sqlite3_stmt *st, void *row)
 static int sq_user_create(struct web_store *base, struct web_user *u, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_USER_INSERT, &st, err));
     bind_text(st, 1, u->name);
     bind_text(st, 2, u->display_name);
@@ -1461,18 +1493,16 @@ static int sq_user_create(struct web_store *base, struct web_user *u, struct err
     bind_text(st, 5, web_role_name(u->role));
     bind_i64(st, 6, u->disabled);
     bind_i64(st, 7, u->created_at);
-    int rc = step_done(s, st, "cannot create a user", err);
+    int rc = insert_id(s, st, &u->id, "cannot create a user", err);
     if (rc == WEB_STORE_CONFLICT)
         return err_set(err, rc, "user name '%s' is taken", u->name);
-    if (rc == 0)
-        u->id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
 static int sq_user_by_id(struct web_store *base, int64_t id, struct web_user *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_USER_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_user, out, "no such user", err);
@@ -1481,7 +1511,7 @@ static int sq_user_by_id(struct web_store *base, int64_t id, struct web_user *ou
 static int sq_user_by_name(struct web_store *base, const char *name, struct web_user *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_USER_BY_NAME, &st, err));
     bind_text(st, 1, name);
     return fetch_one(s, st, read_user, out, "no such user", err);
@@ -1490,7 +1520,7 @@ static int sq_user_by_name(struct web_store *base, const char *name, struct web_
 static int sq_user_update(struct web_store *base, const struct web_user *u, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_USER_UPDATE, &st, err));
     bind_i64(st, 1, u->id);
     bind_text(st, 2, u->display_name);
@@ -1506,7 +1536,7 @@ static int sq_user_list(struct web_store *base, int64_t after_id, size_t limit, 
                         struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_USER_LIST, &st, err));
     bind_i64(st, 1, after_id);
     bind_i64(st, 2, (int64_t)limit);
@@ -1515,7 +1545,7 @@ static int sq_user_list(struct web_store *base, int64_t after_id, size_t limit, 
 
 /* ---- sessions and tokens ---------------------------------------------------------------------- */
 
-static void read_session(sqlite3_stmt *st, void *row)
+static void read_session(struct sqldb_stmt *st, void *row)
 {
     struct web_session *x = row;
     x->id = col_i64(st, 0);
@@ -1529,15 +1559,14 @@ static int sq_session_create(struct web_store *base, const char *token_hash, con
                              int64_t *id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SESSION_INSERT, &st, err));
     bind_i64(st, 1, in->user_id);
     bind_text(st, 2, token_hash);
     bind_i64(st, 3, in->created_at);
     bind_i64(st, 4, in->expires_at);
     bind_text(st, 5, in->address);
-    TRY(step_done(s, st, "cannot create a session", err));
-    *id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &*id, "cannot create a session", err));
     return 0;
 }
 
@@ -1545,7 +1574,7 @@ static int sq_session_lookup(struct web_store *base, const char *token_hash, int
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SESSION_LOOKUP, &st, err));
     bind_text(st, 1, token_hash);
     bind_i64(st, 2, now);
@@ -1554,7 +1583,7 @@ static int sq_session_lookup(struct web_store *base, const char *token_hash, int
 
 static int delete_by_text(struct sq *s, enum stmt_id id, const char *v, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, id, &st, err));
     bind_text(st, 1, v);
     return step_done(s, st, "cannot delete", err);
@@ -1562,7 +1591,7 @@ static int delete_by_text(struct sq *s, enum stmt_id id, const char *v, struct e
 
 static int delete_by_i64(struct sq *s, enum stmt_id id, int64_t v, int64_t *removed, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, id, &st, err));
     bind_i64(st, 1, v);
     TRY(step_done(s, st, "cannot delete", err));
@@ -1586,7 +1615,7 @@ static int sq_session_purge(struct web_store *base, int64_t now, int64_t *remove
     return delete_by_i64(SQ(base), ST_SESSION_PURGE, now, removed, err);
 }
 
-static void read_token(sqlite3_stmt *st, void *row)
+static void read_token(struct sqldb_stmt *st, void *row)
 {
     struct web_api_token *t = row;
     t->id = col_i64(st, 0);
@@ -1600,15 +1629,14 @@ static int sq_apitoken_create(struct web_store *base, const char *token_hash, co
                               int64_t *id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TOKEN_INSERT, &st, err));
     bind_i64(st, 1, in->user_id);
     bind_text(st, 2, in->name);
     bind_text(st, 3, token_hash);
     bind_i64(st, 4, in->created_at);
     bind_i64(st, 5, in->expires_at);
-    TRY(step_done(s, st, "cannot create an API token", err));
-    *id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &*id, "cannot create an API token", err));
     return 0;
 }
 
@@ -1616,7 +1644,7 @@ static int sq_apitoken_lookup(struct web_store *base, const char *token_hash, in
                               struct web_api_token *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TOKEN_LOOKUP, &st, err));
     bind_text(st, 1, token_hash);
     bind_i64(st, 2, now);
@@ -1627,7 +1655,7 @@ static int sq_apitoken_list(struct web_store *base, int64_t user_id, struct web_
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TOKEN_LIST, &st, err));
     bind_i64(st, 1, user_id);
     FETCH_LIST(s, st, read_token, out, web_api_token_list_release, err);
@@ -1636,7 +1664,7 @@ static int sq_apitoken_list(struct web_store *base, int64_t user_id, struct web_
 static int sq_apitoken_revoke(struct web_store *base, int64_t user_id, int64_t id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TOKEN_REVOKE, &st, err));
     bind_i64(st, 1, user_id);
     bind_i64(st, 2, id);
@@ -1655,20 +1683,20 @@ static int sq_login_failure_add(struct web_store *base, enum web_login_scope sco
                                 int64_t window, int64_t *count, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LOGIN_ADD, &st, err));
     bind_text(st, 1, scope_name(scope));
     bind_text(st, 2, key);
     bind_i64(st, 3, now);
     bind_i64(st, 4, window);
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW) {
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW) {
         if (count)
             *count = col_i64(st, 0);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        while ((rc = step(st)) == SQLDB_ROW)
             ;
     }
-    if (rc != SQLITE_DONE)
+    if (rc != SQLDB_DONE)
         res = sql_error(s, rc, "cannot count a login failure", err);
     finish(st);
     return res;
@@ -1678,17 +1706,17 @@ static int sq_login_failure_count(struct web_store *base, enum web_login_scope s
                                   int64_t now, int64_t window, int64_t *count, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LOGIN_COUNT, &st, err));
     bind_text(st, 1, scope_name(scope));
     bind_text(st, 2, key);
     bind_i64(st, 3, now);
     bind_i64(st, 4, window);
-    int rc = sqlite3_step(st), res = 0;
+    int rc = step(st), res = 0;
     *count = 0;
-    if (rc == SQLITE_ROW)
+    if (rc == SQLDB_ROW)
         *count = col_i64(st, 0);
-    else if (rc != SQLITE_DONE)
+    else if (rc != SQLDB_DONE)
         res = sql_error(s, rc, "cannot read login failures", err);
     finish(st);
     return res;
@@ -1698,7 +1726,7 @@ static int sq_login_failure_clear(struct web_store *base, enum web_login_scope s
                                   struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LOGIN_CLEAR, &st, err));
     bind_text(st, 1, scope_name(scope));
     bind_text(st, 2, key);
@@ -1707,7 +1735,7 @@ static int sq_login_failure_clear(struct web_store *base, enum web_login_scope s
 
 /* ---- audit log ------------------------------------------------------------------------------------ */
 
-static void read_audit(sqlite3_stmt *st, void *row)
+static void read_audit(struct sqldb_stmt *st, void *row)
 {
     struct web_audit_entry *e = row;
     e->id = col_i64(st, 0);
@@ -1722,7 +1750,7 @@ static void read_audit(sqlite3_stmt *st, void *row)
 static int sq_audit_add(struct web_store *base, const struct web_audit_entry *e, int64_t *id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AUDIT_INSERT, &st, err));
     bind_i64(st, 1, e->at);
     bind_id(st, 2, e->actor_user_id);
@@ -1731,8 +1759,7 @@ static int sq_audit_add(struct web_store *base, const struct web_audit_entry *e,
     bind_text(st, 5, e->target);
     if (e->detail)
         bind_text(st, 6, e->detail);
-    TRY(step_done(s, st, "cannot write the audit log", err));
-    *id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &*id, "cannot write the audit log", err));
     return 0;
 }
 
@@ -1740,7 +1767,7 @@ static int sq_audit_list(struct web_store *base, int64_t before_id, size_t limit
                          struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AUDIT_LIST, &st, err));
     bind_i64(st, 1, before_id);
     bind_i64(st, 2, (int64_t)limit);
@@ -1749,7 +1776,7 @@ static int sq_audit_list(struct web_store *base, int64_t before_id, size_t limit
 
 /* ---- judge hosts ------------------------------------------------------------------------------------ */
 
-static void read_host(sqlite3_stmt *st, void *row)
+static void read_host(struct sqldb_stmt *st, void *row)
 {
     struct web_judge_host *h = row;
     h->id = col_i64(st, 0);
@@ -1765,25 +1792,23 @@ static int sq_judge_host_create(struct web_store *base, const char *token_hash, 
                                 struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_INSERT, &st, err));
     bind_text(st, 1, h->name);
     bind_text(st, 2, token_hash);
     bind_i64(st, 3, h->enabled);
     bind_i64(st, 4, h->created_at);
     bind_text(st, 5, h->capabilities ? h->capabilities : "{}");
-    int rc = step_done(s, st, "cannot create a judge host", err);
+    int rc = insert_id(s, st, &h->id, "cannot create a judge host", err);
     if (rc == WEB_STORE_CONFLICT)
         return err_set(err, rc, "judge host name '%s' is taken", h->name);
-    if (rc == 0)
-        h->id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
 static int sq_judge_host_by_id(struct web_store *base, int64_t id, struct web_judge_host *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_host, out, "no such judge host", err);
@@ -1793,7 +1818,7 @@ static int sq_judge_host_by_token(struct web_store *base, const char *token_hash
                                   struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_BY_TOKEN, &st, err));
     bind_text(st, 1, token_hash);
     return fetch_one(s, st, read_host, out, "unknown token", err);
@@ -1803,7 +1828,7 @@ static int sq_judge_host_by_name(struct web_store *base, const char *name, struc
                                  struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_BY_NAME, &st, err));
     bind_text(st, 1, name);
     return fetch_one(s, st, read_host, out, "no such judge host", err);
@@ -1812,7 +1837,7 @@ static int sq_judge_host_by_name(struct web_store *base, const char *name, struc
 static int sq_judge_host_update(struct web_store *base, const struct web_judge_host *h, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_UPDATE, &st, err));
     bind_i64(st, 1, h->id);
     bind_i64(st, 2, h->enabled);
@@ -1824,7 +1849,7 @@ static int sq_judge_host_update(struct web_store *base, const struct web_judge_h
 static int sq_judge_host_list(struct web_store *base, struct web_judge_host_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_LIST, &st, err));
     FETCH_LIST(s, st, read_host, out, web_judge_host_list_release, err);
 }
@@ -1832,7 +1857,7 @@ static int sq_judge_host_list(struct web_store *base, struct web_judge_host_list
 static int sq_judge_host_heartbeat(struct web_store *base, int64_t id, int64_t now, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_HEARTBEAT, &st, err));
     bind_i64(st, 1, id);
     bind_i64(st, 2, now);
@@ -1843,17 +1868,17 @@ static int sq_judge_host_heartbeat(struct web_store *base, int64_t id, int64_t n
 /* ---- problems ------------------------------------------------------------------------------------------ */
 
 /* problem tags: the difficulty and tags in columns i and i + 1 (below). */
-static void problem_tags_read(sqlite3_stmt *st, int i, struct web_problem *p);
+static void problem_tags_read(struct sqldb_stmt *st, int i, struct web_problem *p);
 static int problem_tags_write(struct sq *s, const struct web_problem *p, struct err *err);
 
-static void read_problem(sqlite3_stmt *st, void *row)
+static void read_problem(struct sqldb_stmt *st, void *row)
 {
     struct web_problem *p = row;
     p->id = col_i64(st, 0);
     COL_COPY(st, 1, p->short_name);
     COL_COPY(st, 2, p->title);
     COL_COPY(st, 3, p->package_hash);
-    p->time_limit = sqlite3_column_double(st, 4);
+    p->time_limit = col_f64(st, 4);
     p->memory_limit = col_i64(st, 5);
     COL_COPY(st, 6, p->type);
     p->published = (int)col_i64(st, 7);
@@ -1868,13 +1893,13 @@ static void read_problem(sqlite3_stmt *st, void *row)
 static int sq_problem_create(struct web_store *base, struct web_problem *p, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_INSERT, &st, err));
     TRY(wtx_begin(s, err));                 /* with its tags */
     bind_text(st, 1, p->short_name);
     bind_text(st, 2, p->title);
     bind_text(st, 3, p->package_hash);
-    sqlite3_bind_double(st, 4, p->time_limit);
+    bind_f64(st, 4, p->time_limit);
     bind_i64(st, 5, p->memory_limit);
     bind_text(st, 6, p->type);
     bind_i64(st, 7, p->published);
@@ -1884,11 +1909,10 @@ static int sq_problem_create(struct web_store *base, struct web_problem *p, stru
     bind_text(st, 11, p->statement_hash);
     bind_text(st, 12, p->samples_hash);
     bind_id(st, 13, p->difficulty);
-    int rc = step_done(s, st, "cannot create a problem", err);
+    int rc = insert_id(s, st, &p->id, "cannot create a problem", err);
     if (rc == WEB_STORE_CONFLICT)
         rc = err_set(err, rc, "problem name '%s' is taken", p->short_name);
     if (rc == 0) {
-        p->id = sqlite3_last_insert_rowid(s->db);
         rc = problem_tags_write(s, p, err);
     }
     return wtx_end(s, rc, err);
@@ -1897,7 +1921,7 @@ static int sq_problem_create(struct web_store *base, struct web_problem *p, stru
 static int sq_problem_by_id(struct web_store *base, int64_t id, struct web_problem *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_problem, out, "no such problem", err);
@@ -1907,7 +1931,7 @@ static int sq_problem_by_name(struct web_store *base, const char *short_name, st
                               struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_BY_NAME, &st, err));
     bind_text(st, 1, short_name);
     return fetch_one(s, st, read_problem, out, "no such problem", err);
@@ -1916,13 +1940,13 @@ static int sq_problem_by_name(struct web_store *base, const char *short_name, st
 static int sq_problem_update(struct web_store *base, const struct web_problem *p, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_UPDATE, &st, err));
     TRY(wtx_begin(s, err));                 /* with its tags */
     bind_i64(st, 1, p->id);
     bind_text(st, 2, p->title);
     bind_text(st, 3, p->package_hash);
-    sqlite3_bind_double(st, 4, p->time_limit);
+    bind_f64(st, 4, p->time_limit);
     bind_i64(st, 5, p->memory_limit);
     bind_text(st, 6, p->type);
     bind_i64(st, 7, p->published);
@@ -1942,7 +1966,7 @@ static int sq_problem_list(struct web_store *base, int published_only, int64_t a
                            struct web_problem_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_LIST, &st, err));
     bind_i64(st, 1, published_only);
     bind_i64(st, 2, after_id);
@@ -1952,7 +1976,7 @@ static int sq_problem_list(struct web_store *base, int published_only, int64_t a
 
 /* ---- contests ------------------------------------------------------------------------------------------ */
 
-static void read_contest(sqlite3_stmt *st, void *row)
+static void read_contest(struct sqldb_stmt *st, void *row)
 {
     struct web_contest *c = row;
     c->id = col_i64(st, 0);
@@ -1981,7 +2005,7 @@ static void read_contest(sqlite3_stmt *st, void *row)
 }
 
 /* Parameters 2..15 shared by insert (after ?1 short_name) and update (after ?1 id). */
-static void bind_contest_fields(sqlite3_stmt *st, const struct web_contest *c)
+static void bind_contest_fields(struct sqldb_stmt *st, const struct web_contest *c)
 {
     bind_text(st, 2, c->title);
     bind_i64(st, 3, c->start_time);
@@ -2007,24 +2031,22 @@ static void bind_contest_fields(sqlite3_stmt *st, const struct web_contest *c)
 static int contest_create_row(struct web_store *base, struct web_contest *c, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CONTEST_INSERT, &st, err));
     bind_text(st, 1, c->short_name);
     bind_contest_fields(st, c);
     bind_id(st, 16, c->created_by);
     bind_i64(st, 17, c->created_at);
-    int rc = step_done(s, st, "cannot create a contest", err);
+    int rc = insert_id(s, st, &c->id, "cannot create a contest", err);
     if (rc == WEB_STORE_CONFLICT)
         return err_set(err, rc, "contest name '%s' is taken", c->short_name);
-    if (rc == 0)
-        c->id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
 static int sq_contest_by_id(struct web_store *base, int64_t id, struct web_contest *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CONTEST_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_contest, out, "no such contest", err);
@@ -2034,7 +2056,7 @@ static int sq_contest_by_name(struct web_store *base, const char *short_name, st
                               struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CONTEST_BY_NAME, &st, err));
     bind_text(st, 1, short_name);
     return fetch_one(s, st, read_contest, out, "no such contest", err);
@@ -2043,7 +2065,7 @@ static int sq_contest_by_name(struct web_store *base, const char *short_name, st
 static int contest_update_row(struct web_store *base, const struct web_contest *c, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CONTEST_UPDATE, &st, err));
     bind_i64(st, 1, c->id);
     bind_contest_fields(st, c);
@@ -2055,34 +2077,34 @@ static int sq_contest_list(struct web_store *base, int64_t after_id, size_t limi
                            struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CONTEST_LIST, &st, err));
     bind_i64(st, 1, after_id);
     bind_i64(st, 2, (int64_t)limit);
     FETCH_LIST(s, st, read_contest, out, web_contest_list_release, err);
 }
 
-static void read_cp(sqlite3_stmt *st, void *row)
+static void read_cp(struct sqldb_stmt *st, void *row)
 {
     struct web_contest_problem *cp = row;
     cp->contest_id = col_i64(st, 0);
     cp->problem_id = col_i64(st, 1);
     COL_COPY(st, 2, cp->label);
     COL_COPY(st, 3, cp->color);
-    cp->points = sqlite3_column_double(st, 4);
+    cp->points = col_f64(st, 4);
     cp->ordinal = col_i64(st, 5);
 }
 
 static int contest_problem_put_row(struct web_store *base, const struct web_contest_problem *cp, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CP_PUT, &st, err));
     bind_i64(st, 1, cp->contest_id);
     bind_i64(st, 2, cp->problem_id);
     bind_text(st, 3, cp->label);
     bind_text(st, 4, cp->color);
-    sqlite3_bind_double(st, 5, cp->points);
+    bind_f64(st, 5, cp->points);
     bind_i64(st, 6, cp->ordinal);
     int rc = step_done(s, st, "cannot add a problem to a contest", err);
     if (rc == WEB_STORE_CONFLICT)
@@ -2094,7 +2116,7 @@ static int contest_problem_remove_row(struct web_store *base, int64_t contest_id
                                       struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CP_REMOVE, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, problem_id);
@@ -2107,7 +2129,7 @@ static int sq_contest_problems(struct web_store *base, int64_t contest_id, struc
                                struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CP_LIST, &st, err));
     bind_i64(st, 1, contest_id);
     FETCH_LIST(s, st, read_cp, out, web_contest_problem_list_release, err);
@@ -2115,7 +2137,7 @@ static int sq_contest_problems(struct web_store *base, int64_t contest_id, struc
 
 /* ---- teams and participants ------------------------------------------------------------------------------ */
 
-static void read_team(sqlite3_stmt *st, void *row)
+static void read_team(struct sqldb_stmt *st, void *row)
 {
     struct web_team *t = row;
     t->id = col_i64(st, 0);
@@ -2127,23 +2149,21 @@ static void read_team(sqlite3_stmt *st, void *row)
 static int team_create_row(struct web_store *base, struct web_team *t, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TEAM_INSERT, &st, err));
     bind_i64(st, 1, t->contest_id);
     bind_text(st, 2, t->name);
     bind_i64(st, 3, t->created_at);
-    int rc = step_done(s, st, "cannot create a team", err);
+    int rc = insert_id(s, st, &t->id, "cannot create a team", err);
     if (rc == WEB_STORE_CONFLICT)
         return err_set(err, rc, "team name '%s' is taken in this contest", t->name);
-    if (rc == 0)
-        t->id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
 static int sq_team_by_id(struct web_store *base, int64_t id, struct web_team *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TEAM_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_team, out, "no such team", err);
@@ -2153,13 +2173,13 @@ static int sq_teams_of_contest(struct web_store *base, int64_t contest_id, struc
                                struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TEAM_LIST, &st, err));
     bind_i64(st, 1, contest_id);
     FETCH_LIST(s, st, read_team, out, web_team_list_release, err);
 }
 
-static void read_part(sqlite3_stmt *st, void *row)
+static void read_part(struct sqldb_stmt *st, void *row)
 {
     struct web_participant *p = row;
     p->contest_id = col_i64(st, 0);
@@ -2172,7 +2192,7 @@ static void read_part(sqlite3_stmt *st, void *row)
 static int participant_put_row(struct web_store *base, const struct web_participant *p, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PART_PUT, &st, err));
     bind_i64(st, 1, p->contest_id);
     bind_i64(st, 2, p->user_id);
@@ -2190,7 +2210,7 @@ static int sq_participant_get(struct web_store *base, int64_t contest_id, int64_
                               struct web_participant *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PART_GET, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, user_id);
@@ -2200,7 +2220,7 @@ static int sq_participant_get(struct web_store *base, int64_t contest_id, int64_
 static int participant_remove_row(struct web_store *base, int64_t contest_id, int64_t user_id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PART_REMOVE, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, user_id);
@@ -2212,7 +2232,7 @@ static int sq_participants(struct web_store *base, int64_t contest_id, int64_t t
                            struct web_participant_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PART_LIST, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, team_id);
@@ -2221,7 +2241,7 @@ static int sq_participants(struct web_store *base, int64_t contest_id, int64_t t
 
 /* ---- clarifications ---------------------------------------------------------------------------------------- */
 
-static void read_clar(sqlite3_stmt *st, void *row)
+static void read_clar(struct sqldb_stmt *st, void *row)
 {
     struct web_clarification *c = row;
     c->id = col_i64(st, 0);
@@ -2239,7 +2259,7 @@ static void read_clar(sqlite3_stmt *st, void *row)
 static int clarification_create_row(struct web_store *base, struct web_clarification *c, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CLAR_INSERT, &st, err));
     bind_i64(st, 1, c->contest_id);
     bind_id(st, 2, c->problem_id);
@@ -2250,8 +2270,7 @@ static int clarification_create_row(struct web_store *base, struct web_clarifica
     bind_id(st, 7, c->reply_to);
     bind_i64(st, 8, c->created_at);
     bind_text(st, 9, c->text);
-    TRY(step_done(s, st, "cannot create a clarification", err));
-    c->id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &c->id, "cannot create a clarification", err));
     return 0;
 }
 
@@ -2259,7 +2278,7 @@ static int sq_clarification_by_id(struct web_store *base, int64_t id, struct web
                                   struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CLAR_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_clar, out, "no such clarification", err);
@@ -2269,7 +2288,7 @@ static int sq_clarifications_for(struct web_store *base, int64_t contest_id, int
                                  struct web_clarification_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CLAR_FOR, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, user_id);
@@ -2279,7 +2298,7 @@ static int sq_clarifications_for(struct web_store *base, int64_t contest_id, int
 
 /* ---- submissions and judgings ---------------------------------------------------------------------------------- */
 
-static void read_sub(sqlite3_stmt *st, void *row)
+static void read_sub(struct sqldb_stmt *st, void *row)
 {
     struct web_submission *x = row;
     x->id = col_i64(st, 0);
@@ -2301,7 +2320,7 @@ static void read_sub(sqlite3_stmt *st, void *row)
 static int submission_create_row(struct web_store *base, struct web_submission *sub, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SUB_INSERT, &st, err));
     bind_i64(st, 1, sub->user_id);
     bind_id(st, 2, sub->team_id);
@@ -2315,21 +2334,20 @@ static int submission_create_row(struct web_store *base, struct web_submission *
     bind_i64(st, 10, sub->ignored);
     bind_id(st, 11, sub->assignment_id);    /* courses */
     bind_i64(st, 12, sub->samples_only != 0);   /* judge: run on samples */
-    TRY(step_done(s, st, "cannot create a submission", err));
-    sub->id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &sub->id, "cannot create a submission", err));
     return 0;
 }
 
 static int sq_submission_by_id(struct web_store *base, int64_t id, struct web_submission *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SUB_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_sub, out, "no such submission", err);
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct web_submission_filter *f)
+static void bind_filter(struct sqldb_stmt *st, const struct web_submission_filter *f)
 {
     bind_i64(st, 1, f->contest_id);
     bind_i64(st, 2, f->user_id);
@@ -2344,7 +2362,7 @@ static int sq_submission_list(struct web_store *base, const struct web_submissio
                               struct web_submission_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SUB_LIST, &st, err));
     bind_filter(st, f);
     bind_i64(st, 7, (int64_t)f->limit);
@@ -2355,11 +2373,11 @@ static int sq_submission_count(struct web_store *base, const struct web_submissi
                                struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SUB_COUNT, &st, err));
     bind_filter(st, f);
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW)
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
         *count = col_i64(st, 0);
     else
         res = sql_error(s, rc, "cannot count submissions", err);
@@ -2370,7 +2388,7 @@ static int sq_submission_count(struct web_store *base, const struct web_submissi
 static int submission_set_ignored_row(struct web_store *base, int64_t id, int ignored, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SUB_IGNORE, &st, err));
     bind_i64(st, 1, id);
     bind_i64(st, 2, ignored);
@@ -2378,7 +2396,7 @@ static int submission_set_ignored_row(struct web_store *base, int64_t id, int ig
     return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no submission %lld", (long long)id);
 }
 
-static void read_result(sqlite3_stmt *st, void *row)
+static void read_result(struct sqldb_stmt *st, void *row)
 {
     struct web_contest_result *r = row;
     r->submission_id = col_i64(st, 0);
@@ -2388,24 +2406,24 @@ static void read_result(sqlite3_stmt *st, void *row)
     r->submitted_at = col_i64(st, 4);
     r->status = (enum web_sub_status)col_enum(st, 5, sub_status_any);
     COL_COPY(st, 6, r->verdict);
-    r->score = sqlite3_column_double(st, 7);
+    r->score = col_f64(st, 7);
     r->contest_id = col_i64(st, 8);
     r->ignored = (int)col_i64(st, 9);
     r->judging_id = col_i64(st, 10);
-    r->max_score = sqlite3_column_double(st, 11);
+    r->max_score = col_f64(st, 11);
 }
 
 static int sq_contest_results(struct web_store *base, int64_t contest_id, struct web_contest_result_list *out,
                               struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_RESULTS, &st, err));
     bind_i64(st, 1, contest_id);
     FETCH_LIST(s, st, read_result, out, web_contest_result_list_release, err);
 }
 
-static void read_judging(sqlite3_stmt *st, void *row)
+static void read_judging(struct sqldb_stmt *st, void *row)
 {
     struct web_judging *j = row;
     j->id = col_i64(st, 0);
@@ -2415,19 +2433,19 @@ static void read_judging(sqlite3_stmt *st, void *row)
     j->lease_expires = col_i64(st, 4);
     j->finished_at = col_i64(st, 5);
     COL_COPY(st, 6, j->verdict);
-    j->score = sqlite3_column_double(st, 7);
-    j->time_seconds = sqlite3_column_double(st, 8);
+    j->score = col_f64(st, 7);
+    j->time_seconds = col_f64(st, 8);
     j->memory_bytes = col_i64(st, 9);
     COL_COPY(st, 10, j->compile_output_hash);
     j->valid = (int)col_i64(st, 11);
-    j->max_score = sqlite3_column_double(st, 12);
+    j->max_score = col_f64(st, 12);
     COL_COPY(st, 13, j->message);
 }
 
 static int sq_judging_by_id(struct web_store *base, int64_t id, struct web_judging *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_JUDGING_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_judging, out, "no such judging", err);
@@ -2437,22 +2455,22 @@ static int sq_judgings_of_submission(struct web_store *base, int64_t submission_
                                      struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_JUDGINGS_OF, &st, err));
     bind_i64(st, 1, submission_id);
     FETCH_LIST(s, st, read_judging, out, web_judging_list_release, err);
 }
 
-static void read_test(sqlite3_stmt *st, void *row)
+static void read_test(struct sqldb_stmt *st, void *row)
 {
     struct web_test_result *t = row;
     t->ordinal = col_i64(st, 0);
     t->name = col_dup(st, 1);
     COL_COPY(st, 2, t->verdict);
-    t->time_seconds = sqlite3_column_double(st, 3);
-    t->wall_seconds = sqlite3_column_double(st, 4);
+    t->time_seconds = col_f64(st, 3);
+    t->wall_seconds = col_f64(st, 4);
     t->memory_bytes = col_i64(st, 5);
-    t->score = sqlite3_column_double(st, 6);
+    t->score = col_f64(st, 6);
     t->message = col_dup(st, 7);
 }
 
@@ -2460,7 +2478,7 @@ static int sq_judging_tests(struct web_store *base, int64_t judging_id, struct w
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_TESTS_OF, &st, err));
     bind_i64(st, 1, judging_id);
     FETCH_LIST(s, st, read_test, out, web_test_result_list_release, err);
@@ -2470,7 +2488,7 @@ static int sq_judging_tests(struct web_store *base, int64_t judging_id, struct w
 
 static int run_i64(struct sq *s, enum stmt_id id, int64_t a, const char *what, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, id, &st, err));
     bind_i64(st, 1, a);
     return step_done(s, st, what, err);
@@ -2500,7 +2518,7 @@ static int sq_job_expire(struct web_store *base, int64_t now, int64_t *expired, 
     return rc;
 }
 
-static void read_job(sqlite3_stmt *st, void *row)
+static void read_job(struct sqldb_stmt *st, void *row)
 {
     struct web_job *j = row;
     j->submission_id = col_i64(st, 0);
@@ -2511,7 +2529,7 @@ static void read_job(sqlite3_stmt *st, void *row)
     COL_COPY(st, 5, j->source_hash);
     j->source_size = col_i64(st, 6);
     COL_COPY(st, 7, j->package_hash);
-    j->time_limit = sqlite3_column_double(st, 8);
+    j->time_limit = col_f64(st, 8);
     j->memory_limit = col_i64(st, 9);
     j->gpus = col_i64(st, 10);              /* compute budgets */
     j->samples_only = (int)col_i64(st, 11); /* judge: run on samples */
@@ -2520,7 +2538,7 @@ static void read_job(sqlite3_stmt *st, void *row)
 static int claim_locked(struct sq *s, int64_t judge_id, const struct web_claim_caps *caps, int64_t lease_seconds,
                         int64_t now, struct web_job *out, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_HOST_CLAIMING, &st, err));
     bind_i64(st, 1, judge_id);
     bind_i64(st, 2, now);
@@ -2541,8 +2559,7 @@ static int claim_locked(struct sq *s, int64_t judge_id, const struct web_claim_c
     bind_i64(st, 2, judge_id);
     bind_i64(st, 3, now);
     bind_i64(st, 4, now + lease_seconds);
-    TRY(step_done(s, st, "cannot start a judging", err));
-    out->judging_id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &out->judging_id, "cannot start a judging", err));
     out->lease_expires = now + lease_seconds;
     TRY(event_run(s, ST_EVENT_JUDGING, out->judging_id, err));
 
@@ -2592,11 +2609,11 @@ static int sq_job_claim(struct web_store *base, int64_t judge_id, const char *la
 /* Says why judge judge_id may not touch judging judging_id. */
 static int lease_conflict(struct sq *s, int64_t judge_id, int64_t judging_id, int64_t now, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LEASE_STATE, &st, err));
     bind_i64(st, 1, judging_id);
-    int rc = sqlite3_step(st), res;
-    if (rc == SQLITE_ROW) {
+    int rc = step(st), res;
+    if (rc == SQLDB_ROW) {
         int64_t holder = col_i64(st, 0), valid = col_i64(st, 1), finished = col_i64(st, 2),
                 expires = col_i64(st, 3);
         if (holder != judge_id)
@@ -2611,7 +2628,7 @@ static int lease_conflict(struct sq *s, int64_t judge_id, int64_t judging_id, in
             res = err_set(err, WEB_STORE_CONFLICT, "the lease on judging %lld has expired", (long long)judging_id);
         else
             res = err_set(err, WEB_STORE_CONFLICT, "judging %lld changed meanwhile", (long long)judging_id);
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == SQLDB_DONE) {
         res = err_set(err, ERR_NOTFOUND, "no judging %lld", (long long)judging_id);
     } else {
         res = sql_error(s, rc, "cannot read a judging", err);
@@ -2623,7 +2640,7 @@ static int lease_conflict(struct sq *s, int64_t judge_id, int64_t judging_id, in
 static int heartbeat_locked(struct sq *s, int64_t judge_id, int64_t judging_id, int64_t lease_seconds,
                             int64_t now, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LEASE_RENEW, &st, err));
     bind_i64(st, 1, judging_id);
     bind_i64(st, 2, judge_id);
@@ -2655,16 +2672,16 @@ static int sq_job_heartbeat(struct web_store *base, int64_t judge_id, int64_t ju
 static int test_store(struct sq *s, enum stmt_id which, int64_t judging_id, int64_t ordinal,
                       const struct web_test_result *t, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, which, &st, err));
     bind_i64(st, 1, judging_id);
     bind_i64(st, 2, ordinal);
     bind_text(st, 3, t->name);
     bind_text(st, 4, t->verdict);
-    sqlite3_bind_double(st, 5, t->time_seconds);
-    sqlite3_bind_double(st, 6, t->wall_seconds);
+    bind_f64(st, 5, t->time_seconds);
+    bind_f64(st, 6, t->wall_seconds);
     bind_i64(st, 7, t->memory_bytes);
-    sqlite3_bind_double(st, 8, t->score);
+    bind_f64(st, 8, t->score);
     bind_opt_text(st, 9, t->message);
     return step_done(s, st, "cannot store a test result", err);
 }
@@ -2673,28 +2690,28 @@ static int test_store(struct sq *s, enum stmt_id which, int64_t judging_id, int6
 static int compute_store_locked(struct sq *s, int64_t judging_id, const struct web_judging_result *res,
                                 struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_JUDGING_COMPUTE, &st, err));
     bind_i64(st, 1, judging_id);
-    sqlite3_bind_double(st, 2, res->cpu_seconds);
-    sqlite3_bind_double(st, 3, res->gpu_seconds);
+    bind_f64(st, 2, res->cpu_seconds);
+    bind_f64(st, 3, res->gpu_seconds);
     return step_done(s, st, "cannot record compute use", err);
 }
 
 static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, const struct web_judging_result *res,
                            int64_t now, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_JUDGING_FINISH, &st, err));
     bind_i64(st, 1, judging_id);
     bind_i64(st, 2, judge_id);
     bind_i64(st, 3, now);
     bind_text(st, 4, res->verdict);
-    sqlite3_bind_double(st, 5, res->score);
-    sqlite3_bind_double(st, 6, res->time_seconds);
+    bind_f64(st, 5, res->score);
+    bind_f64(st, 6, res->time_seconds);
     bind_i64(st, 7, res->memory_bytes);
     bind_opt_text(st, 8, res->compile_output_hash);
-    sqlite3_bind_double(st, 9, res->max_score);
+    bind_f64(st, 9, res->max_score);
     bind_opt_text(st, 10, res->message);
     TRY(step_done(s, st, "cannot complete a judging", err));
     if (!changes(s))
@@ -2712,8 +2729,8 @@ static int complete_locked(struct sq *s, int64_t judge_id, int64_t judging_id, c
         bind_i64(st, 1, judging_id);
         bind_i64(st, 2, (int64_t)i);
         bind_text(st, 3, g->name);
-        sqlite3_bind_double(st, 4, g->score);
-        sqlite3_bind_double(st, 5, g->max_score);
+        bind_f64(st, 4, g->score);
+        bind_f64(st, 5, g->max_score);
         TRY(step_done(s, st, "cannot store a group result", err));
     }
     TRY(event_run(s, ST_EVENT_JUDGING, judging_id, err));
@@ -2766,7 +2783,7 @@ static int sq_rejudge(struct web_store *base, int64_t submission_id, struct err 
  * event log included, happens for every one). "After" is the verdict of a
  * valid finished judging newer than the one recorded before.
  */
-static void bind_rej_filter(sqlite3_stmt *st, const struct web_rejudge_filter *f)
+static void bind_rej_filter(struct sqldb_stmt *st, const struct web_rejudge_filter *f)
 {
     bind_i64(st, 1, f->submission_id);
     bind_i64(st, 2, f->problem_id);
@@ -2775,7 +2792,7 @@ static void bind_rej_filter(sqlite3_stmt *st, const struct web_rejudge_filter *f
     bind_text(st, 5, f->verdict);
 }
 
-static void read_rej_entry(sqlite3_stmt *st, void *row)
+static void read_rej_entry(struct sqldb_stmt *st, void *row)
 {
     struct web_rejudging_entry *e = row;
     e->submission_id = col_i64(st, 0);
@@ -2787,7 +2804,7 @@ static void read_rej_entry(sqlite3_stmt *st, void *row)
     COL_COPY(st, 6, e->after);
 }
 
-static void read_rejudging(sqlite3_stmt *st, void *row)
+static void read_rejudging(struct sqldb_stmt *st, void *row)
 {
     struct web_rejudging *rj = row;
     rj->id = col_i64(st, 0);
@@ -2804,7 +2821,7 @@ static int sq_rejudge_preview(struct web_store *base, const struct web_rejudge_f
                               struct web_rejudging_entry_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_REJ_PREVIEW, &st, err));
     bind_rej_filter(st, f);
     bind_i64(st, 6, WEB_REJUDGE_MAX + 1);
@@ -2819,13 +2836,13 @@ static int sq_rejudge_preview(struct web_store *base, const struct web_rejudge_f
 static int rejudging_create_locked(struct sq *s, struct web_rejudging *rj, int64_t *count, struct err *err)
 {
     const struct web_rejudge_filter *f = &rj->filter;
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     int64_t n = 0, *ids = NULL;
     size_t k = 0;
     TRY(prep(s, ST_REJ_COUNT, &st, err));
     bind_rej_filter(st, f);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    int rc = step(st);
+    if (rc == SQLDB_ROW) {
         n = col_i64(st, 0);
         rc = 0;
     } else {
@@ -2846,8 +2863,7 @@ static int rejudging_create_locked(struct sq *s, struct web_rejudging *rj, int64
     bind_id(st, 5, f->contest_id);
     bind_id(st, 6, f->jury_user_id);
     bind_text(st, 7, f->verdict);
-    TRY(step_done(s, st, "cannot record a rejudging", err));
-    rj->id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &rj->id, "cannot record a rejudging", err));
     TRY(prep(s, ST_REJ_FILL, &st, err));
     bind_rej_filter(st, f);
     bind_i64(st, 6, rj->id);
@@ -2859,9 +2875,9 @@ static int rejudging_create_locked(struct sq *s, struct web_rejudging *rj, int64
         abort();
     if ((rc = prep(s, ST_REJ_SUBS, &st, err)) == 0) {
         bind_i64(st, 1, rj->id);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)n)
+        while ((rc = step(st)) == SQLDB_ROW && k < (size_t)n)
             ids[k++] = col_i64(st, 0);
-        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_error(s, rc, "cannot read a rejudging", err);
+        rc = rc == SQLDB_ROW || rc == SQLDB_DONE ? 0 : sql_error(s, rc, "cannot read a rejudging", err);
         finish(st);
     }
     for (size_t i = 0; rc == 0 && i < k; i++)
@@ -2885,7 +2901,7 @@ static int sq_rejudging_create(struct web_store *base, struct web_rejudging *rj,
 static int sq_rejudging_by_id(struct web_store *base, int64_t id, struct web_rejudging *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_REJ_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_rejudging, out, "no such rejudging", err);
@@ -2895,7 +2911,7 @@ static int sq_rejudging_entries(struct web_store *base, int64_t rejudging_id, st
                                 struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_REJ_ENTRIES, &st, err));
     bind_i64(st, 1, rejudging_id);
     FETCH_LIST(s, st, read_rej_entry, out, web_rejudging_entry_list_release, err);
@@ -3005,7 +3021,7 @@ static int sq_submission_set_ignored(struct web_store *base, int64_t id, int ign
     return wtx_end(s, rc, err);
 }
 
-static void read_event(sqlite3_stmt *st, void *row)
+static void read_event(struct sqldb_stmt *st, void *row)
 {
     struct web_event *e = row;
     e->id = col_i64(st, 0);
@@ -3020,7 +3036,7 @@ static int sq_events(struct web_store *base, int64_t contest_id, int64_t after_i
                      struct web_event_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_EVENTS_AFTER, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, after_id);
@@ -3031,11 +3047,11 @@ static int sq_events(struct web_store *base, int64_t contest_id, int64_t after_i
 static int sq_event_last(struct web_store *base, int64_t contest_id, int64_t *id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_EVENT_LAST, &st, err));
     bind_i64(st, 1, contest_id);
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW)
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
         *id = col_i64(st, 0);
     else
         res = sql_error(s, rc, "cannot read the event log", err);
@@ -3047,27 +3063,27 @@ static int sq_contest_result(struct web_store *base, int64_t submission_id, stru
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_RESULT_ONE, &st, err));
     bind_i64(st, 1, submission_id);
     return fetch_one(s, st, read_result, out, "no such submission", err);
 }
 
-static void read_group(sqlite3_stmt *st, void *row)
+static void read_group(struct sqldb_stmt *st, void *row)
 {
     struct web_judging_group *g = row;
     g->judging_id = col_i64(st, 0);
     g->ordinal = col_i64(st, 1);
     COL_COPY(st, 2, g->name);
-    g->score = sqlite3_column_double(st, 3);
-    g->max_score = sqlite3_column_double(st, 4);
+    g->score = col_f64(st, 3);
+    g->max_score = col_f64(st, 4);
 }
 
 static int sq_contest_groups(struct web_store *base, int64_t contest_id, int64_t submission_id,
                              struct web_judging_group_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_GROUPS_CONTEST, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, submission_id);
@@ -3078,7 +3094,7 @@ static int sq_problem_groups(struct web_store *base, int64_t problem_id, struct 
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_GROUPS_PROBLEM, &st, err));
     bind_i64(st, 1, problem_id);
     FETCH_LIST(s, st, read_group, out, web_judging_group_list_release, err);
@@ -3088,7 +3104,7 @@ static int sq_judging_groups(struct web_store *base, int64_t judging_id, struct 
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_GROUPS_OF, &st, err));
     bind_i64(st, 1, judging_id);
     FETCH_LIST(s, st, read_group, out, web_judging_group_list_release, err);
@@ -3098,7 +3114,7 @@ static int sq_contest_judgings(struct web_store *base, int64_t contest_id, struc
                                struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_CONTEST_JUDGINGS, &st, err));
     bind_i64(st, 1, contest_id);
     FETCH_LIST(s, st, read_judging, out, web_judging_list_release, err);
@@ -3136,11 +3152,11 @@ static int sq_job_progress(struct web_store *base, int64_t judge_id, int64_t jud
  * the transaction that writes the problem row. Reads carry them in two
  * columns of PROBLEM_COLS (PROBLEM_TAG_COLS), so every problem read has them. */
 
-static void problem_tags_read(sqlite3_stmt *st, int i, struct web_problem *p)
+static void problem_tags_read(struct sqldb_stmt *st, int i, struct web_problem *p)
 {
     p->difficulty = (int)col_i64(st, i);
     p->ntags = 0;
-    const char *t = (const char *)sqlite3_column_text(st, i + 1);
+    const char *t = col_text(st, i + 1);
     while (t && *t && p->ntags < WEB_TAGS_MAX) {
         size_t n = strcspn(t, ",");
         if (n > 0 && n <= WEB_TAG_MAX) {
@@ -3155,7 +3171,7 @@ static void problem_tags_read(sqlite3_stmt *st, int i, struct web_problem *p)
 
 static int problem_tags_write(struct sq *s, const struct web_problem *p, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_TAGS_CLEAR, &st, err));
     bind_i64(st, 1, p->id);
     TRY(step_done(s, st, "cannot store a problem's tags", err));
@@ -3173,7 +3189,7 @@ static int sq_problem_search(struct web_store *base, const struct web_problem_fi
                              struct web_problem_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_SEARCH, &st, err));
     bind_i64(st, 1, f->published_only);
     bind_i64(st, 2, f->after_id);
@@ -3185,7 +3201,7 @@ static int sq_problem_search(struct web_store *base, const struct web_problem_fi
     FETCH_LIST(s, st, read_problem, out, web_problem_list_release, err);
 }
 
-static void read_tag_count(sqlite3_stmt *st, void *row)
+static void read_tag_count(struct sqldb_stmt *st, void *row)
 {
     struct web_tag_count *c = row;
     COL_COPY(st, 0, c->tag);
@@ -3196,7 +3212,7 @@ static int sq_problem_tag_counts(struct web_store *base, int published_only, str
                                  struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_TAG_COUNTS, &st, err));
     bind_i64(st, 1, published_only);
     FETCH_LIST(s, st, read_tag_count, out, web_tag_count_list_release, err);
@@ -3209,7 +3225,7 @@ static int sq_problem_tag_counts(struct web_store *base, int published_only, str
 static int sq_problem_gpus_set(struct web_store *base, int64_t problem_id, int64_t gpus, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_GPUS_SET, &st, err));
     bind_i64(st, 1, problem_id);
     bind_i64(st, 2, gpus);
@@ -3217,7 +3233,7 @@ static int sq_problem_gpus_set(struct web_store *base, int64_t problem_id, int64
     return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no problem %lld", (long long)problem_id);
 }
 
-static void read_i64(sqlite3_stmt *st, void *row)
+static void read_i64(struct sqldb_stmt *st, void *row)
 {
     *(int64_t *)row = col_i64(st, 0);
 }
@@ -3225,22 +3241,22 @@ static void read_i64(sqlite3_stmt *st, void *row)
 static int sq_problem_gpus_get(struct web_store *base, int64_t problem_id, int64_t *gpus, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_GPUS_GET, &st, err));
     bind_i64(st, 1, problem_id);
     return fetch_one(s, st, read_i64, gpus, "no such problem", err);
 }
 
-static void read_quota(sqlite3_stmt *st, void *row)
+static void read_quota(struct sqldb_stmt *st, void *row)
 {
     struct web_quota *q = row;
-    const char *scope = (const char *)sqlite3_column_text(st, 1);
+    const char *scope = col_text(st, 1);
     q->contest_id = col_i64(st, 0);
     q->scope = scope && !strcmp(scope, "team") ? WEB_QUOTA_TEAM : WEB_QUOTA_USER;
-    q->cpu_seconds_per_day = sqlite3_column_double(st, 2);
-    q->cpu_seconds_total = sqlite3_column_double(st, 3);
-    q->gpu_seconds_per_day = sqlite3_column_double(st, 4);
-    q->gpu_seconds_total = sqlite3_column_double(st, 5);
+    q->cpu_seconds_per_day = col_f64(st, 2);
+    q->cpu_seconds_total = col_f64(st, 3);
+    q->gpu_seconds_per_day = col_f64(st, 4);
+    q->gpu_seconds_total = col_f64(st, 5);
     q->updated_at = col_i64(st, 6);
 }
 
@@ -3248,7 +3264,7 @@ static int sq_quota_get(struct web_store *base, int64_t contest_id, enum web_quo
                         struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_QUOTA_GET, &st, err));
     bind_i64(st, 1, contest_id);
     bind_text(st, 2, web_quota_scope_name(scope));
@@ -3258,33 +3274,33 @@ static int sq_quota_get(struct web_store *base, int64_t contest_id, enum web_quo
 static int sq_quota_put(struct web_store *base, const struct web_quota *q, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_QUOTA_PUT, &st, err));
     bind_i64(st, 1, q->contest_id);
     bind_text(st, 2, web_quota_scope_name(q->scope));
-    sqlite3_bind_double(st, 3, q->cpu_seconds_per_day);
-    sqlite3_bind_double(st, 4, q->cpu_seconds_total);
-    sqlite3_bind_double(st, 5, q->gpu_seconds_per_day);
-    sqlite3_bind_double(st, 6, q->gpu_seconds_total);
+    bind_f64(st, 3, q->cpu_seconds_per_day);
+    bind_f64(st, 4, q->cpu_seconds_total);
+    bind_f64(st, 5, q->gpu_seconds_per_day);
+    bind_f64(st, 6, q->gpu_seconds_total);
     bind_i64(st, 7, q->updated_at);
     return step_done(s, st, "cannot store a quota", err);
 }
 
-static void read_usage(sqlite3_stmt *st, void *row)
+static void read_usage(struct sqldb_stmt *st, void *row)
 {
     struct web_usage *u = row;
     u->id = col_i64(st, 0);
-    u->cpu_day = sqlite3_column_double(st, 1);
-    u->cpu_total = sqlite3_column_double(st, 2);
-    u->gpu_day = sqlite3_column_double(st, 3);
-    u->gpu_total = sqlite3_column_double(st, 4);
+    u->cpu_day = col_f64(st, 1);
+    u->cpu_total = col_f64(st, 2);
+    u->gpu_day = col_f64(st, 3);
+    u->gpu_total = col_f64(st, 4);
 }
 
 static int sq_usage(struct web_store *base, int64_t contest_id, enum web_quota_scope scope, int64_t id,
                     int64_t day_start, struct web_usage_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, scope == WEB_QUOTA_TEAM ? ST_USAGE_TEAM : ST_USAGE_USER, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, id);
@@ -3309,11 +3325,11 @@ static int sq_judging_ai_set(struct web_store *base, int64_t judging_id, double 
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_JUDGING_SET, &st, err));
     bind_i64(st, 1, judging_id);
-    sqlite3_bind_double(st, 2, public_score);
-    sqlite3_bind_double(st, 3, private_score);
+    bind_f64(st, 2, public_score);
+    bind_f64(st, 3, private_score);
     TRY(step_done(s, st, "cannot store a judging's scores", err));
     return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "no judging %lld", (long long)judging_id);
 }
@@ -3321,18 +3337,18 @@ static int sq_judging_ai_set(struct web_store *base, int64_t judging_id, double 
 static int sq_ai_problem_get(struct web_store *base, int64_t problem_id, struct web_ai_problem *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_PROBLEM_GET, &st, err));
     bind_i64(st, 1, problem_id);
     out->problem_id = problem_id;
     out->maximize = 1;
     out->precision = WEB_AI_PRECISION_DEFAULT;
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW) {
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW) {
         out->stored = 1;
         out->maximize = (int)col_i64(st, 0);
         out->precision = (int)col_i64(st, 1);
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != SQLDB_DONE) {
         res = sql_error(s, rc, "cannot read", err);
     }
     finish(st);
@@ -3342,7 +3358,7 @@ static int sq_ai_problem_get(struct web_store *base, int64_t problem_id, struct 
 static int sq_ai_problem_put(struct web_store *base, const struct web_ai_problem *p, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_PROBLEM_PUT, &st, err));
     bind_i64(st, 1, p->problem_id);
     bind_i64(st, 2, p->maximize);
@@ -3350,7 +3366,7 @@ static int sq_ai_problem_put(struct web_store *base, const struct web_ai_problem
     return step_done(s, st, "cannot store a problem's leaderboard settings", err);
 }
 
-static void read_ai_entry(sqlite3_stmt *st, void *row)
+static void read_ai_entry(struct sqldb_stmt *st, void *row)
 {
     struct web_ai_entry *e = row;
     e->submission_id = col_i64(st, 0);
@@ -3358,8 +3374,8 @@ static void read_ai_entry(sqlite3_stmt *st, void *row)
     e->team_id = col_i64(st, 2);
     e->problem_id = col_i64(st, 3);
     e->submitted_at = col_i64(st, 4);
-    e->public_score = sqlite3_column_double(st, 5);
-    e->private_score = sqlite3_column_double(st, 6);
+    e->public_score = col_f64(st, 5);
+    e->private_score = col_f64(st, 6);
     e->baseline = (int)col_i64(st, 7);
     e->final = (int)col_i64(st, 8);
 }
@@ -3367,7 +3383,7 @@ static void read_ai_entry(sqlite3_stmt *st, void *row)
 static int sq_ai_entries(struct web_store *base, int64_t contest_id, struct web_ai_entry_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_ENTRIES, &st, err));
     bind_i64(st, 1, contest_id);
     FETCH_LIST(s, st, read_ai_entry, out, web_ai_entry_list_release, err);
@@ -3377,7 +3393,7 @@ static int sq_ai_final_set(struct web_store *base, int64_t contest_id, int64_t t
                            const int64_t *submission_ids, size_t n, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     int rc;
     TRY(wtx_begin(s, err));
     if ((rc = prep(s, ST_AI_FINAL_CLEAR, &st, err)) == 0) {
@@ -3401,7 +3417,7 @@ static int sq_ai_final_set(struct web_store *base, int64_t contest_id, int64_t t
 static int sq_ai_baseline_set(struct web_store *base, int64_t submission_id, int baseline, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, baseline ? ST_AI_BASELINE_ADD : ST_AI_BASELINE_DEL, &st, err));
     bind_i64(st, 1, submission_id);
     return step_done(s, st, "cannot mark a baseline", err);
@@ -3411,15 +3427,15 @@ static int sq_ai_daily_count(struct web_store *base, int64_t contest_id, int64_t
                              int64_t from, int64_t to, int64_t *count, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_DAILY_COUNT, &st, err));
     bind_i64(st, 1, contest_id);
     bind_i64(st, 2, team_id);
     bind_i64(st, 3, user_id);
     bind_i64(st, 4, from);
     bind_i64(st, 5, to);
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW)
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
         *count = col_i64(st, 0);
     else
         res = sql_error(s, rc, "cannot count submissions", err);
@@ -3433,7 +3449,7 @@ static int sq_problem_files_put(struct web_store *base, int64_t problem_id, cons
                                 size_t n, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     int rc;
     TRY(wtx_begin(s, err));
     if ((rc = prep(s, ST_PROBLEM_FILES_CLEAR, &st, err)) == 0) {
@@ -3452,7 +3468,7 @@ static int sq_problem_files_put(struct web_store *base, int64_t problem_id, cons
     return wtx_end(s, rc, err);
 }
 
-static void read_problem_file(sqlite3_stmt *st, void *row)
+static void read_problem_file(struct sqldb_stmt *st, void *row)
 {
     struct web_problem_file *f = row;
     col_copy(st, 0, f->name, sizeof(f->name));
@@ -3464,7 +3480,7 @@ static int sq_problem_files(struct web_store *base, int64_t problem_id, struct w
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROBLEM_FILES, &st, err));
     bind_i64(st, 1, problem_id);
     FETCH_LIST(s, st, read_problem_file, out, web_problem_file_list_release, err);
@@ -3473,7 +3489,7 @@ static int sq_problem_files(struct web_store *base, int64_t problem_id, struct w
 static int sq_ai_metric_set(struct web_store *base, int64_t problem_id, const char *metric, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_METRIC_SET, &st, err));
     bind_i64(st, 1, problem_id);
     bind_text(st, 2, metric);
@@ -3484,13 +3500,13 @@ static int sq_ai_metric_get(struct web_store *base, int64_t problem_id, char out
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AI_METRIC_GET, &st, err));
     bind_i64(st, 1, problem_id);
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW)
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
         col_copy(st, 0, out, WEB_AI_METRIC_MAX + 1);
-    else if (rc != SQLITE_DONE)
+    else if (rc != SQLDB_DONE)
         res = sql_error(s, rc, "cannot read", err);
     finish(st);
     return res;
@@ -3501,13 +3517,13 @@ static int sq_ai_metric_get(struct web_store *base, int64_t problem_id, char out
 static int sq_ops_stats(struct web_store *base, struct web_ops_stats *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     int rc;
     /* One read transaction: the counts agree with each other. */
     TRY(exec_script(s, "BEGIN", "cannot start a transaction", err));
     if ((rc = prep(s, ST_OPS_COUNTS, &st, err)) < 0)
         goto out;
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if ((rc = step(st)) == SQLDB_ROW) {
         out->queued = col_i64(st, 0);
         out->judging = col_i64(st, 1);
         out->submissions = col_i64(st, 2);
@@ -3522,13 +3538,13 @@ static int sq_ops_stats(struct web_store *base, struct web_ops_stats *out, struc
     finish(st);
     if (rc < 0 || (rc = prep(s, ST_OPS_VERDICTS, &st, err)) < 0)
         goto out;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = step(st)) == SQLDB_ROW)
         if (out->nverdicts < WEB_OPS_VERDICTS_MAX) {
             struct web_ops_verdict *v = &out->verdicts[out->nverdicts++];
             COL_COPY(st, 0, v->verdict);
             v->count = col_i64(st, 1);
         }
-    rc = rc == SQLITE_DONE ? 0 : sql_error(s, rc, "cannot count verdicts", err);
+    rc = rc == SQLDB_DONE ? 0 : sql_error(s, rc, "cannot count verdicts", err);
     finish(st);
 out:
     exec_script(s, "COMMIT", "commit", NULL);
@@ -3547,6 +3563,9 @@ static int sq_backup(struct web_store *base, const char *dest_path, struct err *
     struct sq *s = SQ(base);
     sqlite3 *dst = NULL;
     sqlite3_backup *b = NULL;
+    if (is_pg(s))
+        return err_set(err, ERR_UNSUPPORTED, "crucible backup copies SQLite databases; back PostgreSQL up with "
+                                             "pg_dump (the blobs are in the database too)");
     int rc = sqlite3_open_v2(dest_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         rc = err_set(err, ERR_SYSTEM, "cannot create '%s': %s", dest_path, dst ? sqlite3_errmsg(dst) : "out of memory");
@@ -3556,7 +3575,7 @@ static int sq_backup(struct web_store *base, const char *dest_path, struct err *
         rc = err_sys(err, "cannot chmod '%s'", dest_path);
         goto out;
     }
-    b = sqlite3_backup_init(dst, "main", s->db, "main");
+    b = sqlite3_backup_init(dst, "main", sqldb_sqlite_handle(s->db), "main");
     if (!b) {
         rc = err_set(err, ERR_SYSTEM, "cannot start the backup: %s", sqlite3_errmsg(dst));
         goto out;
@@ -3585,7 +3604,7 @@ out:
 
 /* ---- talent: profiles, views, the rating cache ------------------------------------------------------------ */
 
-static void read_profile(sqlite3_stmt *st, void *row)
+static void read_profile(struct sqldb_stmt *st, void *row)
 {
     struct web_profile *p = row;
     p->user_id = col_i64(st, 0);
@@ -3602,7 +3621,7 @@ static void read_profile(sqlite3_stmt *st, void *row)
 static int sq_profile_get(struct web_store *base, int64_t user_id, struct web_profile *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROFILE_GET, &st, err));
     bind_i64(st, 1, user_id);
     return fetch_one(s, st, read_profile, out, "no such user", err);
@@ -3611,7 +3630,7 @@ static int sq_profile_get(struct web_store *base, int64_t user_id, struct web_pr
 static int sq_profile_put(struct web_store *base, const struct web_profile *p, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROFILE_PUT, &st, err));
     bind_i64(st, 1, p->user_id);
     bind_i64(st, 2, p->is_public);
@@ -3625,7 +3644,7 @@ static int sq_profile_put(struct web_store *base, const struct web_profile *p, s
 static int sq_profiles_public(struct web_store *base, struct web_profile_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROFILES_PUBLIC, &st, err));
     FETCH_LIST(s, st, read_profile, out, web_profile_list_release, err);
 }
@@ -3634,7 +3653,7 @@ static int sq_profile_view_add(struct web_store *base, int64_t user_id, int64_t 
                                enum web_profile_view_kind kind, int64_t at, int64_t since, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROFILE_VIEW_ADD, &st, err));
     bind_i64(st, 1, user_id);
     bind_id(st, 2, viewer_id);
@@ -3644,7 +3663,7 @@ static int sq_profile_view_add(struct web_store *base, int64_t user_id, int64_t 
     return step_done(s, st, "cannot log a profile view", err);
 }
 
-static void read_profile_view(sqlite3_stmt *st, void *row)
+static void read_profile_view(struct sqldb_stmt *st, void *row)
 {
     struct web_profile_view *v = row;
     char kind[16];
@@ -3659,14 +3678,14 @@ static int sq_profile_views(struct web_store *base, int64_t user_id, size_t limi
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_PROFILE_VIEWS, &st, err));
     bind_i64(st, 1, user_id);
     bind_i64(st, 2, (int64_t)limit);
     FETCH_LIST(s, st, read_profile_view, out, web_profile_view_list_release, err);
 }
 
-static void read_rated_contest(sqlite3_stmt *st, void *row)
+static void read_rated_contest(struct sqldb_stmt *st, void *row)
 {
     struct web_rated_contest *c = row;
     c->contest_id = col_i64(st, 0);
@@ -3678,7 +3697,7 @@ static void read_rated_contest(sqlite3_stmt *st, void *row)
 static int sq_rated_contests(struct web_store *base, int64_t now, struct web_rated_contest_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_RATED_CONTESTS, &st, err));
     bind_i64(st, 1, now);
     FETCH_LIST(s, st, read_rated_contest, out, web_rated_contest_list_release, err);
@@ -3687,12 +3706,12 @@ static int sq_rated_contests(struct web_store *base, int64_t now, struct web_rat
 static int sq_rating_key_get(struct web_store *base, char out[WEB_HASH_HEX + 1], struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_RATING_KEY_GET, &st, err));
-    int rc = sqlite3_step(st), res = 0;
-    if (rc == SQLITE_ROW)
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW)
         col_copy(st, 0, out, WEB_HASH_HEX + 1);
-    else if (rc != SQLITE_DONE)
+    else if (rc != SQLDB_DONE)
         res = sql_error(s, rc, "cannot read the rating cache", err);
     finish(st);
     return res;
@@ -3702,7 +3721,7 @@ static int sq_rating_store(struct web_store *base, const char *key, const struct
                            struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     int rc;
     TRY(wtx_begin(s, err));
     if ((rc = prep(s, ST_RATING_KEY_SET, &st, err)) == 0) {
@@ -3725,7 +3744,7 @@ static int sq_rating_store(struct web_store *base, const char *key, const struct
     return wtx_end(s, rc, err);
 }
 
-static void read_rating_change(sqlite3_stmt *st, void *row)
+static void read_rating_change(struct sqldb_stmt *st, void *row)
 {
     struct web_rating_change *c = row;
     c->contest_id = col_i64(st, 0);
@@ -3740,13 +3759,13 @@ static int sq_rating_changes(struct web_store *base, int64_t user_id, struct web
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_RATING_CHANGES, &st, err));
     bind_i64(st, 1, user_id);
     FETCH_LIST(s, st, read_rating_change, out, web_rating_change_list_release, err);
 }
 
-static void read_user_problem(sqlite3_stmt *st, void *row)
+static void read_user_problem(struct sqldb_stmt *st, void *row)
 {
     struct web_user_problem *u = row;
     read_problem(st, &u->problem);
@@ -3757,7 +3776,7 @@ static int sq_user_problems(struct web_store *base, int64_t user_id, int64_t now
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_USER_PROBLEMS, &st, err));
     bind_i64(st, 1, user_id);
     bind_i64(st, 2, now);
@@ -3771,7 +3790,7 @@ ENUM_PARSER(counting, web_counting)
 ENUM_PARSER(feedback, web_feedback)
 
 /* Runs st (parameters bound); ERR_NOTFOUND when it changed no row. */
-static int step_changed(struct sq *s, sqlite3_stmt *st, const char *what, const char *notfound, struct err *err)
+static int step_changed(struct sq *s, struct sqldb_stmt *st, const char *what, const char *notfound, struct err *err)
 {
     TRY(step_done(s, st, what, err));
     return changes(s) ? 0 : err_set(err, ERR_NOTFOUND, "%s", notfound);
@@ -3780,14 +3799,14 @@ static int step_changed(struct sq *s, sqlite3_stmt *st, const char *what, const 
 /* Runs a statement whose one parameter is an id. */
 static int run_id(struct sq *s, enum stmt_id id, int64_t v, const char *what, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, id, &st, err));
     bind_i64(st, 1, v);
     return step_done(s, st, what, err);
 }
 
 /* Binds ?1 and ?2 to two ids and prepares st. */
-static int prep_ids(struct sq *s, enum stmt_id id, int64_t a, int64_t b, sqlite3_stmt **st, struct err *err)
+static int prep_ids(struct sq *s, enum stmt_id id, int64_t a, int64_t b, struct sqldb_stmt **st, struct err *err)
 {
     TRY(prep(s, id, st, err));
     bind_i64(*st, 1, a);
@@ -3795,7 +3814,7 @@ static int prep_ids(struct sq *s, enum stmt_id id, int64_t a, int64_t b, sqlite3
     return 0;
 }
 
-static void read_course(sqlite3_stmt *st, void *row)
+static void read_course(struct sqldb_stmt *st, void *row)
 {
     struct web_course *c = row;
     c->id = col_i64(st, 0);
@@ -3809,22 +3828,21 @@ static void read_course(sqlite3_stmt *st, void *row)
 static int sq_course_create(struct web_store *base, struct web_course *c, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_COURSE_INSERT, &st, err));
     bind_text(st, 1, c->title);
     bind_text(st, 2, c->description);
     bind_text(st, 3, c->join_code);
     bind_id(st, 4, c->created_by);
     bind_i64(st, 5, c->created_at);
-    TRY(step_done(s, st, "cannot create a course", err));
-    c->id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &c->id, "cannot create a course", err));
     return 0;
 }
 
 static int sq_course_by_id(struct web_store *base, int64_t id, struct web_course *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_COURSE_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_course, out, "no such course", err);
@@ -3833,7 +3851,7 @@ static int sq_course_by_id(struct web_store *base, int64_t id, struct web_course
 static int sq_course_by_code(struct web_store *base, const char *code, struct web_course *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_COURSE_BY_CODE, &st, err));
     bind_text(st, 1, code);
     return fetch_one(s, st, read_course, out, "no such course", err);
@@ -3842,7 +3860,7 @@ static int sq_course_by_code(struct web_store *base, const char *code, struct we
 static int sq_course_update(struct web_store *base, const struct web_course *c, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_COURSE_UPDATE, &st, err));
     bind_i64(st, 1, c->id);
     bind_text(st, 2, c->title);
@@ -3854,13 +3872,13 @@ static int sq_course_update(struct web_store *base, const struct web_course *c, 
 static int sq_courses_of_user(struct web_store *base, int64_t user_id, struct web_course_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_COURSES_OF_USER, &st, err));
     bind_i64(st, 1, user_id);
     FETCH_LIST(s, st, read_course, out, web_course_list_release, err);
 }
 
-static void read_member(sqlite3_stmt *st, void *row)
+static void read_member(struct sqldb_stmt *st, void *row)
 {
     struct web_course_member *m = row;
     m->course_id = col_i64(st, 0);
@@ -3875,7 +3893,7 @@ static void read_member(sqlite3_stmt *st, void *row)
 static int sq_course_member_put(struct web_store *base, const struct web_course_member *m, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_MEMBER_PUT, m->course_id, m->user_id, &st, err));
     bind_text(st, 3, web_course_role_name(m->role));
     bind_text(st, 4, m->student_number);
@@ -3887,7 +3905,7 @@ static int sq_course_member_get(struct web_store *base, int64_t course_id, int64
                                 struct web_course_member *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_MEMBER_GET, course_id, user_id, &st, err));
     return fetch_one(s, st, read_member, out, "not a member of the course", err);
 }
@@ -3895,7 +3913,7 @@ static int sq_course_member_get(struct web_store *base, int64_t course_id, int64
 static int sq_course_member_remove(struct web_store *base, int64_t course_id, int64_t user_id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_MEMBER_REMOVE, course_id, user_id, &st, err));
     return step_changed(s, st, "cannot remove a course member", "not a member of the course", err);
 }
@@ -3904,13 +3922,13 @@ static int sq_course_members(struct web_store *base, int64_t course_id, struct w
                              struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_MEMBERS, &st, err));
     bind_i64(st, 1, course_id);
     FETCH_LIST(s, st, read_member, out, web_course_member_list_release, err);
 }
 
-static void read_unit(sqlite3_stmt *st, void *row)
+static void read_unit(struct sqldb_stmt *st, void *row)
 {
     struct web_course_unit *u = row;
     u->id = col_i64(st, 0);
@@ -3922,13 +3940,12 @@ static void read_unit(sqlite3_stmt *st, void *row)
 static int sq_course_unit_create(struct web_store *base, struct web_course_unit *u, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_UNIT_INSERT, &st, err));
     bind_i64(st, 1, u->course_id);
     bind_text(st, 2, u->title);
     bind_i64(st, 3, u->position);
-    TRY(step_done(s, st, "cannot create a unit", err));
-    u->id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &u->id, "cannot create a unit", err));
     return 0;
 }
 
@@ -3936,13 +3953,13 @@ static int sq_course_units(struct web_store *base, int64_t course_id, struct web
                            struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_UNITS, &st, err));
     bind_i64(st, 1, course_id);
     FETCH_LIST(s, st, read_unit, out, web_course_unit_list_release, err);
 }
 
-static void read_lesson(sqlite3_stmt *st, void *row)
+static void read_lesson(struct sqldb_stmt *st, void *row)
 {
     struct web_lesson *l = row;
     l->id = col_i64(st, 0);
@@ -3957,21 +3974,20 @@ static void read_lesson(sqlite3_stmt *st, void *row)
 static int sq_lesson_create(struct web_store *base, struct web_lesson *l, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_LESSON_INSERT, l->course_id, l->unit_id, &st, err));
     bind_text(st, 3, l->title);
     bind_text(st, 4, l->markdown);
     bind_i64(st, 5, l->position);
     bind_i64(st, 6, l->created_at);
-    TRY(step_done(s, st, "cannot create a lesson", err));
-    l->id = sqlite3_last_insert_rowid(s->db);
+    TRY(insert_id(s, st, &l->id, "cannot create a lesson", err));
     return 0;
 }
 
 static int sq_lesson_by_id(struct web_store *base, int64_t id, struct web_lesson *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LESSON_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_lesson, out, "no such lesson", err);
@@ -3980,7 +3996,7 @@ static int sq_lesson_by_id(struct web_store *base, int64_t id, struct web_lesson
 static int sq_lesson_update(struct web_store *base, const struct web_lesson *l, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_LESSON_UPDATE, l->id, l->unit_id, &st, err));
     bind_text(st, 3, l->title);
     bind_text(st, 4, l->markdown);
@@ -3991,7 +4007,7 @@ static int sq_lesson_update(struct web_store *base, const struct web_lesson *l, 
 static int sq_lesson_delete(struct web_store *base, int64_t id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LESSON_DELETE, &st, err));
     bind_i64(st, 1, id);
     return step_changed(s, st, "cannot delete a lesson", "no such lesson", err);
@@ -4001,13 +4017,13 @@ static int sq_lessons_of_course(struct web_store *base, int64_t course_id, struc
                                 struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_LESSONS, &st, err));
     bind_i64(st, 1, course_id);
     FETCH_LIST(s, st, read_lesson, out, web_lesson_list_release, err);
 }
 
-static void read_assignment(sqlite3_stmt *st, void *row)
+static void read_assignment(struct sqldb_stmt *st, void *row)
 {
     struct web_assignment *a = row;
     a->id = col_i64(st, 0);
@@ -4018,13 +4034,13 @@ static void read_assignment(sqlite3_stmt *st, void *row)
     a->due_time = col_i64(st, 5);
     a->late_until = col_i64(st, 6);
     a->late_rule = (enum web_late_rule)col_enum(st, 7, late_rule_any);
-    a->late_value = sqlite3_column_double(st, 8);
+    a->late_value = col_f64(st, 8);
     a->counting = (enum web_counting)col_enum(st, 9, counting_any);
     a->created_at = col_i64(st, 10);
 }
 
 /* Binds the fields after the course: unit ... counting, from parameter `first`. */
-static void bind_assignment(sqlite3_stmt *st, int first, const struct web_assignment *a)
+static void bind_assignment(struct sqldb_stmt *st, int first, const struct web_assignment *a)
 {
     bind_id(st, first, a->unit_id);
     bind_text(st, first + 1, a->title);
@@ -4032,7 +4048,7 @@ static void bind_assignment(sqlite3_stmt *st, int first, const struct web_assign
     bind_i64(st, first + 3, a->due_time);
     bind_i64(st, first + 4, a->late_until);
     bind_text(st, first + 5, web_late_rule_name(a->late_rule));
-    sqlite3_bind_double(st, first + 6, a->late_value);
+    bind_f64(st, first + 6, a->late_value);
     bind_text(st, first + 7, web_counting_name(a->counting));
 }
 
@@ -4040,12 +4056,12 @@ static void bind_assignment(sqlite3_stmt *st, int first, const struct web_assign
 static int assignment_problems_put_rows(struct sq *s, int64_t assignment_id, const struct web_assignment_problem *p,
                                         size_t n, struct err *err)
 {
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(run_id(s, ST_AP_CLEAR, assignment_id, "cannot clear an assignment's problems", err));
     for (size_t i = 0; i < n; i++) {
         TRY(prep_ids(s, ST_AP_INSERT, assignment_id, p[i].problem_id, &st, err));
         bind_i64(st, 3, p[i].position);
-        sqlite3_bind_double(st, 4, p[i].points);
+        bind_f64(st, 4, p[i].points);
         bind_text(st, 5, web_feedback_name(p[i].feedback));
         bind_text(st, 6, p[i].template_text ? p[i].template_text : "");
         TRY(step_done(s, st, "cannot store an assignment's problem", err));
@@ -4057,17 +4073,16 @@ static int sq_assignment_create(struct web_store *base, struct web_assignment *a
                                 size_t n, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(wtx_begin(s, err));
     int rc = prep(s, ST_ASSIGN_INSERT, &st, err);
     if (rc == 0) {
         bind_i64(st, 1, a->course_id);
         bind_assignment(st, 2, a);
         bind_i64(st, 10, a->created_at);
-        rc = step_done(s, st, "cannot create an assignment", err);
+        rc = insert_id(s, st, &a->id, "cannot create an assignment", err);
     }
     if (rc == 0) {
-        a->id = sqlite3_last_insert_rowid(s->db);
         rc = assignment_problems_put_rows(s, a->id, p, n, err);
     }
     return wtx_end(s, rc, err);
@@ -4076,7 +4091,7 @@ static int sq_assignment_create(struct web_store *base, struct web_assignment *a
 static int sq_assignment_by_id(struct web_store *base, int64_t id, struct web_assignment *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_ASSIGN_BY_ID, &st, err));
     bind_i64(st, 1, id);
     return fetch_one(s, st, read_assignment, out, "no such assignment", err);
@@ -4087,7 +4102,7 @@ static int sq_assignment_update(struct web_store *base, const struct web_assignm
                                 struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(wtx_begin(s, err));
     int rc = prep(s, ST_ASSIGN_UPDATE, &st, err);
     if (rc == 0) {
@@ -4103,7 +4118,7 @@ static int sq_assignment_update(struct web_store *base, const struct web_assignm
 static int sq_assignment_delete(struct web_store *base, int64_t id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(wtx_begin(s, err));
     int rc = run_id(s, ST_ASSIGN_UNLINK, id, "cannot unlink an assignment's submissions", err);
     if (rc == 0)
@@ -4121,19 +4136,19 @@ static int sq_assignments_of_course(struct web_store *base, int64_t course_id, s
                                     struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_ASSIGNS_OF_COURSE, &st, err));
     bind_i64(st, 1, course_id);
     FETCH_LIST(s, st, read_assignment, out, web_assignment_list_release, err);
 }
 
-static void read_assignment_problem(sqlite3_stmt *st, void *row)
+static void read_assignment_problem(struct sqldb_stmt *st, void *row)
 {
     struct web_assignment_problem *p = row;
     p->assignment_id = col_i64(st, 0);
     p->problem_id = col_i64(st, 1);
     p->position = col_i64(st, 2);
-    p->points = sqlite3_column_double(st, 3);
+    p->points = col_f64(st, 3);
     p->feedback = (enum web_feedback)col_enum(st, 4, feedback_any);
     p->template_text = col_dup(st, 5);
     COL_COPY(st, 6, p->short_name);
@@ -4144,13 +4159,13 @@ static int sq_assignment_problems(struct web_store *base, int64_t assignment_id,
                                   struct web_assignment_problem_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_AP_LIST, &st, err));
     bind_i64(st, 1, assignment_id);
     FETCH_LIST(s, st, read_assignment_problem, out, web_assignment_problem_list_release, err);
 }
 
-static void read_extension(sqlite3_stmt *st, void *row)
+static void read_extension(struct sqldb_stmt *st, void *row)
 {
     struct web_extension *e = row;
     e->assignment_id = col_i64(st, 0);
@@ -4163,7 +4178,7 @@ static void read_extension(sqlite3_stmt *st, void *row)
 static int sq_extension_put(struct web_store *base, const struct web_extension *e, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_EXT_PUT, e->assignment_id, e->user_id, &st, err));
     bind_i64(st, 3, e->due_time);
     bind_i64(st, 4, e->late_until);
@@ -4174,7 +4189,7 @@ static int sq_extension_get(struct web_store *base, int64_t assignment_id, int64
                             struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_EXT_GET, assignment_id, user_id, &st, err));
     return fetch_one(s, st, read_extension, out, "no such extension", err);
 }
@@ -4182,7 +4197,7 @@ static int sq_extension_get(struct web_store *base, int64_t assignment_id, int64
 static int sq_extension_remove(struct web_store *base, int64_t assignment_id, int64_t user_id, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_EXT_REMOVE, assignment_id, user_id, &st, err));
     return step_changed(s, st, "cannot remove an extension", "no such extension", err);
 }
@@ -4191,7 +4206,7 @@ static int sq_extensions(struct web_store *base, int64_t assignment_id, struct w
                          struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_EXTS, &st, err));
     bind_i64(st, 1, assignment_id);
     FETCH_LIST(s, st, read_extension, out, web_extension_list_release, err);
@@ -4201,14 +4216,14 @@ static int sq_assignment_results(struct web_store *base, int64_t assignment_id, 
                                  struct web_contest_result_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep_ids(s, ST_ASSIGN_RESULTS, assignment_id, user_id, &st, err));
     FETCH_LIST(s, st, read_result, out, web_contest_result_list_release, err);
 }
 
 /* ---- similarity ---------------------------------------------------------------------------------------------- */
 
-static void read_similarity_entry(sqlite3_stmt *st, void *row)
+static void read_similarity_entry(struct sqldb_stmt *st, void *row)
 {
     struct web_similarity_entry *e = row;
     e->submission_id = col_i64(st, 0);
@@ -4224,7 +4239,7 @@ static int sq_similarity_entries(struct web_store *base, int64_t assignment_id, 
                                  struct web_similarity_entry_list *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SIM_ENTRIES, &st, err));
     bind_i64(st, 1, assignment_id);
     bind_i64(st, 2, problem_id);
@@ -4240,15 +4255,55 @@ static int sq_similarity_submission(struct web_store *base, int64_t assignment_i
                                     struct web_similarity_entry *out, struct err *err)
 {
     struct sq *s = SQ(base);
-    sqlite3_stmt *st;
+    struct sqldb_stmt *st;
     TRY(prep(s, ST_SIM_SUBMISSION, &st, err));
     bind_i64(st, 1, assignment_id);
     bind_i64(st, 2, submission_id);
     return fetch_one(s, st, read_similarity_entry, out, "no such submission in the assignment", err);
 }
 
-static const struct web_store_ops sqlite_ops = {
-    .name = "sqlite",
+/* ---- blobs shared through the database (PostgreSQL) ---------------------------------- */
+
+static int sq_blob_save(struct web_store *base, const char *hex, const void *data, size_t len, struct err *err)
+{
+    struct sq *s = SQ(base);
+    struct sqldb_stmt *st;
+    if (!is_pg(s))
+        return 0;
+    TRY(prep(s, ST_BLOB_SAVE, &st, err));
+    bind_text(st, 1, hex);
+    st->db->ops->bind_blob(st, 2, data, len);
+    return step_done(s, st, "cannot store a blob", err);
+}
+
+static int sq_blob_load(struct web_store *base, const char *hex, struct buf *out, struct err *err)
+{
+    struct sq *s = SQ(base);
+    struct sqldb_stmt *st;
+    if (!is_pg(s))
+        return err_set(err, ERR_NOTFOUND, "no blob '%s'", hex);
+    TRY(prep(s, ST_BLOB_LOAD, &st, err));
+    bind_text(st, 1, hex);
+    int rc = step(st), res = 0;
+    if (rc == SQLDB_ROW) {
+        size_t n = 0;
+        const void *p = st->db->ops->col_bytes(st, 0, &n);
+        res = buf_add(out, p, n);
+        if (res < 0)
+            res = err_set(err, ERR_LIMIT, "blob '%s' is too large", hex);
+    } else if (rc == SQLDB_DONE) {
+        res = err_set(err, ERR_NOTFOUND, "no blob '%s'", hex);
+    } else {
+        res = sql_error(s, rc, "cannot read a blob", err);
+    }
+    finish(st);
+    return res;
+}
+
+static const struct web_store_ops sql_ops = {
+    .name = "sql",
+    .blob_save = sq_blob_save,
+    .blob_load = sq_blob_load,
     .close = sq_close,
     .schema_version = sq_schema_version,
     .check = sq_check,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """run_compute_test.py: end-to-end cases for compute budgets and scheduling
-(web/api_compute.c, the queue's claim in web/storage_sqlite.c):
+(web/api_compute.c, the queue's claim in web/storage_sql.c):
 
   scheduling  fake judge hosts through the judge protocol: a GPU problem's
               jobs go only to a host with a free GPU (the CPU-only host gets

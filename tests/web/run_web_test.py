@@ -53,6 +53,182 @@ def check(cond, msg):
         raise Fail(msg)
 
 
+# ---- pg: PostgreSQL mode (ctest -L pg; tests/pg/pg_cluster.sh) ---------------------------------
+# With CRUCIBLE_TEST_PG set to a libpq key=value conninfo without dbname (the
+# CTest fixture's cluster: "host=/tmp/crucible-pg-... user=postgres"), every
+# Server gets a fresh database of its own in that cluster: its crucible.conf
+# says `database = <conninfo> dbname=<name>` and its cli() commands run with
+# CRUCIBLE_DATABASE set to the same. The databases are dropped when the case
+# passes. Cases that read crucible.db with sqlite3 read the server's database
+# instead: sqlite3.connect on a Server's DATA/crucible.db returns a small
+# stand-in that runs the query through psql (results as JSON, so numbers stay
+# numbers). A crucible without the `database` key skips (77).
+PG = os.environ.get("CRUCIBLE_TEST_PG", "").strip()
+_pg_state = {"case": "case", "count": 0, "made": [], "by_data": {}, "checked": False}
+_sqlite3_connect = sqlite3.connect
+
+
+def pg_psql():
+    found = shutil.which("psql")
+    if found:
+        return found
+    for d in sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: int(v) if v.isdigit() else 0, reverse=True) \
+            if os.path.isdir("/usr/lib/postgresql") else []:
+        if os.access("/usr/lib/postgresql/%s/bin/psql" % d, os.X_OK):
+            return "/usr/lib/postgresql/%s/bin/psql" % d
+    raise Fail("CRUCIBLE_TEST_PG is set but there is no psql")
+
+
+def pg_run(conninfo, sql, check_rc=True):
+    """Runs sql with psql on conninfo; returns its stdout lines."""
+    p = subprocess.run([pg_psql(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql],
+                       capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    if check_rc:
+        check(p.returncode == 0, "psql %r: %s" % (sql[:200], p.stderr.strip()))
+    return p.stdout.splitlines()
+
+
+def pg_database_name():
+    _pg_state["count"] += 1
+    case = re.sub(r"[^a-z0-9]+", "_", _pg_state["case"].lower())[:30]
+    return "crucible_t_%s_%d_%d" % (case, os.getpid(), _pg_state["count"])
+
+
+def pg_create_database(name):
+    """A new empty database; returns its full conninfo."""
+    check(not PG.startswith(("postgres://", "postgresql://")),
+          "CRUCIBLE_TEST_PG must be a key=value conninfo, not a URI: %r" % PG)
+    pg_run(PG + " dbname=postgres", 'CREATE DATABASE "%s"' % name)
+    _pg_state["made"].append(name)
+    return "%s dbname=%s" % (PG, name)
+
+
+def pg_drop_databases():
+    for name in _pg_state["made"]:
+        pg_run(PG + " dbname=postgres", 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name, check_rc=False)
+    _pg_state["made"] = []
+
+
+def pg_check_engine(ctx, conninfo):
+    """Skip when this crucible does not know the `database` key at all."""
+    if _pg_state["checked"]:
+        return
+    conf = os.path.join(ctx.work, "pg-check.conf")
+    with open(conf, "w") as f:
+        f.write("database = %s\n" % conninfo)
+    p = subprocess.run([ctx.crucible, "serve", "--check-config", "--config=" + conf], capture_output=True,
+                       text=True, timeout=60, stdin=subprocess.DEVNULL)
+    os.unlink(conf)
+    if p.returncode != 0 and "database" in p.stderr:
+        raise Skip("this crucible has no PostgreSQL engine (%s)" % p.stderr.strip()[:200])
+    _pg_state["checked"] = True
+
+
+def pg_check_used(srv):
+    """After `crucible init`: the schema is in PostgreSQL, no SQLite file."""
+    n = pg_run(srv.database, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
+    check(n == ["1"], "crucible init made no schema in PostgreSQL (%s): was CRUCIBLE_DATABASE ignored?" % srv.database)
+    check(not os.path.exists(os.path.join(srv.data, "crucible.db")),
+          "crucible init made %s/crucible.db with CRUCIBLE_DATABASE set" % srv.data)
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray)):
+        return "'\\x%s'::bytea" % bytes(v).hex()
+    return "'%s'" % str(v).replace("'", "''")
+
+
+def _pg_bind(sql, params):
+    """sqlite3's ? placeholders (outside quotes) replaced by literals."""
+    out, params, quote = [], list(params or ()), None
+    for ch in sql:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            check(params, "too few parameters for %r" % sql)
+            out.append(_pg_literal(params.pop(0)))
+            continue
+        out.append(ch)
+    check(not params, "too many parameters for %r" % sql)
+    return "".join(out)
+
+
+class _PgCursor:
+    def __init__(self, rows):
+        self.rows = rows
+        self.rowcount = len(rows)
+
+    def fetchone(self):
+        return self.rows.pop(0) if self.rows else None
+
+    def fetchall(self):
+        rows, self.rows = self.rows, []
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class _PgConnection:
+    """What the cases use of a sqlite3 connection, on a PostgreSQL database."""
+
+    def __init__(self, conninfo):
+        self.conninfo = conninfo
+
+    def execute(self, sql, params=()):
+        sql = _pg_bind(sql, params).strip().rstrip(";")
+        if re.match(r"(?i)pragma\s+(integrity|quick)_check", sql):
+            return _PgCursor([("ok",)])
+        if not re.match(r"(?i)(select|with|values)\b", sql):
+            pg_run(self.conninfo, sql)
+            return _PgCursor([])
+        pairs = json.JSONDecoder(object_pairs_hook=lambda p: p)
+        lines = pg_run(self.conninfo, "SELECT row_to_json(q) FROM (%s) q" % sql)
+        return _PgCursor([tuple(v for _, v in pairs.decode(line)) for line in lines if line])
+
+    def cursor(self):
+        return self
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _pg_sqlite_connect(database, *args, **kw):
+    path = str(database)
+    if path.startswith("file:"):
+        path = path[5:].split("?", 1)[0]
+    if os.path.basename(path) == "crucible.db":
+        conninfo = _pg_state["by_data"].get(os.path.realpath(os.path.dirname(path)))
+        if conninfo:
+            return _PgConnection(conninfo)
+    return _sqlite3_connect(database, *args, **kw)
+
+
+if PG:
+    sqlite3.connect = _pg_sqlite_connect
+# ---- end pg ------------------------------------------------------------------------------------------
+
+
 class Resp:
     def __init__(self, status, headers, body):
         self.status = status
@@ -141,7 +317,7 @@ class Client:
 class Server:
     """A data folder and the crucible serve running on it."""
 
-    def __init__(self, ctx, name, config=None):
+    def __init__(self, ctx, name, config=None, init=True):
         self.ctx = ctx
         self.dir = os.path.join(ctx.work, name)
         self.data = os.path.join(self.dir, "data")
@@ -158,15 +334,33 @@ class Server:
         if os.geteuid() == 0:
             settings["user"] = "nobody"
         settings.update(config or {})
+        # pg: a database of this server's own unless config names one (init=False: an existing one)
+        self.database = settings.get("database") or (pg_create_database(pg_database_name()) if PG else None)
+        if self.database:
+            settings["database"] = self.database
+            pg_check_engine(ctx, self.database)
+            _pg_state["by_data"][os.path.realpath(self.data)] = self.database
         with open(self.config, "w") as f:
             f.write("# written by run_web_test.py\n")
             for k, v in settings.items():
                 f.write("%s = %s\n" % (k, v))
-        self.cli(["init", "--data=" + self.data])
+        if init:
+            self.cli(["init", "--data=" + self.data])
+            if PG:
+                pg_check_used(self)
+        else:
+            os.makedirs(self.data, exist_ok=True)
+
+    def env(self):
+        """The environment for crucible commands on this data folder (pg: CRUCIBLE_DATABASE)."""
+        env = dict(os.environ)
+        if self.database:
+            env["CRUCIBLE_DATABASE"] = self.database
+        return env
 
     def cli(self, args, stdin=None, expect_rc=0):
         p = subprocess.run([self.ctx.crucible] + args, input=stdin, capture_output=True, text=True,
-                           timeout=60, stdin=None if stdin is not None else subprocess.DEVNULL)
+                           timeout=60, stdin=None if stdin is not None else subprocess.DEVNULL, env=self.env())
         if expect_rc is not None:
             check(p.returncode == expect_rc, "crucible %s: exit %d, not %d\n%s%s" %
                   (" ".join(args), p.returncode, expect_rc, p.stdout, p.stderr))
@@ -361,7 +555,7 @@ def case_init_user(ctx):
     """init + user add/token on the command line; --check-config; the
     privilege drop (as root)."""
     srv = ctx.server()
-    check(os.path.isfile(os.path.join(srv.data, "crucible.db")), "init made no database")
+    check(PG or os.path.isfile(os.path.join(srv.data, "crucible.db")), "init made no database")   # pg: see pg_check_used
     srv.cli(["init", "--data=" + srv.data])                            # idempotent
     pw, tok = srv.add_user("alice", "contestant", "from-stdin-pw")
     check(pw == "from-stdin-pw" and tok is None, "contestant got a token")
@@ -404,7 +598,7 @@ def case_init_user(ctx):
     check(t.get("/api/v1/me").json()["user"]["name"] == "alice", "API token of alice")
     r = srv.client().get("/healthz")
     check(r.status == 200 and r.body == b"ok\n", "healthz: %r" % r)
-    if os.geteuid() == 0:
+    if os.geteuid() == 0 and not PG:        # pg: no database file to hand over
         st = os.stat(os.path.join(srv.data, "crucible.db"))
         check(st.st_uid == pwd.getpwnam("nobody").pw_uid, "the database was not handed to the service user")
     srv.stop()
@@ -1113,6 +1307,7 @@ def main():
             break
         d = os.path.dirname(d)
     ctx = Ctx(os.path.abspath(a.crucible), os.path.abspath(a.source_dir), work)
+    _pg_state["case"] = a.case          # pg: names the case's databases
     ok = False
     try:
         CASES[a.case](ctx)
@@ -1121,6 +1316,7 @@ def main():
     except Skip as e:
         print("e2e.web.%s: skipped: %s" % (a.case, e))
         shutil.rmtree(work, ignore_errors=True)
+        pg_drop_databases()
         return 77
     except Fail as e:
         print("e2e.web.%s: FAILED: %s" % (a.case, e))
@@ -1139,7 +1335,10 @@ def main():
                     pass
         if ok and not os.environ.get("CRUCIBLE_TEST_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
+            pg_drop_databases()
         else:
+            if _pg_state["made"]:
+                print("pg: databases kept: " + " ".join(_pg_state["made"]))
             print("work folder kept: " + work)
     return 0 if ok else 1
 

@@ -4,7 +4,10 @@
  * newer or broken schema is refused, every entity survives a round trip,
  * limits are enforced before SQL runs, the blob store finds damaged blobs,
  * and several stores in one process keep the database theirs while another
- * process comes and goes.
+ * process comes and goes. With CRUCIBLE_TEST_PG set (storage_fixture.h) the
+ * same checks run on PostgreSQL; what only SQLite has (the file, its
+ * journal) is checked there through libpq or skipped with a note, and
+ * shared_db checks that two data folders on one database share everything.
  * `web_storage_tests NAME`.
  */
 #include <errno.h>
@@ -15,13 +18,33 @@
 
 #include "storage_fixture.h"
 
-/* Migrations in this build (web/storage_sqlite.c): a new one changes this. */
-#define SCHEMA_LATEST 12
+/* Migrations in this build (web/storage_sql.c): a new one changes this. */
+#define SCHEMA_LATEST 13
 
-/* One value from a query run on the database file directly, behind the
- * store's back. */
+/* One value from a query run on PostgreSQL's current test database, behind
+ * the store's back; -1 if there is none. */
+static int64_t pg_i64(const char *sql)
+{
+    PGconn *c = fixture_pg_connect(getenv("CRUCIBLE_DATABASE"), NULL);
+    int64_t v = -1;
+    if (!c)
+        return -1;
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+        v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    else
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return v;
+}
+
+/* One value from a query run on the database directly, behind the store's
+ * back: the file in dir, or in PostgreSQL mode the test's database. */
 static int64_t raw_i64(const char *dir, const char *sql)
 {
+    if (fixture_pg())
+        return pg_i64(sql);
     char path[512];
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -35,8 +58,11 @@ static int64_t raw_i64(const char *dir, const char *sql)
     return v;
 }
 
+/* 0 (SQLITE_OK) when sql ran. */
 static int raw_exec(const char *dir, const char *sql)
 {
+    if (fixture_pg())
+        return fixture_pg_exec(getenv("CRUCIBLE_DATABASE"), NULL, sql);
     char path[512];
     sqlite3 *db = NULL;
     snprintf(path, sizeof(path), "%s/crucible.db", dir);
@@ -58,7 +84,7 @@ static int test_migrations(void)
     fixture_tmpdir(dir);
     snprintf(sub, sizeof(sub), "%s/data", dir);
     CHECK_INT(web_store_open(sub, &s, &err), ==, 0);
-    CHECK_STR(web_store_engine(s), "sqlite");
+    CHECK_STR(web_store_engine(s), fixture_engine());
     CHECK_INT(web_store_schema_version(s, &v, &err), ==, 0);
     CHECK_INT(v, ==, SCHEMA_LATEST);
     CHECK_INT(web_store_check(s, &err), ==, 0);
@@ -68,14 +94,20 @@ static int test_migrations(void)
     struct stat st;
     CHECK(stat(sub, &st) == 0 && S_ISDIR(st.st_mode));
     snprintf(sub, sizeof(sub), "%s/data/crucible.db", dir);
-    CHECK(stat(sub, &st) == 0 && (st.st_mode & 0007) == 0);    /* password hashes inside */
+    if (fixture_pg())
+        CHECK(stat(sub, &st) < 0 && errno == ENOENT);          /* PostgreSQL instead, not as well */
+    else
+        CHECK(stat(sub, &st) == 0 && (st.st_mode & 0007) == 0);    /* password hashes inside */
     snprintf(sub, sizeof(sub), "%s/data", dir);
     CHECK_INT(raw_i64(sub, "SELECT count(*) FROM schema_version"), ==, SCHEMA_LATEST);
     CHECK_INT(raw_i64(sub, "SELECT max(version) FROM schema_version"), ==, SCHEMA_LATEST);
-    CHECK_INT(raw_i64(sub, "SELECT min(applied_at) > 1600000000 FROM schema_version"), ==, 1);
+    CHECK_INT(raw_i64(sub, "SELECT CASE WHEN min(applied_at) > 1600000000 THEN 1 ELSE 0 END FROM schema_version"),
+              ==, 1);
 
     CHECK_SECTION("WAL mode and foreign keys");
-    {
+    if (fixture_pg()) {
+        fprintf(stderr, "(postgresql: no journal mode to check, foreign keys only)\n");
+    } else {
         char path[512];
         sqlite3 *db = NULL;
         sqlite3_stmt *q = NULL;
@@ -107,7 +139,7 @@ static int test_migrations(void)
     CHECK_INT(raw_i64(sub, "SELECT count(*) FROM users"), ==, 1);
 
     CHECK_SECTION("a schema newer than this build is refused");
-    CHECK_INT(raw_exec(sub, "INSERT INTO schema_version VALUES (99, 0, 'from the future')"), ==, SQLITE_OK);
+    CHECK_INT(raw_exec(sub, "INSERT INTO schema_version VALUES (99, 0, 'from the future')"), ==, 0);
     s = NULL;
     CHECK_INT(web_store_open(sub, &s, &err), ==, ERR_UNSUPPORTED);
     CHECK(s == NULL);
@@ -116,23 +148,41 @@ static int test_migrations(void)
 
     CHECK_SECTION("a failing migration leaves nothing half done");
     fixture_tmpdir(dir);
-    CHECK_INT(raw_exec(dir, "CREATE TABLE problems (x)"), ==, SQLITE_OK);
+    CHECK_INT(raw_exec(dir, fixture_pg() ? "CREATE TABLE problems (x int)" : "CREATE TABLE problems (x)"), ==, 0);
     CHECK_INT(web_store_open(dir, &s, &err), <, 0);
     CHECK(s == NULL);
     CHECK(strstr(err.msg, "schema migration 1") != NULL);
     CHECK_INT(raw_i64(dir, "SELECT count(*) FROM schema_version"), ==, 0);
-    CHECK_INT(raw_i64(dir, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), ==, 0);
+    CHECK_INT(raw_i64(dir, fixture_pg() ? "SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'"
+                                        : "SELECT count(*) FROM sqlite_master WHERE name = 'users'"),
+              ==, 0);
     fixture_rmdir(dir);
 
-    CHECK_SECTION("a file that is not a database");
-    fixture_tmpdir(dir);
-    snprintf(sub, sizeof(sub), "%s/crucible.db", dir);
-    FILE *f = fopen(sub, "w");
-    fputs("this is not an SQLite database, not even close; it is just words in a file\n", f);
-    fclose(f);
-    CHECK_INT(web_store_open(dir, &s, &err), <, 0);
-    CHECK(s == NULL);
-    fixture_rmdir(dir);
+    FILE *f = NULL;
+    if (fixture_pg()) {
+        CHECK_SECTION("a database that does not exist, a server that is not there");
+        fixture_tmpdir(dir);
+        char *missing = fixture_pg_conninfo("crucible_test_no_such_database");
+        setenv("CRUCIBLE_DATABASE", missing, 1);
+        free(missing);
+        CHECK_INT(web_store_open(dir, &s, &err), <, 0);
+        CHECK(s == NULL);
+        CHECK(err.msg[0] != '\0');
+        setenv("CRUCIBLE_DATABASE", "host=/nonexistent/crucible-socket user=postgres dbname=x", 1);
+        CHECK_INT(web_store_open(dir, &s, &err), <, 0);
+        CHECK(s == NULL);
+        fixture_rmdir(dir);
+    } else {
+        CHECK_SECTION("a file that is not a database");
+        fixture_tmpdir(dir);
+        snprintf(sub, sizeof(sub), "%s/crucible.db", dir);
+        f = fopen(sub, "w");
+        fputs("this is not an SQLite database, not even close; it is just words in a file\n", f);
+        fclose(f);
+        CHECK_INT(web_store_open(dir, &s, &err), <, 0);
+        CHECK(s == NULL);
+        fixture_rmdir(dir);
+    }
 
     CHECK_SECTION("a data folder that is a file");
     fixture_tmpdir(dir);
@@ -934,9 +984,21 @@ static int test_blobs(void)
     fd = open(path, O_WRONLY);
     CHECK(pwrite(fd, "X", 1, 3) == 1);
     close(fd);
-    CHECK_INT(web_blob_get(s, hex, &b, &err), ==, WEB_STORE_CORRUPT);
-    CHECK(strstr(err.msg, "damaged") != NULL);
-    CHECK_STR(b.buf, "prefix:");
+    int rc = web_blob_get(s, hex, &b, &err);
+    if (fixture_pg() && rc == 0) {
+        /* The file is only a cache of the database's copy, which is whole. */
+        fprintf(stderr, "(postgresql: the damaged cached file was read from the database instead)\n");
+        CHECK(strncmp(b.buf, "prefix:", 7) == 0 && strcmp(b.buf + 7, src) == 0);
+        buf_reset(&b);
+        buf_adds(&b, "prefix:");
+        fd = open(path, O_WRONLY);
+        CHECK(pwrite(fd, "X", 1, 3) == 1);   /* damaged again, in case the read repaired it */
+        close(fd);
+    } else {
+        CHECK_INT(rc, ==, WEB_STORE_CORRUPT);
+        CHECK(strstr(err.msg, "damaged") != NULL);
+        CHECK_STR(b.buf, "prefix:");
+    }
     /* A damaged blob of the wrong size is repaired by putting it again. */
     CHECK(truncate(path, 5) == 0);
     CHECK_INT(web_blob_put(s, src, strlen(src), hex2, &err), ==, 0);
@@ -983,7 +1045,11 @@ static int test_shared_wal(void)
     fixture_user(a, "first", WEB_ROLE_ADMIN);
     snprintf(wal, sizeof(wal), "%s/crucible.db-wal", dir);
     struct stat st;
-    CHECK(stat(wal, &st) == 0);
+    int pg = fixture_pg() != NULL;
+    if (pg)
+        fprintf(stderr, "(postgresql: no WAL files; the stores and the other process share the database)\n");
+    else
+        CHECK(stat(wal, &st) == 0);
 
     CHECK_SECTION("another process opens, writes and closes: the WAL stays");
     /* A fresh program, not a fork: a forked child would inherit SQLite's
@@ -995,10 +1061,12 @@ static int test_shared_wal(void)
     }
     int status = 0;
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    CHECK(stat(wal, &st) == 0);
     char shm[300];
     snprintf(shm, sizeof(shm), "%s/crucible.db-shm", dir);
-    CHECK(stat(shm, &st) == 0);
+    if (!pg) {
+        CHECK(stat(wal, &st) == 0);
+        CHECK(stat(shm, &st) == 0);
+    }
 
     CHECK_SECTION("every store here sees the other process's write");
     CHECK_INT(web_store_user_by_name(a, "from_child", &u, &err), ==, 0);
@@ -1014,6 +1082,104 @@ static int test_shared_wal(void)
     return check_done("unit.web.storage_shared_wal");
 }
 
+/* PostgreSQL only: two stores on two data folders and one database are one
+ * platform (the contract's stateless web tier): each sees the other's rows,
+ * and a blob put through one is read through the other although that one's
+ * folder never had the file, since blobs are kept in the database too. */
+static int test_shared_db(void)
+{
+    char dira[256], dirb[256], dirc[300], hex[WEB_HASH_HEX + 1], path[512];
+    struct err err;
+    struct web_user u;
+    struct stat st;
+    struct buf got;
+    if (!fixture_pg()) {
+        fprintf(stderr, "unit.web.storage_shared_db: needs PostgreSQL (CRUCIBLE_TEST_PG): skipped\n");
+        return 77;
+    }
+    fixture_tmpdir(dira);           /* makes the database */
+    fixture_tmpdir_only(dirb);
+    struct web_store *a = fixture_open(dira), *b = fixture_open(dirb);
+    buf_init(&got, 0);
+
+    CHECK_SECTION("rows written through one are read through the other");
+    int64_t uid = fixture_user(a, "from_a", WEB_ROLE_ADMIN);
+    CHECK_INT(web_store_user_by_name(b, "from_a", &u, &err), ==, 0);
+    CHECK_INT(u.id, ==, uid);
+    fixture_user(b, "from_b", WEB_ROLE_CONTESTANT);
+    CHECK_INT(web_store_user_by_name(a, "from_b", &u, &err), ==, 0);
+    int64_t pid = fixture_problem(a, "shared");
+    int64_t judge = fixture_judge(b, "judge-b", NULL);
+    int64_t sid = fixture_submission(a, uid, pid, 0, 10, &err);
+    CHECK_INT(sid, >, 0);
+    struct web_job job;
+    CHECK_INT(web_store_job_claim(b, judge, 60, 100, &job, &err), ==, 0);     /* one queue */
+    CHECK_INT(job.submission_id, ==, sid);
+    struct web_judging_result r = { .verdict = "AC" };
+    CHECK_INT(web_store_job_complete(b, judge, job.judging_id, &r, 101, &err), ==, 0);
+    struct web_submission sub;
+    CHECK_INT(web_store_submission_by_id(a, sid, &sub, &err), ==, 0);
+    CHECK_INT(sub.status, ==, WEB_SUB_JUDGED);
+
+    CHECK_SECTION("a blob put through one is read through the other");
+    const char *src = "print(sum(map(int, input().split())))\n";
+    CHECK_INT(web_blob_put(a, src, strlen(src), hex, &err), ==, 0);
+    snprintf(path, sizeof(path), "%s/blobs/%.2s/%s", dirb, hex, hex + 2);
+    CHECK(stat(path, &st) < 0 && errno == ENOENT);      /* b's folder never had it */
+    CHECK_INT(web_blob_get(b, hex, &got, &err), ==, 0);
+    CHECK_INT(got.len, ==, strlen(src));
+    CHECK_STR(got.buf, src);
+    /* A path to send is a file in b's own folder, fetched if need be. */
+    char bpath[512];
+    CHECK_INT(web_blob_path(b, hex, bpath, sizeof(bpath), &err), ==, 0);
+    CHECK_STR(bpath, path);
+    CHECK(stat(path, &st) == 0 && st.st_size == (off_t)strlen(src));
+
+    CHECK_SECTION("and the other way, a large one streamed from a file");
+    char input[300], hex2[WEB_HASH_HEX + 1];
+    snprintf(input, sizeof(input), "%s/input", dirb);
+    FILE *f = fopen(input, "w");
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "line %d\n", i);
+    fclose(f);
+    struct buf whole;
+    buf_init(&whole, 0);
+    CHECK_INT(buf_read_file(&whole, input, &err), ==, 0);
+    int fd = open(input, O_RDONLY);
+    CHECK_INT(web_blob_put_fd(b, fd, 4 << 20, hex2, &err), ==, 0);
+    close(fd);
+    buf_reset(&got);
+    CHECK_INT(web_blob_get(a, hex2, &got, &err), ==, 0);
+    CHECK(got.len == whole.len && memcmp(got.buf, whole.buf, got.len) == 0);
+    buf_release(&whole);
+    char missing[WEB_HASH_HEX + 1];
+    memset(missing, '0', WEB_HASH_HEX);
+    missing[WEB_HASH_HEX] = '\0';
+    CHECK_INT(web_blob_get(b, missing, &got, &err), ==, ERR_NOTFOUND);
+
+    CHECK_SECTION("a data folder lost entirely: a new one on the same database has everything");
+    web_store_close(a);
+    web_store_close(b);
+    fixture_rmdir(dirb);            /* no database of its own: only the folder goes */
+    char dird[256];
+    fixture_tmpdir_only(dird);
+    snprintf(dirc, sizeof(dirc), "%s/new", dird);
+    struct web_store *c = fixture_open(dirc);
+    CHECK_INT(web_store_user_by_name(c, "from_b", &u, &err), ==, 0);
+    buf_reset(&got);
+    CHECK_INT(web_blob_get(c, hex, &got, &err), ==, 0);
+    CHECK_STR(got.buf, src);
+    buf_reset(&got);
+    CHECK_INT(web_blob_get(c, hex2, &got, &err), ==, 0);
+    CHECK_INT(got.len, >, 100000);
+    CHECK_INT(web_store_check(c, &err), ==, 0);
+    web_store_close(c);
+    buf_release(&got);
+    fixture_rmdir(dird);
+    fixture_rmdir(dira);
+    return check_done("unit.web.storage_shared_db");
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -1025,6 +1191,7 @@ int main(int argc, char **argv)
         { "limits", test_limits },
         { "blobs", test_blobs },
         { "shared_wal", test_shared_wal },
+        { "shared_db", test_shared_db },
     };
     if (argc == 3 && !strcmp(argv[1], "shared_wal_child")) {
         struct web_store *s = fixture_open(argv[2]);

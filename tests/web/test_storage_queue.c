@@ -5,6 +5,8 @@
  * go back; rejudges keep history; a judge gets only its languages),
  * claimers on separate connections in threads and in processes never share
  * a job, and a writer killed mid-way loses nothing it had committed.
+ * With CRUCIBLE_TEST_PG set, all of it runs on PostgreSQL (a fresh database
+ * per world, storage_fixture.h), forked children included.
  * `web_storage_queue_tests NAME`.
  */
 #include <errno.h>
@@ -510,7 +512,7 @@ static int test_queue_concurrent(void)
         wk[i].judge = fixture_judge(w.s, name, NULL);
     }
     /* The parent's connection stays open but idle across fork; the
-     * children open their own, as SQLite requires. */
+     * children open their own, as SQLite and libpq require. */
     for (int i = 0; i < CONC_WORKERS; i++) {
         CHECK_INT(pipe(fds[i]), ==, 0);
         pids[i] = fork();

@@ -64,6 +64,7 @@ struct web_config {
     char ui_dir[WEB_CONFIG_PATH_MAX];       /* the browser UI's files; "": web_static_ui_default() */
     int max_jobs_per_user;                  /* compute budgets: judgings one user may have at once; 0 no cap */
     char metrics_token[WEB_METRICS_TOKEN_MAX + 1];  /* ops: a Bearer token that may read /metrics; "" none */
+    char database[1024];                /* "" SQLite in data_dir; else a libpq connection string */
 };
 
 void web_config_init(struct web_config *c);
