@@ -14,6 +14,12 @@ to B, the verdict read on A; a contest's scoreboard and streamed event feed
 on A show a judgement reported through B within a few seconds; A is killed
 with SIGKILL in the middle of a burst of submissions and B serves on with
 every acknowledged submission, then A comes back on the same database.
+
+reconnect: PostgreSQL drops every connection of the server (as a restart or
+a failover does) three times: between requests, during a burst of
+submissions, and while a judge reports; the server opens new connections
+and every request after the drop succeeds, nothing acknowledged is lost,
+and the server never exits.
 """
 
 import hashlib
@@ -289,7 +295,77 @@ def case_multi_process(ctx):
     b.stop()
 
 
-CASES = {"multi_process": case_multi_process}
+def drop_connections(srv):
+    """Ends every connection to srv's database but psql's own."""
+    name = srv.database.split("dbname=")[-1].split()[0]
+    return base.pg_run(base.PG + " dbname=postgres",
+                       "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                       "WHERE datname = '%s' AND pid <> pg_backend_pid()" % name)
+
+
+def case_reconnect(ctx):
+    if not base.PG:
+        raise base.Skip("CRUCIBLE_TEST_PG is not set (run through ctest's pg fixture)")
+    a = ctx.server("a")
+    a.add_user("boss", "admin", "boss-password-1")
+    a.add_user("alice", "contestant", "alice-password-1")
+    token = a.add_user("judge1", "judge")[1]
+    a.start()
+    admin = login(a, "boss", "boss-password-1")
+    alice = login(a, "alice", "alice-password-1")
+    judge = a.client(token=token)
+    pid = base.upload_problem(ctx, a, admin)
+
+    # between requests: every pooled connection is dead; each request finds
+    # a dead one first, reconnects and is retried (none is in a transaction)
+    n = int(drop_connections(a)[0])
+    check(n >= 1, "the server held no connection to drop")
+    for i in range(8):
+        r = alice.get("/api/v1/me")
+        check(r.status == 200, "request %d after the drop: %r" % (i, r))
+    r = a.client().post("/api/v1/register", {"name": "dave", "password": "dave-password-1"})
+    check(r.status == 201, "a write after the drop: %r" % r)
+
+    # during a burst: a submission may fail while its connection goes (a
+    # 5xx, never a crash), but every one acknowledged exists afterwards
+    acked, failed = [], []
+    stop = threading.Event()
+    body = {"problem": pid, "language": "c", "files": [{"name": "sum.c", "content": "int main(void) { return 0; }\n"}]}
+
+    def burst():
+        while not stop.is_set():
+            r = alice.post("/api/v1/submissions", body)
+            (acked if r.status == 201 else failed).append(r.json()["id"] if r.status == 201 else r.status)
+    a.allow_5xx = True
+    t = threading.Thread(target=burst)
+    t.start()
+    time.sleep(0.5)
+    drop_connections(a)
+    time.sleep(0.5)
+    stop.set()
+    t.join()
+    check(len(acked) >= 5, "only %d submissions acknowledged around the drop (failed: %r)" % (len(acked), failed))
+    check(all(s >= 500 for s in failed), "a failure that is not the server's: %r" % failed)
+    r = alice.post("/api/v1/submissions", body)
+    check(r.status == 201, "a submission after the burst: %r" % r)
+    acked.append(r.json()["id"])
+    have = all_submission_ids(alice)
+    check(set(acked) <= have, "acknowledged submissions lost: %r" % sorted(set(acked) - have)[:10])
+
+    # while a judge reports: the claim holds, the result lands after the drop
+    r = judge.post("/api/v1/judge/claim", base.claim_body("host-a"))
+    check(r.status == 200, "claim: %r" % r)
+    job = r.json()["job"]
+    drop_connections(a)
+    r = judge.post("/api/v1/judge/jobs/%d/result" % job["id"], base.fake_result("AC"))
+    check(r.status == 200, "result after the drop: %r" % r)
+    s = alice.get("/api/v1/submissions/%d" % job["submission_id"]).json()["submission"]
+    check(s["verdict"] == "AC", "the judgement reported after the drop: %r" % s)
+    check(a.proc.poll() is None, "the server exited")
+    a.stop()
+
+
+CASES = {"multi_process": case_multi_process, "reconnect": case_reconnect}
 
 if __name__ == "__main__":
     base.CASES = CASES
