@@ -56,11 +56,6 @@ struct sqldb_ops {
 
 struct sqldb {
     const struct sqldb_ops *ops;
-    /* Set inside a caller's transaction: a statement that fails there
-     * leaves the transaction as it was before the statement (SQLite does;
-     * PostgreSQL would abort the whole transaction, so its driver puts each
-     * statement in a savepoint then). */
-    int statement_atomic;
 };
 
 /* Each engine's statement begins with this. */

@@ -1118,7 +1118,10 @@ int web_store_check(struct web_store *s, struct err *err);
 
 /* Groups several calls into one atomic write (a CSV import). Calls inside
  * that need their own transaction (job_claim, job_complete, ...) nest in it.
- * Not nestable itself: a second begin is ERR_INVALID. */
+ * Not nestable itself: a second begin is ERR_INVALID. After a call inside
+ * fails (a lookup finding nothing is not a failure), roll back: SQLite
+ * carries on without that call, but on PostgreSQL the transaction is over,
+ * every later call fails and commit reports the error. */
 int web_store_tx_begin(struct web_store *s, struct err *err);
 int web_store_tx_commit(struct web_store *s, struct err *err);
 int web_store_tx_rollback(struct web_store *s, struct err *err);

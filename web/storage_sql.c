@@ -1407,7 +1407,6 @@ static int sq_tx_begin(struct web_store *base, struct err *err)
         return err_set(err, ERR_INVALID, "a transaction is already open");
     TRY(run(s, ST_BEGIN, "cannot start a transaction", err));
     s->user_tx = 1;
-    s->db->statement_atomic = 1;
     return 0;
 }
 
@@ -1417,7 +1416,6 @@ static int sq_tx_commit(struct web_store *base, struct err *err)
     if (!s->user_tx)
         return err_set(err, ERR_INVALID, "no transaction is open");
     s->user_tx = 0;
-    s->db->statement_atomic = 0;
     if (!s->db->ops->in_tx(s->db))
         return err_set(err, ERR_SYSTEM, "the transaction was rolled back after an error");
     int rc = run(s, ST_COMMIT, "cannot commit", err);
@@ -1432,7 +1430,6 @@ static int sq_tx_rollback(struct web_store *base, struct err *err)
     if (!s->user_tx)
         return err_set(err, ERR_INVALID, "no transaction is open");
     s->user_tx = 0;
-    s->db->statement_atomic = 0;
     wtx_rollback(s);
     return 0;
 }
