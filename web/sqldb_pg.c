@@ -18,10 +18,11 @@
  *   transactions from every server queue behind each other exactly as they
  *   do on SQLite, while reads run in parallel. lock_timeout turns a long wait
  *   into WEB_STORE_BUSY, as SQLite's busy timeout does.
- * - Each execution sends its parameters with the types they were bound with
- *   (PQexecParams, text format; blobs in binary), so a parameter the SQL
- *   leaves to context still gets a type. Results come as text and are
- *   parsed when read.
+ * - A statement is prepared on the server at its first use on a connection
+ *   (PQprepare), with the types its parameters were bound with, so one the
+ *   SQL leaves to context still gets a type, and is planned once. Values go
+ *   as text (blobs in binary); results come as text and are parsed when
+ *   read.
  * - A connection that was lost is re-opened before the next statement; a
  *   statement that failed for that reason outside a transaction is retried
  *   once.
@@ -59,6 +60,8 @@ struct pg {
     int64_t changes;
     char state[6];              /* the last failure's SQLSTATE */
     char message[256];          /* and its primary message */
+    unsigned generation;        /* bumped by each reconnection (prepared statements go) */
+    unsigned names;             /* prepared statements named so far */
 };
 
 struct pg_stmt {
@@ -73,6 +76,8 @@ struct pg_stmt {
     PGresult *res;
     int row, nrows;             /* the current row is row - 1 */
     unsigned char *bytea;       /* the last bytea column read, unescaped */
+    unsigned prepared_in;       /* the connection's generation it was prepared in; 0 not */
+    char name[24];              /* its name there */
 };
 
 static const struct sqldb_ops pg_ops;
@@ -268,6 +273,7 @@ static int reconnect(struct pg *db)
     if (PQstatus(db->conn) == CONNECTION_OK)
         return 0;
     PQreset(db->conn);
+    db->generation++;
     struct err e;
     if (PQstatus(db->conn) != CONNECTION_OK || session_setup(db, &e) < 0)
         return -1;
@@ -289,6 +295,7 @@ int sqldb_pg_open(const char *conninfo, struct sqldb **out, struct err *err)
     if (!db)
         abort();
     db->base.ops = &pg_ops;
+    db->generation = 1;
     db->conn = PQconnectdb(conninfo);
     if (!db->conn)
         abort();
@@ -439,9 +446,20 @@ static PGresult *execute(struct pg_stmt *s)
     for (int i = 0; i < s->nparams; i++)
         if (!s->used[i + 1] && !s->types[i])
             s->types[i] = OID_TEXT;
-    if (s->nparams == 0)
+    if (s->nparams == 0)                /* transaction control: may be several statements */
         return PQexec(db->conn, s->sql);
-    return PQexecParams(db->conn, s->sql, s->nparams, s->types, s->values, s->lengths, s->formats, 0);
+    /* Prepared on the server at its first use on this connection, with the
+     * types bound then (a NULL's type is left to the context), and planned
+     * once: the queue's claim costs more to plan than to run. */
+    if (s->prepared_in != db->generation) {
+        snprintf(s->name, sizeof(s->name), "crucible_%u", ++db->names);
+        PGresult *res = PQprepare(db->conn, s->name, s->sql, s->nparams, s->types);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            return res;
+        PQclear(res);
+        s->prepared_in = db->generation;
+    }
+    return PQexecPrepared(db->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
 }
 
 static int pg_step(struct sqldb_stmt *st)

@@ -1121,7 +1121,8 @@ int web_store_check(struct web_store *s, struct err *err);
  * Not nestable itself: a second begin is ERR_INVALID. After a call inside
  * fails (a lookup finding nothing is not a failure), roll back: SQLite
  * carries on without that call, but on PostgreSQL the transaction is over,
- * every later call fails and commit reports the error. */
+ * every later call fails and commit reports the error, and a call that
+ * failed without a database error may have left part of its writes. */
 int web_store_tx_begin(struct web_store *s, struct err *err);
 int web_store_tx_commit(struct web_store *s, struct err *err);
 int web_store_tx_rollback(struct web_store *s, struct err *err);

@@ -8,6 +8,12 @@ the server's memory.
 
     tests/bench/web_load.py [--build build] [--connections 200] [--duration 15]
                             [--threads 2] [--server-threads 0]
+                            [--pg CONNINFO [--servers N]]
+
+With --pg (a libpq conninfo without dbname, e.g. "host=/tmp/pg user=postgres")
+the server runs on a fresh PostgreSQL database instead of SQLite; with
+--servers N, N servers share that database behind nginx as a load balancer
+(an upstream of N, keep-alive), and the endpoints are measured through it.
 
 Needs root (the server drops to nobody; nginx runs as it does), wrk and
 nginx (deploy/install-deps.sh installs both; the nginx service stays off,
@@ -86,7 +92,12 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="wrk's threads")
     ap.add_argument("--server-threads", type=int, default=0, help="crucible serve's threads (0: its default)")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--pg", default="", help="a libpq conninfo without dbname: PostgreSQL instead of SQLite")
+    ap.add_argument("--servers", type=int, default=1, help="with --pg: servers sharing the database, behind nginx")
     a = ap.parse_args()
+    if a.servers > 1 and not a.pg:
+        sys.exit("web_load.py: --servers needs --pg (SQLite is one server's)")
+    base.PG = a.pg
     if os.geteuid() != 0:
         sys.exit("web_load.py: run as root (the server drops to nobody)")
     for tool in ("wrk", "nginx"):
@@ -111,8 +122,15 @@ def main():
             with open(srv.config, "w") as f:
                 f.write(re.sub(r"^threads = .*\n", "", text, flags=re.M))
         shutil.rmtree(srv.data)
+        env = dict(os.environ)
+        if srv.database:            # PostgreSQL: the world goes into an empty database
+            name = srv.database.split("dbname=")[-1]
+            base.pg_run(a.pg + " dbname=postgres", 'DROP DATABASE "%s" WITH (FORCE)' % name)
+            base.pg_run(a.pg + " dbname=postgres", 'CREATE DATABASE "%s"' % name)
+            env["CRUCIBLE_DATABASE"] = srv.database
         t0 = time.time()
-        out = subprocess.run([world_tool, "world", srv.data], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([world_tool, "world", srv.data], capture_output=True, text=True, check=True,
+                             env=env).stdout
         contest = int(re.search(r"contest (\d+)", out).group(1))
         print("data: %s(%.0f s)" % (out.replace("\n", " "), time.time() - t0))
         nobody = pwd.getpwnam("nobody")
@@ -122,6 +140,11 @@ def main():
         srv.add_user("boss", "admin", "boss-password-1")
         token = re.search(r"token: (\S+)", srv.cli(["user", "token", "--data=" + srv.data, "boss"]).stdout).group(1)
         srv.start()
+        others = []
+        for i in range(1, a.servers):       # PostgreSQL: more servers on the same database
+            o = base.Server(ctx, "server%d" % i, dict(config, database=srv.database), init=False)
+            ctx.servers.append(o)
+            others.append(o.start())
         admin = srv.client(token=token)
         pid = base.upload_problem(ctx, srv, admin)
         board_id = admin.get("/api/v1/contests/%d/problems" % contest).json()["problems"][0]["problem"]
@@ -146,14 +169,19 @@ def main():
             f.write('wrk.headers["Content-Type"] = "application/json"\n')
             f.write('wrk.headers["Authorization"] = "Bearer %s"\n' % token)
 
-        nport = free_port()
+        nport, lbport = free_port(), free_port()
         nconf = os.path.join(work, "nginx.conf")
+        upstream = "".join("server 127.0.0.1:%d; " % s.port for s in [srv] + others)
         with open(nconf, "w") as f:
             f.write("worker_processes auto;\ndaemon off;\npid %s/nginx.pid;\nerror_log %s/nginx.err;\n"
                     "events { worker_connections 4096; }\n"
                     "http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;\n"
                     "  types { application/json json; }\n"
-                    "  server { listen 127.0.0.1:%d; root %s; } }\n" % (work, work, nport, static_dir))
+                    "  server { listen 127.0.0.1:%d; root %s; }\n"
+                    "  upstream crucible { %skeepalive 256; }\n"
+                    "  server { listen 127.0.0.1:%d; location / { proxy_pass http://crucible; "
+                    "proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }\n"
+                    % (work, work, nport, static_dir, upstream, lbport))
         nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", nconf, "-p", work], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         for _ in range(100):
@@ -163,6 +191,8 @@ def main():
             except OSError:
                 time.sleep(0.05)
 
+        if others:                  # several servers: measured through the balancer
+            base_url = "http://127.0.0.1:%d" % lbport
         rss0 = memory(srv.proc.pid)
         results = []
         for name, url, script in [
@@ -177,6 +207,10 @@ def main():
                      ", socket errors: " + r["errors"] if r["errors"] else ""), flush=True)
         rss1 = memory(srv.proc.pid)
         print("server memory: RSS %s before the load, %s after; peak %s" % (rss0[0], rss1[0], rss1[1]))
+        for o in others:
+            print("server %d memory: RSS %s; peak %s" % (o.port, *memory(o.proc.pid)))
+        print("storage: %s; %d server(s)%s" % ("PostgreSQL" if a.pg else "SQLite", 1 + len(others),
+                                               ", behind nginx" if others else ""))
         print("wrk: %d threads, %d connections, %d s per endpoint; %d CPUs" %
               (a.threads, a.connections, a.duration, os.cpu_count()))
         return 0
@@ -184,8 +218,10 @@ def main():
         if nginx:
             nginx.terminate()
             nginx.wait(timeout=30)
-        if srv:
-            srv.stop(expect_rc=None)
+        for s in ctx.servers:
+            s.stop(expect_rc=None)
+        if a.pg and not a.keep:
+            base.pg_drop_databases()
         if a.keep:
             print("kept", work)
         else:
