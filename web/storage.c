@@ -1216,12 +1216,13 @@ static int local_path(struct web_store *s, const char *hex, char *out, size_t si
 
 static int local_put(struct web_store *s, const char *hex, const void *data, size_t len, struct err *err);
 
-/* PostgreSQL: a blob another server stored is fetched from the database
- * into this server's folder the first time it is wanted. */
+/* A blob missing here that the database keeps (PostgreSQL: another server
+ * stored it) is fetched into this server's folder the first time it is
+ * wanted; on SQLite the engine has none to give. */
 static int blob_fetch(struct web_store *s, const char *hex, const char *path, struct err *err)
 {
     struct stat st;
-    if (strcmp(s->engine, "postgresql") != 0 || lstat(path, &st) == 0)
+    if (lstat(path, &st) == 0)
         return 0;
     struct buf b;
     buf_init(&b, SIZE_MAX);
